@@ -1,0 +1,60 @@
+// IClockDriver: the port through which the daemon and ntpdate read and (maybe) adjust a clock
+// (ARCHITECTURE.md §5). Implementations: LinuxClockDriver (the real clock; reading only until the
+// sync-engine work), ObserveOnlyClockDriver (`disable ntp`: reads the real clock, ignores every
+// write), VirtualClockDriver (`--virtual-clock`: a private clock over the real one) and the
+// simulated clock of the tests. All calls happen on the event loop thread.
+using Stratum.Core.Wire;
+
+namespace Stratum.Platform.Clock;
+
+/// <summary>Reads time and applies adjustments for one clock.</summary>
+public interface IClockDriver
+{
+    /// <summary>Short name for logs ("observe-only", "linux", "virtual").</summary>
+    string Name { get; }
+
+    /// <summary>True when writes really change a clock (false for observe-only).</summary>
+    bool CanAdjust { get; }
+
+    /// <summary>This clock's time as Unix nanoseconds (CLOCK_REALTIME, or the virtual mapping of it).</summary>
+    long ReadRealtimeNanoseconds();
+
+    /// <summary>CLOCK_MONOTONIC in nanoseconds: timers and rate limits, never wire fields.</summary>
+    long ReadMonotonicNanoseconds();
+
+    /// <summary>Maps a kernel CLOCK_REALTIME packet timestamp to this clock (identity unless virtual).</summary>
+    long MapKernelRealtime(long kernelRealtimeNanoseconds);
+
+    /// <summary>Steps the clock by <paramref name="offsetSeconds"/> (positive: forward).</summary>
+    ClockWriteResult Step(double offsetSeconds);
+
+    /// <summary>Starts a one-shot slew of <paramref name="offsetSeconds"/> (adjtime semantics, 500 ppm).</summary>
+    ClockWriteResult Slew(double offsetSeconds);
+
+    /// <summary>Sets the frequency correction in s/s (positive: the clock runs faster).</summary>
+    ClockWriteResult SetFrequency(double frequency);
+
+    /// <summary>Sets leap warning, synchronization status and error estimates (seconds).</summary>
+    ClockWriteResult SetStatus(LeapIndicator leap, bool synchronized, double maxErrorSeconds, double estimatedErrorSeconds);
+}
+
+/// <summary>What became of a clock write.</summary>
+public enum ClockWriteOutcome
+{
+    Applied,
+    /// <summary>The driver does not write clocks (observe-only).</summary>
+    Ignored,
+    /// <summary>The kernel refused (EPERM: no CAP_SYS_TIME).</summary>
+    PermissionDenied,
+    Failed,
+}
+
+/// <summary>Result of a clock write, with the OS error when it failed.</summary>
+public readonly record struct ClockWriteResult(ClockWriteOutcome Outcome, int Errno = 0, string? Detail = null)
+{
+    public static ClockWriteResult Applied => new(ClockWriteOutcome.Applied);
+
+    public static ClockWriteResult Ignored => new(ClockWriteOutcome.Ignored);
+
+    public bool Succeeded => Outcome is ClockWriteOutcome.Applied or ClockWriteOutcome.Ignored;
+}

@@ -1,0 +1,160 @@
+// DaemonHost: wires the Engine to the operating system for ntpd (ARCHITECTURE.md §2): binds the
+// listen sockets, runs the event loop, feeds it datagrams and timers, carries out the Engine's
+// actions (log notices today; clock actions with the sync engine) and stamps every reply's
+// transmit time as late as possible, just before sendto. The packet path allocates nothing.
+using Microsoft.Extensions.Logging;
+using Stratum.Core.Time;
+using Stratum.Core.Wire;
+using Stratum.Engine;
+using Stratum.Engine.Server;
+using Stratum.Platform.Clock;
+using Stratum.Platform.Logging;
+using Stratum.Platform.Loop;
+using Stratum.Platform.Net;
+
+namespace Stratum.Platform.Hosting;
+
+/// <summary>Runs ntpd's event loop over a configured Engine.</summary>
+public sealed class DaemonHost : IEventLoopHandler, IDisposable
+{
+    /// <summary>Receive buffer: larger than any packet we accept, so oversize ones are seen as such.</summary>
+    private const int ReceiveBufferSize = 2048;
+
+    /// <summary>Datagrams read per readable socket before returning to poll(), for fairness.</summary>
+    private const int MaxDatagramsPerWakeup = 64;
+
+    private readonly IClockDriver _clock;
+    private readonly NtpEngine _engine;
+    private readonly ILogger _logger;
+    private readonly EngineActions _actions = new();
+    private readonly byte[] _receiveBuffer = GC.AllocateArray<byte>(ReceiveBufferSize, pinned: true);
+    private readonly byte[] _replyBuffer = GC.AllocateArray<byte>(NtpHeader.Size + NtpPacket.MaxMacLength, pinned: true);
+    private readonly List<UdpSocket> _sockets = [];
+    private NativeSocketAddress _source;
+
+    public DaemonHost(IClockDriver clock, NtpEngine engine, ILogger logger)
+    {
+        _clock = clock;
+        _engine = engine;
+        _logger = logger;
+    }
+
+    public NtpEngine Engine => _engine;
+
+    public IReadOnlyList<UdpSocket> Sockets => _sockets;
+
+    /// <summary>Receive failures other than "nothing waiting".</summary>
+    public long ReceiveErrors { get; private set; }
+
+    /// <summary>Datagrams whose reply could not be sent.</summary>
+    public long SendErrors { get; private set; }
+
+    /// <summary>Binds every endpoint, logging each as ntpd does; false when none could be bound.</summary>
+    public bool Bind(IReadOnlyList<ListenEndpoint> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        int index = 0;
+        foreach (ListenEndpoint endpoint in endpoints)
+        {
+            UdpSocket? socket = UdpSocket.TryBind(endpoint.EndPoint, reuseAddress: true, out string? error);
+            if (socket is null)
+            {
+                DaemonLog.BindFailed(_logger, error ?? "bind failed");
+                continue;
+            }
+
+            _sockets.Add(socket);
+            string address = endpoint.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? $"[{socket.LocalEndPoint.Address}]:{socket.LocalEndPoint.Port}"
+                : $"{socket.LocalEndPoint.Address}:{socket.LocalEndPoint.Port}";
+            DaemonLog.Listening(_logger, index++, endpoint.InterfaceName, address);
+        }
+
+        return _sockets.Count > 0;
+    }
+
+    /// <summary>Runs until a stop signal; returns the signal number.</summary>
+    public int Run(ShutdownSignals signals, Action<EventLoop>? onLoopCreated = null)
+    {
+        var loop = new EventLoop(_clock, _sockets, this, signals);
+        onLoopCreated?.Invoke(loop);
+        return loop.Run();
+    }
+
+    public long OnStart(LoopTime now)
+    {
+        _actions.Clear();
+        _engine.Start(now, _actions);
+        return CarryOut();
+    }
+
+    public long OnTimer(LoopTime now)
+    {
+        _actions.Clear();
+        _engine.OnTimer(now, _actions);
+        return CarryOut();
+    }
+
+    public void OnReload(LoopTime now) =>
+        DaemonLog.Info(_logger, "SIGHUP: configuration reload is not implemented yet; keeping the running configuration");
+
+    public void OnReadable(UdpSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ServerResponder server = _engine.Server;
+        for (int i = 0; i < MaxDatagramsPerWakeup; i++)
+        {
+            if (!socket.TryReceive(_receiveBuffer, ref _source, out int length, out long kernelStamp, out int errno))
+            {
+                if (errno != 0)
+                {
+                    ReceiveErrors++;
+                }
+
+                return;
+            }
+
+            long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
+            double monoSeconds = _clock.ReadMonotonicNanoseconds() / 1e9;
+            ReadOnlySpan<byte> request = _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize));
+            ServerDecision decision = server.Respond(request, NtpTimestamp.FromUnixNanoseconds(receiveReal), monoSeconds, _replyBuffer, out int replyLength);
+            if (decision != ServerDecision.Reply)
+            {
+                continue;
+            }
+
+            Span<byte> reply = _replyBuffer.AsSpan(0, replyLength);
+            NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()).Write(reply[NtpHeader.TransmitTimeOffset..]);
+            if (socket.Send(reply, ref _source) != 0)
+            {
+                SendErrors++;
+            }
+        }
+    }
+
+    private long CarryOut()
+    {
+        foreach (EngineNotice notice in _actions.Notices)
+        {
+            switch (notice.Kind)
+            {
+                case NoticeKind.Synchronized: DaemonLog.Synchronized(_logger, notice.Text); break;
+                case NoticeKind.NotImplemented: DaemonLog.NotImplemented(_logger, notice.Text); break;
+                case NoticeKind.SyncLost: DaemonLog.SyncLost(_logger, notice.Text); break;
+                default: DaemonLog.EngineInfo(_logger, notice.Text); break;
+            }
+        }
+
+        return _actions.NextDeadline;
+    }
+
+    public void Dispose()
+    {
+        foreach (UdpSocket socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        _sockets.Clear();
+    }
+}

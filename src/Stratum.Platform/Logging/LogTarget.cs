@@ -1,0 +1,134 @@
+// LogTarget: where ntpd's log lines go. Like ntpd: `logfile`/-l names a file; in the foreground
+// (-n) without one, stderr; otherwise syslog (the /dev/log socket). Lines read as ntpd writes them:
+// "23 Nov 10:40:00 ntpd[4242]: synchronized to LOCAL(0), stratum 10". Targets run on the writer thread.
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Stratum.Platform.Logging;
+
+/// <summary>A destination for formatted log lines.</summary>
+public abstract class LogTarget : IDisposable
+{
+    public abstract void Write(in LogEntry entry, string program, int processId);
+
+    public virtual void Flush()
+    {
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    /// <summary>"23 Nov 10:40:00" in local time, as ntpd's logfile writes it.</summary>
+    public static string FormatStamp(long unixNanoseconds)
+    {
+        DateTime local = DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToLocalTime();
+        return local.ToString("d MMM HH:mm:ss", CultureInfo.InvariantCulture).PadLeft(15);
+    }
+
+    public static string FormatLine(in LogEntry entry, string program, int processId) =>
+        $"{FormatStamp(entry.UnixNanoseconds)} {program}[{processId}]: {entry.Message}";
+}
+
+/// <summary>Writes lines to a text stream (stderr, or a logfile opened for append).</summary>
+public sealed class StreamLogTarget : LogTarget
+{
+    private readonly TextWriter _writer;
+    private readonly bool _owns;
+
+    public StreamLogTarget(TextWriter writer, bool ownsWriter)
+    {
+        _writer = writer;
+        _owns = ownsWriter;
+    }
+
+    /// <summary>Opens <paramref name="path"/> for append; returns null and an error on failure.</summary>
+    public static StreamLogTarget? OpenFile(string path, out string? error)
+    {
+        try
+        {
+            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            error = null;
+            return new StreamLogTarget(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = false }, true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot open log file {path}: {e.Message}";
+            return null;
+        }
+    }
+
+    public override void Write(in LogEntry entry, string program, int processId) =>
+        _writer.WriteLine(FormatLine(entry, program, processId));
+
+    public override void Flush() => _writer.Flush();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _writer.Flush();
+            if (_owns)
+            {
+                _writer.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Sends lines to the local syslog daemon over /dev/log (facility daemon).</summary>
+public sealed class SyslogTarget : LogTarget
+{
+    private const int FacilityDaemon = 3 << 3;
+    private Socket? _socket;
+
+    public override void Write(in LogEntry entry, string program, int processId)
+    {
+        try
+        {
+            if (_socket is null)
+            {
+                _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+                _socket.Connect(new UnixDomainSocketEndPoint("/dev/log"));
+            }
+
+            int severity = entry.Level switch
+            {
+                LogLevel.Critical => 2,
+                LogLevel.Error => 3,
+                LogLevel.Warning => 4,
+                LogLevel.Information => 5,
+                _ => 7,
+            };
+            string stamp = DateTime.UnixEpoch.AddTicks(entry.UnixNanoseconds / 100).ToLocalTime()
+                .ToString("MMM d HH:mm:ss", CultureInfo.InvariantCulture);
+            _socket.Send(Encoding.UTF8.GetBytes($"<{FacilityDaemon | severity}>{stamp} {program}[{processId}]: {entry.Message}"));
+        }
+        catch (SocketException)
+        {
+            // No syslog daemon: nothing sensible to do from the log writer itself.
+            _socket?.Dispose();
+            _socket = null;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _socket?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,21 @@
+// IEventLoopHandler: what the event loop calls: readable sockets, due timers, stop and reload.
+using Stratum.Engine;
+using Stratum.Platform.Net;
+
+namespace Stratum.Platform.Loop;
+
+/// <summary>Receives the event loop's events, on the loop thread.</summary>
+public interface IEventLoopHandler
+{
+    /// <summary>Called once before the first wait; returns the first monotonic deadline.</summary>
+    long OnStart(LoopTime now);
+
+    /// <summary>A deadline passed; returns the next one (long.MaxValue for none).</summary>
+    long OnTimer(LoopTime now);
+
+    /// <summary><paramref name="socket"/> has datagrams; read them without blocking.</summary>
+    void OnReadable(UdpSocket socket);
+
+    /// <summary>SIGHUP arrived.</summary>
+    void OnReload(LoopTime now);
+}

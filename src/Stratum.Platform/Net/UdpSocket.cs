@@ -1,0 +1,222 @@
+// UdpSocket: one bound UDP socket of the daemon, driven by P/Invoke (ARCHITECTURE.md §4). It asks
+// the kernel for software receive timestamps (SO_TIMESTAMPING RX_SOFTWARE, else SO_TIMESTAMPNS) and
+// parses the control messages of every recvmsg in one place into the datagram's kernel timestamp;
+// a datagram without one is normal and the caller reads the clock instead. Buffers for the message
+// header, address and control data are allocated once, natively, so receiving allocates nothing.
+// The file descriptor is closed on the loop thread by Dispose, never by a finalizer.
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Stratum.Platform.Interop;
+
+namespace Stratum.Platform.Net;
+
+/// <summary>How the kernel stamps received datagrams on this socket.</summary>
+public enum ReceiveTimestampMode
+{
+    None,
+    TimestampNs,
+    Timestamping,
+}
+
+/// <summary>A non-blocking UDP socket with kernel receive timestamps.</summary>
+public sealed unsafe class UdpSocket : IDisposable
+{
+    private const int ControlBufferSize = 256;
+
+    private readonly MessageHeader* _header;
+    private readonly IoVector* _iov;
+    private readonly byte* _control;
+    private readonly byte* _address;
+    private int _fd;
+
+    private UdpSocket(int fd, IPEndPoint localEndPoint, ReceiveTimestampMode timestampMode)
+    {
+        _fd = fd;
+        LocalEndPoint = localEndPoint;
+        TimestampMode = timestampMode;
+        _header = (MessageHeader*)NativeMemory.AllocZeroed((nuint)sizeof(MessageHeader));
+        _iov = (IoVector*)NativeMemory.AllocZeroed((nuint)sizeof(IoVector));
+        _control = (byte*)NativeMemory.AllocZeroed(ControlBufferSize);
+        _address = (byte*)NativeMemory.AllocZeroed(NativeSocketAddress.Capacity);
+    }
+
+    public int FileDescriptor => _fd;
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public ReceiveTimestampMode TimestampMode { get; }
+
+    /// <summary>Creates, configures and binds a socket; on failure returns null and a message
+    /// naming the action, the address, the OS error and a hint.</summary>
+    public static UdpSocket? TryBind(IPEndPoint endPoint, bool reuseAddress, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        bool v6 = endPoint.AddressFamily == AddressFamily.InterNetworkV6;
+        int fd = SocketCalls.Socket(v6 ? Libc.AF_INET6 : Libc.AF_INET, Libc.SOCK_DGRAM, Libc.IPPROTO_UDP);
+        if (fd < 0)
+        {
+            error = $"cannot create UDP socket for {Format(endPoint)}: {Libc.ErrorText(Libc.LastError)}";
+            return null;
+        }
+
+        int flags = SocketCalls.Fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || SocketCalls.Fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0 || SocketCalls.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+        {
+            error = $"cannot make socket for {Format(endPoint)} non-blocking: {Libc.ErrorText(Libc.LastError)}";
+            _ = SocketCalls.Close(fd);
+            return null;
+        }
+
+        if (reuseAddress)
+        {
+            _ = SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
+        }
+
+        if (v6)
+        {
+            _ = SocketCalls.SetIntOption(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1);
+        }
+
+        ReceiveTimestampMode mode = ReceiveTimestampMode.None;
+        if (SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, Libc.SOF_TIMESTAMPING_RX_SOFTWARE | Libc.SOF_TIMESTAMPING_SOFTWARE) == 0)
+        {
+            mode = ReceiveTimestampMode.Timestamping;
+        }
+        else if (SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1) == 0)
+        {
+            mode = ReceiveTimestampMode.TimestampNs;
+        }
+
+        NativeSocketAddress address = NativeSocketAddress.From(endPoint);
+        fixed (byte* addressBytes = address.Bytes)
+        {
+            if (SocketCalls.Bind(fd, addressBytes, (uint)address.Length) < 0)
+            {
+                int errno = Libc.LastError;
+                error = $"cannot bind {Format(endPoint)}: {Libc.ErrorText(errno)}{BindHint(errno, endPoint)}";
+                _ = SocketCalls.Close(fd);
+                return null;
+            }
+        }
+
+        IPEndPoint bound = endPoint;
+        var local = new NativeSocketAddress();
+        uint length = NativeSocketAddress.Capacity;
+        fixed (byte* localBytes = local.Bytes)
+        {
+            if (SocketCalls.GetSockName(fd, localBytes, &length) == 0)
+            {
+                local.Length = (int)length;
+                bound = local.ToEndPoint();
+            }
+        }
+
+        error = null;
+        return new UdpSocket(fd, bound, mode);
+    }
+
+    /// <summary>Receives one datagram without blocking. Returns false when none is waiting (EAGAIN,
+    /// <paramref name="errno"/> 0) or on failure (errno set). <paramref name="kernelRealtime"/> is
+    /// the kernel's CLOCK_REALTIME stamp in Unix ns, or 0 when the kernel gave none. A datagram longer
+    /// than the buffer is reported with the buffer's length plus one, so callers see it as too long.</summary>
+    public bool TryReceive(Span<byte> buffer, ref NativeSocketAddress source, out int length, out long kernelRealtime, out int errno)
+    {
+        kernelRealtime = 0;
+        length = 0;
+        errno = 0;
+        fixed (byte* data = buffer)
+        {
+            _iov->Base = data;
+            _iov->Length = (nuint)buffer.Length;
+            _header->Name = _address;
+            _header->NameLength = NativeSocketAddress.Capacity;
+            _header->Iov = _iov;
+            _header->IovLength = 1;
+            _header->Control = _control;
+            _header->ControlLength = ControlBufferSize;
+            _header->Flags = 0;
+            nint received = MessageCalls.RecvMsg(_fd, _header, Libc.MSG_DONTWAIT);
+            if (received < 0)
+            {
+                int error = Libc.LastError;
+                errno = error == Libc.EAGAIN ? 0 : error;
+                return false;
+            }
+
+            int nameLength = (int)Math.Min(_header->NameLength, NativeSocketAddress.Capacity);
+            new ReadOnlySpan<byte>(_address, nameLength).CopyTo(source.Bytes);
+            source.Length = nameLength;
+            kernelRealtime = ParseControlMessages();
+            const int MSG_TRUNC = 0x20;
+            length = (_header->Flags & MSG_TRUNC) != 0 ? buffer.Length + 1 : (int)received;
+            return true;
+        }
+    }
+
+    /// <summary>Sends one datagram; returns 0 or an errno.</summary>
+    public int Send(ReadOnlySpan<byte> data, ref NativeSocketAddress destination)
+    {
+        fixed (byte* bytes = data)
+        fixed (byte* address = destination.Bytes)
+        {
+            nint sent = MessageCalls.SendTo(_fd, bytes, (nuint)data.Length, 0, address, (uint)destination.Length);
+            return sent < 0 ? Libc.LastError : 0;
+        }
+    }
+
+    /// <summary>Walks the control messages of the last recvmsg for a receive timestamp.</summary>
+    private long ParseControlMessages()
+    {
+        nuint total = _header->ControlLength;
+        nuint offset = 0;
+        int headerSize = sizeof(ControlMessageHeader);
+        while (offset + (nuint)headerSize <= total)
+        {
+            var cmsg = (ControlMessageHeader*)(_control + offset);
+            if (cmsg->Length < (nuint)headerSize || offset + cmsg->Length > total)
+            {
+                break;
+            }
+
+            if (cmsg->Level == Libc.SOL_SOCKET && cmsg->Length >= (nuint)(headerSize + sizeof(Timespec))
+                && (cmsg->Type == Libc.SCM_TIMESTAMPING || cmsg->Type == Libc.SCM_TIMESTAMPNS))
+            {
+                // SCM_TIMESTAMPING carries three timespecs; the software stamp is the first.
+                var stamp = (Timespec*)((byte*)cmsg + headerSize);
+                if (stamp->Seconds != 0 || stamp->Nanoseconds != 0)
+                {
+                    return stamp->TotalNanoseconds;
+                }
+            }
+
+            offset += (cmsg->Length + 7) & ~(nuint)7;
+        }
+
+        return 0;
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0)
+        {
+            _ = SocketCalls.Close(_fd);
+            _fd = -1;
+            NativeMemory.Free(_header);
+            NativeMemory.Free(_iov);
+            NativeMemory.Free(_control);
+            NativeMemory.Free(_address);
+        }
+    }
+
+    private static string Format(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : $"{endPoint.Address}:{endPoint.Port}";
+
+    private static string BindHint(int errno, IPEndPoint endPoint) => errno switch
+    {
+        Libc.EACCES when endPoint.Port < 1024 => " (needs root or CAP_NET_BIND_SERVICE)",
+        Libc.EADDRINUSE => " (another NTP server is running on this address?)",
+        99 => " (the address is not on any interface)",
+        _ => string.Empty,
+    };
+}
