@@ -41,6 +41,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
     public NtpEngine Engine => _engine;
 
+    /// <summary>Raised on the loop thread each time the Engine reports synchronization.</summary>
+    public event Action? Synchronized;
+
     public IReadOnlyList<UdpSocket> Sockets => _sockets;
 
     /// <summary>Receive failures other than "nothing waiting".</summary>
@@ -138,7 +141,10 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         {
             switch (notice.Kind)
             {
-                case NoticeKind.Synchronized: DaemonLog.Synchronized(_logger, notice.Text); break;
+                case NoticeKind.Synchronized:
+                    DaemonLog.Synchronized(_logger, notice.Text);
+                    Synchronized?.Invoke();
+                    break;
                 case NoticeKind.NotImplemented: DaemonLog.NotImplemented(_logger, notice.Text); break;
                 case NoticeKind.SyncLost: DaemonLog.SyncLost(_logger, notice.Text); break;
                 default: DaemonLog.EngineInfo(_logger, notice.Text); break;

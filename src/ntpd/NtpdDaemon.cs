@@ -1,0 +1,188 @@
+// NtpdDaemon: one run of the daemon after the command line and config are accepted: log sinks,
+// clock driver (`disable ntp` → observe-only, --virtual-clock → virtual, else the Linux clock),
+// precision, Engine, listen sockets, pid file, the event loop, and an orderly exit.
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Stratum.Core.Config;
+using Stratum.Core.Wire;
+using Stratum.Engine;
+using Stratum.Engine.Associations;
+using Stratum.Platform.Clock;
+using Stratum.Platform.Hosting;
+using Stratum.Platform.Logging;
+using Stratum.Platform.Loop;
+using Stratum.Platform.Net;
+
+namespace Stratum.Tools.Ntpd;
+
+internal static class NtpdDaemon
+{
+    public static int Run(NtpdSettings settings, TextWriter stderr, NtpdEnvironment environment)
+    {
+        if (!settings.Foreground)
+        {
+            ProcessSession.Detach();
+        }
+
+        var targets = new List<LogTarget>();
+        if (settings.LogFile is not null)
+        {
+            StreamLogTarget? file = StreamLogTarget.OpenFile(settings.LogFile, out string? error);
+            if (file is null)
+            {
+                stderr.WriteLine($"ntpd: {error}");
+                return 1;
+            }
+
+            targets.Add(file);
+        }
+        else if (settings.Foreground)
+        {
+            targets.Add(new StreamLogTarget(stderr, ownsWriter: false));
+        }
+        else
+        {
+            targets.Add(new SyslogTarget());
+        }
+
+        EventLoop? loop = null;
+        using var writer = new LogWriter(targets, "ntpd", environment.ProcessId);
+        using var loggerProvider = new DaemonLoggerProvider(writer, () => loop?.LastRealtime ?? 0, settings.DebugLevel > 0 ? LogLevel.Debug : LogLevel.Information);
+        ILogger logger = loggerProvider.CreateLogger("ntpd");
+        return RunLogged(settings, environment, logger, created => loop = created);
+    }
+
+    private static int RunLogged(NtpdSettings settings, NtpdEnvironment environment, ILogger logger, Action<EventLoop> loopCreated)
+    {
+        NtpConfig config = settings.Config;
+        IClockDriver clock = ChooseClock(settings, config, logger);
+        // The loop's stamp is not running yet: log start-up lines with a direct reading.
+        DaemonLog.Starting(logger, NtpdCli.VersionText);
+        DaemonLog.CommandLine(logger, settings.CommandLine);
+
+        (sbyte precision, double step) = PrecisionProbe.Measure(clock);
+        DaemonLog.Precision(logger, (step * 1e6).ToString("0.000", CultureInfo.InvariantCulture), precision);
+
+        var engine = new NtpEngine(Translate(config), precision);
+        using var host = new DaemonHost(clock, engine, logger);
+        if (!host.Bind(PlanListen(settings, config)))
+        {
+            DaemonLog.BindFailed(logger, "no address to listen on; exiting");
+            return 1;
+        }
+
+        if (settings.PidFile is not null && ProcessSession.WritePidFile(settings.PidFile, environment.ProcessId) is string pidError)
+        {
+            DaemonLog.BindFailed(logger, pidError);
+        }
+
+        using ShutdownSignals signals = environment.RegisterSignals();
+        environment.OnRunning?.Invoke(host, signals);
+        if (settings.QuitAfterSet)
+        {
+            host.Synchronized += () => signals.RequestStop(-1);
+        }
+
+        int signal;
+        try
+        {
+            signal = host.Run(signals, loopCreated);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            DaemonLog.Fatal(logger, e, "event loop");
+            return 1;
+        }
+        finally
+        {
+            if (settings.PidFile is not null)
+            {
+                ProcessSession.RemovePidFile(settings.PidFile);
+            }
+        }
+
+        if (signal > 0)
+        {
+            DaemonLog.Exiting(logger, signal, signal switch { 2 => "Interrupt", 3 => "Quit", _ => "Terminated" });
+        }
+        else
+        {
+            DaemonLog.Info(logger, "ntpd: time set once (-q); exiting");
+        }
+
+        return 0;
+    }
+
+    private static IClockDriver ChooseClock(NtpdSettings settings, NtpConfig config, ILogger logger)
+    {
+        if (settings.VirtualClock is { } virtualClock)
+        {
+            DaemonLog.VirtualClock(logger, virtualClock.OffsetSeconds, virtualClock.FrequencyPpm);
+            return new VirtualClockDriver(virtualClock.OffsetSeconds, virtualClock.FrequencyPpm * 1e-6);
+        }
+
+        if (!config.System.ClockDiscipline)
+        {
+            DaemonLog.ObserveOnly(logger);
+            return new ObserveOnlyClockDriver();
+        }
+
+        return new LinuxClockDriver();
+    }
+
+    /// <summary>The Engine's view of the config: local clocks now, remote sources with the sync engine.</summary>
+    internal static EngineConfiguration Translate(NtpConfig config)
+    {
+        var locals = new List<LocalClockSettings>();
+        var unsupported = new List<string>();
+        foreach (RefClockConfig refclock in config.RefClocks)
+        {
+            if (!refclock.IsLocalClock)
+            {
+                continue;
+            }
+
+            ReferenceId refid = refclock.RefId is { Length: > 0 } text ? ReferenceId.FromAscii(text) : LocalClockSettings.DefaultReferenceId;
+            locals.Add(new LocalClockSettings(refclock.Unit, refclock.Stratum ?? LocalClockSettings.DefaultStratum, refclock.Time1, refid, refclock.Prefer));
+        }
+
+        foreach (AssociationConfig association in config.Associations)
+        {
+            unsupported.Add($"{association.Kind.ToString().ToLowerInvariant()} {association.Address}");
+        }
+
+        return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline);
+    }
+
+    private static IReadOnlyList<ListenEndpoint> PlanListen(NtpdSettings settings, NtpConfig config)
+    {
+        var explicitAddresses = new List<IPAddress>();
+        foreach (InterfaceRule rule in config.InterfaceRules)
+        {
+            if (rule.Action == InterfaceAction.Listen && rule.Match == InterfaceMatch.Address && rule.Address is not null && rule.PrefixLength is null)
+            {
+                explicitAddresses.Add(rule.Address);
+            }
+        }
+
+        Func<IPAddress, string, bool, bool> listens = (address, name, wildcard) =>
+            config.InterfaceRules.Evaluate(address, wildcard ? "" : name, wildcard) == InterfaceAction.Listen;
+        if (settings.Interfaces.Count > 0)
+        {
+            // -I: listen only on the named interfaces or addresses.
+            var named = new HashSet<string>(settings.Interfaces, StringComparer.Ordinal);
+            foreach (string item in settings.Interfaces)
+            {
+                if (IPAddress.TryParse(item, out IPAddress? address))
+                {
+                    explicitAddresses.Add(address);
+                }
+            }
+
+            listens = (address, name, wildcard) => !wildcard && (named.Contains(name) || named.Contains(address.ToString()));
+        }
+
+        return ListenPlanner.Plan(ListenPlanner.HostAddresses(), explicitAddresses, listens, !settings.IPv6Only, !settings.IPv4Only, settings.Port);
+    }
+}

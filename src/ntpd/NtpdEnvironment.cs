@@ -1,0 +1,18 @@
+// NtpdEnvironment: what ntpd takes from its surroundings (default config path, process id, signal
+// registration, a hook to see the running host), so tests can run the daemon in-process on an
+// ephemeral port and stop it without sending signals to the test runner.
+using Stratum.Platform.Hosting;
+using Stratum.Platform.Loop;
+
+namespace Stratum.Tools.Ntpd;
+
+internal sealed record NtpdEnvironment(
+    string DefaultConfigPath,
+    int ProcessId,
+    Func<ShutdownSignals> RegisterSignals,
+    Action<DaemonHost, ShutdownSignals>? OnRunning = null,
+    bool AllowDaemonize = true)
+{
+    public static NtpdEnvironment System() =>
+        new("/etc/ntp.conf", Environment.ProcessId, ShutdownSignals.Register);
+}

@@ -1,0 +1,19 @@
+// NtpdSettings: the command line and the parsed config, merged into what one daemon run needs.
+using Stratum.Core.Config;
+
+namespace Stratum.Tools.Ntpd;
+
+internal sealed record NtpdSettings(
+    NtpConfig Config,
+    string ConfigName,
+    int DebugLevel,
+    string? LogFile,
+    string? PidFile,
+    bool Foreground,
+    bool QuitAfterSet,
+    bool IPv4Only,
+    bool IPv6Only,
+    IReadOnlyList<string> Interfaces,
+    int Port,
+    VirtualClockArgument? VirtualClock,
+    string CommandLine);
