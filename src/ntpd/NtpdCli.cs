@@ -47,6 +47,12 @@ internal static class NtpdCli
             return 2;
         }
 
+        if (parsed.Tokens.Any(t => t.Value is "-h" or "--help" or "-?"))
+        {
+            stdout.WriteLine(Usage);
+            return 0;
+        }
+
         if (parsed.GetValue(options.Version))
         {
             stdout.WriteLine(VersionText);
@@ -142,17 +148,27 @@ internal static class NtpdCli
         public Option<int?> Port { get; } = new("--port") { Description = "UDP port to serve on (default 123; for tests)" };
         public Option<bool> Version { get; } = new("--version") { Description = "print the version and exit" };
 
-        public RootCommand Command
+        public RootCommand Command => _command ??= Build();
+
+        private RootCommand? _command;
+
+        private RootCommand Build()
         {
-            get
+            var command = new RootCommand("ntpd: Network Time Protocol daemon (Stratum)")
             {
-                var command = new RootCommand("ntpd: Network Time Protocol daemon (Stratum)")
+                ConfigFile, NoFork, Debug, LogFile, PidFile, DriftFile, StatsDir, KeyFile, AllowBigStep, QuitAfterSet,
+                SlewOnly, IPv4Only, IPv6Only, Interface, Check, VirtualClock, Port, Version,
+            };
+            // Our own --version replaces System.CommandLine's built-in one, which would shadow it.
+            for (int i = command.Options.Count - 1; i >= 0; i--)
+            {
+                if (command.Options[i] is VersionOption)
                 {
-                    ConfigFile, NoFork, Debug, LogFile, PidFile, DriftFile, StatsDir, KeyFile, AllowBigStep, QuitAfterSet,
-                    SlewOnly, IPv4Only, IPv6Only, Interface, Check, VirtualClock, Port, Version,
-                };
-                return command;
+                    command.Options.RemoveAt(i);
+                }
             }
+
+            return command;
         }
     }
 }

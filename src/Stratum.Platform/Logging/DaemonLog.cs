@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Stratum.Platform.Logging;
 
-internal static partial class DaemonLog
+public static partial class DaemonLog
 {
     [LoggerMessage(1, LogLevel.Information, "{Version}: Starting")]
     public static partial void Starting(ILogger logger, string version);

@@ -1,0 +1,33 @@
+// SntpQueryOptions: how many exchanges to make with each server, how long to wait for each reply,
+// and which protocol version to send. Defaults are ntpdate 4.2.8's: 4 samples (1 with -q), a 2 s
+// timeout (never below 1 s, so requests to one server stay at least a second apart and within
+// ntpd's default "discard minimum"), version 4.
+namespace Stratum.Client.Sntp;
+
+/// <summary>Query parameters: samples per server, per-request timeout and NTP version.</summary>
+public sealed record SntpQueryOptions
+{
+    public const long NanosecondsPerSecond = 1_000_000_000;
+
+    /// <summary>Exchanges per server, 1..8 (ntpdate -p).</summary>
+    public int Samples { get; init; } = 4;
+
+    /// <summary>
+    /// How long to wait for a reply before sending the next request, and the gap after a reply
+    /// before the next request to the same server (ntpdate -t; default 2 s).
+    /// </summary>
+    public long TimeoutNanoseconds { get; init; } = 2 * NanosecondsPerSecond;
+
+    /// <summary>NTP version in requests, 1..4 (ntpdate -o).</summary>
+    public byte Version { get; init; } = 4;
+
+    /// <summary>Throws when a value is outside its range; the tools validate user input first.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Samples, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Samples, SampleFilter.MaxSamples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(TimeoutNanoseconds, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Version, (byte)1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Version, (byte)4);
+    }
+}

@@ -1,0 +1,126 @@
+// AssociationDirectives: "server|pool|peer [-4|-6] ADDRESS [options]" (ntpd 4.2.8 confopt.html).
+// ADDRESS is an IPv4/IPv6 literal or a DNS name (resolved later by Platform). On a server line
+// the pseudo address 127.127.T.U declares a reference clock instead (refclock.html); pool and
+// peer cannot. Only the local clock driver (type 1) is implemented; other types are kept and
+// warned about.
+using System.Net;
+
+namespace Stratum.Core.Config;
+
+/// <summary>Parsers of the server, pool and peer directives.</summary>
+internal static class AssociationDirectives
+{
+    public static void Server(DirectiveLine line, ConfigBuilder config) => Parse(line, config, AssociationKind.Server);
+
+    public static void Pool(DirectiveLine line, ConfigBuilder config) => Parse(line, config, AssociationKind.Pool);
+
+    public static void Peer(DirectiveLine line, ConfigBuilder config) => Parse(line, config, AssociationKind.Peer);
+
+    private static void Parse(DirectiveLine line, ConfigBuilder config, AssociationKind kind)
+    {
+        AddressFamilyHint family = line.TakeAddressFamilyFlag(out ConfigToken familyFlag);
+        if (!line.TryTakeArgument("an address", out ConfigToken addressToken))
+        {
+            return;
+        }
+
+        string address = addressToken.Text;
+        if (AddressSyntax.TryParseRefClock(address, out byte driverType, out byte unit))
+        {
+            ParseRefClock(line, config, kind, family, familyFlag, addressToken, driverType, unit);
+            return;
+        }
+
+        AddressForm form = AddressSyntax.Classify(address, out IPAddress? literal);
+        if (form == AddressForm.Invalid)
+        {
+            line.Error(addressToken, AddressSyntax.BadAddressMessage(address));
+            line.SkipRest();
+            return;
+        }
+
+        if (literal is not null)
+        {
+            AddressFamilyHint literalFamily = AddressSyntax.FamilyOf(literal);
+            if (family != AddressFamilyHint.Any && family != literalFamily)
+            {
+                line.Error(familyFlag, AddressSyntax.FamilyMismatchMessage(familyFlag, literalFamily, address));
+            }
+
+            family = literalFamily;
+        }
+
+        var options = AssociationOptions.Parse(line, isRefClock: false);
+        (sbyte minPoll, sbyte maxPoll) = options.ResolvePolls(line);
+        config.Associations.Add(new AssociationConfig(
+            kind,
+            address,
+            family,
+            options.Iburst,
+            options.Burst,
+            options.Prefer,
+            options.NoSelect,
+            options.True,
+            minPoll,
+            maxPoll,
+            (byte)(options.Version ?? AssociationConfig.DefaultVersion),
+            (uint?)options.KeyId,
+            line.LineNumber));
+    }
+
+    private static void ParseRefClock(
+        DirectiveLine line,
+        ConfigBuilder config,
+        AssociationKind kind,
+        AddressFamilyHint family,
+        ConfigToken familyFlag,
+        ConfigToken addressToken,
+        byte driverType,
+        byte unit)
+    {
+        if (kind != AssociationKind.Server)
+        {
+            line.Error(
+                addressToken,
+                $"reference clock address {DiagnosticText.Quote(addressToken.Text)} needs 'server', "
+                + $"not {DiagnosticText.Quote(line.Name)}");
+            line.SkipRest();
+            return;
+        }
+
+        if (family == AddressFamilyHint.IPv6)
+        {
+            string message = AddressSyntax.FamilyMismatchMessage(familyFlag, AddressFamilyHint.IPv4, addressToken.Text);
+            line.Error(familyFlag, message);
+        }
+
+        if (driverType != RefClockConfig.LocalClockDriverType)
+        {
+            line.Warning(addressToken, $"refclock type {driverType} is not implemented yet");
+        }
+
+        var options = AssociationOptions.Parse(line, isRefClock: true);
+        (sbyte minPoll, sbyte maxPoll) = options.ResolvePolls(line);
+        var clock = new RefClockConfig(
+            driverType,
+            unit,
+            options.Prefer,
+            minPoll,
+            maxPoll,
+            line.LineNumber,
+            Stratum: null,
+            Time1: 0,
+            Time2: 0,
+            RefId: null,
+            Flag1: false,
+            Flag2: false,
+            Flag3: false,
+            Flag4: false)
+        {
+            NoSelect = options.NoSelect,
+            True = options.True,
+            Mode = options.Mode,
+        };
+        config.AddRefClock(clock, line, addressToken);
+    }
+}

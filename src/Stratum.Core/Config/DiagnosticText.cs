@@ -1,0 +1,42 @@
+// DiagnosticText: how words and numbers appear in config messages. Words are single-quoted as in
+// ntpd's own messages; control characters are escaped and long words cut, so a hostile file
+// cannot put terminal escapes or megabytes into a log line.
+using System.Globalization;
+using System.Text;
+
+namespace Stratum.Core.Config;
+
+/// <summary>Formatting helpers for diagnostic messages.</summary>
+internal static class DiagnosticText
+{
+    private const int MaxShownCharacters = 64;
+
+    /// <summary>'word', with control characters as \xNN and at most 64 characters shown.</summary>
+    public static string Quote(string word)
+    {
+        var text = new StringBuilder(Math.Min(word.Length, MaxShownCharacters) + 5);
+        text.Append('\'');
+        for (int i = 0; i < word.Length; i++)
+        {
+            if (i == MaxShownCharacters)
+            {
+                text.Append("...");
+                break;
+            }
+
+            char c = word[i];
+            if (char.IsControl(c))
+            {
+                text.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.Append('\'').ToString();
+    }
+
+    public static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

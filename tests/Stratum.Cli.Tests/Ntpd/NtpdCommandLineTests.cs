@@ -1,0 +1,116 @@
+// ntpd's command line in-process: usage errors exit 2, --version, --check on good and bad files
+// (exit 0/1 with file:line diagnostics), and a config error refusing to start.
+using Stratum.Platform.Loop;
+using Stratum.Tools.Ntpd;
+
+namespace Stratum.Cli.Tests.Ntpd;
+
+public sealed class NtpdCommandLineTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("stratum-ntpd-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var environment = new NtpdEnvironment("/nonexistent/ntp.conf", 4242, () => new ShutdownSignals(), AllowDaemonize: false);
+        int exit = NtpdCli.Run(args, stdout, stderr, environment);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("-z")]
+    [InlineData("--bogus")]
+    [InlineData("stray-argument")]
+    [InlineData("-c")]
+    [InlineData("--virtual-clock", "abc")]
+    [InlineData("--virtual-clock", "0.1,900")]
+    public void Run_BadCommandLine_PrintsUsageAndExits2(params string[] args)
+    {
+        (int exit, string stdout, string stderr) = Run(args);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("usage: ntpd [-46gnqx]", stderr);
+    }
+
+    [Fact]
+    public void Run_Version_PrintsVersion()
+    {
+        (int exit, string stdout, _) = Run("--version");
+        Assert.Equal(0, exit);
+        Assert.Equal("ntpd Stratum 0.1.0 (ntpd 4.2.8 compatible)\n", stdout);
+    }
+
+    [Fact]
+    public void Check_GuideStyleConfig_IsClean()
+    {
+        string path = Write("ntp.conf", """
+            driftfile /var/lib/ntp/ntp.drift
+            logfile /var/log/ntp.log
+            statsdir /var/log/ntpstats/
+            statistics loopstats peerstats clockstats
+            filegen loopstats file loopstats type day enable
+            pool 0.europe.pool.ntp.org iburst
+            server 1.europe.pool.ntp.org iburst prefer
+            server 127.127.1.0
+            fudge 127.127.1.0 stratum 10
+            restrict -4 default kod notrap nomodify nopeer noquery
+            restrict -6 default kod notrap nomodify nopeer noquery
+            restrict 127.0.0.1
+            restrict ::1
+            restrict 192.168.1.0 mask 255.255.255.0 nomodify notrap
+            """);
+        (int exit, string stdout, string stderr) = Run("--check", "-c", path);
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exit);
+        Assert.Equal($"{path}: configuration OK (0 warnings)\n", stdout);
+    }
+
+    [Theory]
+    [InlineData("sever 0.pool.ntp.org iburst\n", ":1:1: error: unknown directive 'sever'")]
+    [InlineData("restrict 192.168.1.300 nomodify\n", ":1:10: error: bad address '192.168.1.300'")]
+    [InlineData("server 10.0.0.1 minpoll x\n", ":1:25: error: 'minpoll' needs an integer from 3 to 17, not 'x'")]
+    public void Check_BadConfig_Exits1WithFileLineMessage(string text, string expected)
+    {
+        string path = Write("bad.conf", text);
+        (int exit, string stdout, string stderr) = Run("--check", "-c", path);
+        Assert.Equal(1, exit);
+        Assert.Equal(path + expected + "\n", stderr);
+        Assert.Equal($"{path}: 1 error, 0 warnings\n", stdout);
+    }
+
+    [Fact]
+    public void Run_BadConfig_RefusesToStart()
+    {
+        string path = Write("bad.conf", "sever 0.pool.ntp.org\n");
+        (int exit, _, string stderr) = Run("-n", "-c", path);
+        Assert.Equal(1, exit);
+        Assert.EndsWith($"ntpd: {path} has errors; not starting\n", stderr);
+    }
+
+    [Fact]
+    public void Run_MissingExplicitConfig_Exits1()
+    {
+        (int exit, _, string stderr) = Run("-n", "--check", "-c", Path.Combine(_directory, "missing.conf"));
+        Assert.Equal(1, exit);
+        Assert.Contains("missing.conf", stderr);
+    }
+
+    [Fact]
+    public void Check_NoConfigFile_UsesEmbeddedDefault()
+    {
+        (int exit, string stdout, string stderr) = Run("--check");
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exit);
+        Assert.Equal("<embedded default>: configuration OK (0 warnings)\n", stdout);
+    }
+}

@@ -1,0 +1,183 @@
+// ntpd in-process on an ephemeral loopback port: it starts on a config with the local clock at
+// stratum 10, answers a client with stratum 11 / refid LOCL within 10 s, keeps answering a normal
+// client while a stream of malformed packets is dropped and counted, and stops cleanly.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Stratum.Core.Time;
+using Stratum.Core.Wire;
+using Stratum.Platform.Hosting;
+using Stratum.Platform.Loop;
+using Stratum.Tools.Ntpd;
+
+namespace Stratum.Cli.Tests.Ntpd;
+
+public sealed class NtpdServingTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("stratum-ntpd-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private sealed class RunningDaemon : IDisposable
+    {
+        private readonly Thread _thread;
+        private readonly ManualResetEventSlim _started = new();
+        private ShutdownSignals? _signals;
+
+        public RunningDaemon(string configPath, int port)
+        {
+            _thread = new Thread(() =>
+            {
+                var environment = new NtpdEnvironment("/nonexistent", 4242, () => new ShutdownSignals(), (host, signals) =>
+                {
+                    Host = host;
+                    _signals = signals;
+                    _started.Set();
+                }, AllowDaemonize: false);
+                ExitCode = NtpdCli.Run(["-n", "-c", configPath, "--port", port.ToString()], Stdout, Stderr, environment);
+                _started.Set();
+            });
+            _thread.Start();
+            Assert.True(_started.Wait(TimeSpan.FromSeconds(20)), "daemon did not start");
+        }
+
+        public StringWriter Stdout { get; } = new();
+
+        public StringWriter Stderr { get; } = new();
+
+        public DaemonHost? Host { get; private set; }
+
+        public int? ExitCode { get; private set; }
+
+        public void Stop()
+        {
+            _signals?.RequestStop(15);
+            Assert.True(_thread.Join(TimeSpan.FromSeconds(10)), "daemon did not stop");
+        }
+
+        public void Dispose()
+        {
+            if (_thread.IsAlive)
+            {
+                Stop();
+            }
+
+            _started.Dispose();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    private static byte[] ClientRequest(NtpTimestamp transmit)
+    {
+        var request = new byte[48];
+        request[0] = 0x23;
+        transmit.Write(request.AsSpan(40));
+        return request;
+    }
+
+    private static NtpHeader? Query(Socket client, IPEndPoint server)
+    {
+        var transmit = NtpTimestamp.FromUnixNanoseconds((DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100);
+        client.SendTo(ClientRequest(transmit), server);
+        var buffer = new byte[128];
+        try
+        {
+            int length = client.Receive(buffer);
+            NtpHeader header = NtpHeader.Read(buffer.AsSpan(0, length));
+            return header.OriginTime == transmit ? header : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
+    public void Ntpd_LocalClockStratum10_ServesStratum11WithinTenSeconds()
+    {
+        int port = FreePort();
+        string config = Path.Combine(_directory, "ntp.conf");
+        File.WriteAllText(config, """
+            server 127.127.1.0
+            fudge 127.127.1.0 stratum 10
+            disable ntp
+            interface ignore wildcard
+            interface listen 127.0.0.1
+            """);
+        using var daemon = new RunningDaemon(config, port);
+        Assert.NotNull(daemon.Host);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
+        var server = new IPEndPoint(IPAddress.Loopback, port);
+        var watch = Stopwatch.StartNew();
+        NtpHeader? reply = null;
+        while (watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            reply = Query(client, server);
+            if (reply is { Stratum: 11 })
+            {
+                break;
+            }
+
+            Thread.Sleep(200);
+        }
+
+        Assert.NotNull(reply);
+        Assert.Equal(11, reply.Value.Stratum);
+        Assert.Equal(LeapIndicator.NoWarning, reply.Value.Leap);
+        Assert.Equal("LOCL", reply.Value.ReferenceId.ToAscii());
+        Assert.Equal(NtpMode.Server, reply.Value.Mode);
+        double offset = (reply.Value.TransmitTime.ToUnixNanoseconds() / 1e9) - ((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 1e7);
+        Assert.InRange(offset, -0.5, 0.5);
+
+        daemon.Stop();
+        Assert.Equal(0, daemon.ExitCode);
+        string log = daemon.Stderr.ToString();
+        Assert.Contains("ntpd Stratum 0.1.0 (ntpd 4.2.8 compatible): Starting", log);
+        Assert.Contains($"Listen normally on 0 lo 127.0.0.1:{port}", log);
+        Assert.Contains("synchronized to LOCAL(0), stratum 10", log);
+        Assert.Contains("ntpd exiting on signal 15 (Terminated)", log);
+    }
+
+    [Fact]
+    public void Ntpd_MalformedStream_IsDroppedAndCountedWhileClientIsServed()
+    {
+        int port = FreePort();
+        string config = Path.Combine(_directory, "ntp.conf");
+        File.WriteAllText(config, "server 127.127.1.0\nfudge 127.127.1.0 stratum 10\ndisable ntp\ninterface ignore wildcard\ninterface listen 127.0.0.1\n");
+        using var daemon = new RunningDaemon(config, port);
+        var server = new IPEndPoint(IPAddress.Loopback, port);
+        using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
+        var random = new Random(7);
+        int answered = 0;
+        const int Rounds = 50;
+        for (int round = 0; round < Rounds; round++)
+        {
+            // Truncated, oversized, wrong-version and wrong-mode packets.
+            attacker.SendTo(new byte[random.Next(0, 47)], server);
+            attacker.SendTo(new byte[1500], server);
+            var wrongVersion = new byte[48];
+            wrongVersion[0] = (byte)((random.Next(5, 8) << 3) | 3);
+            attacker.SendTo(wrongVersion, server);
+            var wrongMode = new byte[48];
+            wrongMode[0] = (byte)((4 << 3) | random.Next(4, 6));
+            attacker.SendTo(wrongMode, server);
+            if (Query(client, server) is not null)
+            {
+                answered++;
+            }
+        }
+
+        daemon.Stop();
+        Assert.Equal(Rounds, answered);
+        Stratum.Engine.Server.ServerCounters counters = daemon.Host!.Engine.Server.Counters;
+        Assert.Equal(Rounds * 4, counters.Dropped);
+        Assert.Equal(Rounds, counters.Replied);
+    }
+}
