@@ -46,7 +46,9 @@ public sealed class DaemonLoggerProvider : ILoggerProvider
                 message = $"{message}: {exception}";
             }
 
-            provider._writer.Enqueue(new LogEntry(provider._stamp(), logLevel, message));
+            // Before the loop's first reading (start-up lines), read the clock here: still the loop thread.
+            long stamp = provider._stamp();
+            provider._writer.Enqueue(new LogEntry(stamp != 0 ? stamp : Interop.ClockGetTime.Realtime(), logLevel, message));
         }
     }
 }

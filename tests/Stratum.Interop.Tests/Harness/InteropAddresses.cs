@@ -1,0 +1,20 @@
+// The loopback addresses of the interop tests, one place so no two test classes ever share one.
+// ntpsec can bind only addresses that exist on an interface and always takes 127.0.0.1 (+ ::1);
+// chronyd sits on 127.0.0.11 as in ../shared/bench/anchors.sh; our daemon gets 127.0.0.20-40,
+// a distinct address per test class. All on UDP port 123 (ntpdig, sntp and ntpdate cannot use
+// another port).
+using System.Net;
+
+namespace Stratum.Interop.Tests.Harness;
+
+public static class InteropAddresses
+{
+    public static readonly IPAddress Ntpsec = IPAddress.Parse("127.0.0.1");
+    public static readonly IPAddress Chronyd = IPAddress.Parse("127.0.0.11");
+
+    public static readonly IPAddress OurNtpdStartup = IPAddress.Parse("127.0.0.21");
+    public static readonly IPAddress OurNtpdClientTools = IPAddress.Parse("127.0.0.22");
+    public static readonly IPAddress OurNtpdChronyClient = IPAddress.Parse("127.0.0.23");
+    public static readonly IPAddress OurNtpdCapture = IPAddress.Parse("127.0.0.24");
+    public static readonly IPAddress OurNtpdShutdown = IPAddress.Parse("127.0.0.25");
+}
