@@ -97,14 +97,23 @@ internal static class NtpdCli
             return Daemonizer.Detach(args, DaemonChildVariable, stderr);
         }
 
+        // -f, -s and -k override driftfile, statsdir and keys from the file, as in ntpd.
+        NtpConfig effective = config.Config with
+        {
+            DriftFile = parsed.GetValue(options.DriftFile) ?? config.Config.DriftFile,
+            StatsDirectory = parsed.GetValue(options.StatsDir) ?? config.Config.StatsDirectory,
+            KeysFile = parsed.GetValue(options.KeyFile) ?? config.Config.KeysFile,
+        };
         var settings = new NtpdSettings(
-            config.Config,
+            effective,
             configName,
             DebugLevel: parsed.GetResult(options.Debug)?.IdentifierTokenCount ?? 0,
             LogFile: parsed.GetValue(options.LogFile) ?? config.Config.LogFile,
             PidFile: parsed.GetValue(options.PidFile) ?? config.Config.PidFile,
             Foreground: foreground || Environment.GetEnvironmentVariable(DaemonChildVariable) is null,
             QuitAfterSet: parsed.GetValue(options.QuitAfterSet),
+            AllowBigFirstStep: parsed.GetValue(options.AllowBigStep),
+            SlewOnly: parsed.GetValue(options.SlewOnly),
             IPv4Only: parsed.GetValue(options.IPv4Only),
             IPv6Only: parsed.GetValue(options.IPv6Only),
             Interfaces: parsed.GetValue(options.Interface) ?? [],

@@ -1,4 +1,5 @@
 // NtpdSettings: the command line and the parsed config, merged into what one daemon run needs.
+// AllowBigFirstStep (-g) and SlewOnly (-x) are carried for the clock discipline of the sync engine.
 using Stratum.Core.Config;
 
 namespace Stratum.Tools.Ntpd;
@@ -11,6 +12,8 @@ internal sealed record NtpdSettings(
     string? PidFile,
     bool Foreground,
     bool QuitAfterSet,
+    bool AllowBigFirstStep,
+    bool SlewOnly,
     bool IPv4Only,
     bool IPv6Only,
     IReadOnlyList<string> Interfaces,

@@ -30,6 +30,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private readonly byte[] _receiveBuffer = GC.AllocateArray<byte>(ReceiveBufferSize, pinned: true);
     private readonly byte[] _replyBuffer = GC.AllocateArray<byte>(NtpHeader.Size + NtpPacket.MaxMacLength, pinned: true);
     private readonly List<UdpSocket> _sockets = [];
+    private readonly bool _debugPackets;
     private NativeSocketAddress _source;
 
     public DaemonHost(IClockDriver clock, NtpEngine engine, ILogger logger)
@@ -37,6 +38,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         _clock = clock;
         _engine = engine;
         _logger = logger;
+        // -d: one debug line per datagram (allocates; never on in production).
+        _debugPackets = logger.IsEnabled(LogLevel.Debug);
     }
 
     public NtpEngine Engine => _engine;
@@ -121,6 +124,10 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             double monoSeconds = _clock.ReadMonotonicNanoseconds() / 1e9;
             ReadOnlySpan<byte> request = _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize));
             ServerDecision decision = server.Respond(request, NtpTimestamp.FromUnixNanoseconds(receiveReal), monoSeconds, _replyBuffer, out int replyLength);
+            if (_debugPackets)
+            {
+                DaemonLog.Packet(_logger, length, _source.ToString(), decision.ToString());
+            }
             if (decision != ServerDecision.Reply)
             {
                 continue;

@@ -24,7 +24,7 @@ public sealed class NtpdServingTests : IDisposable
         private readonly ManualResetEventSlim _started = new();
         private ShutdownSignals? _signals;
 
-        public RunningDaemon(string configPath, int port)
+        public RunningDaemon(string configPath, int port, params string[] extraArgs)
         {
             _thread = new Thread(() =>
             {
@@ -34,7 +34,7 @@ public sealed class NtpdServingTests : IDisposable
                     _signals = signals;
                     _started.Set();
                 }, AllowDaemonize: false);
-                ExitCode = NtpdCli.Run(["-n", "-c", configPath, "--port", port.ToString()], Stdout, Stderr, environment);
+                ExitCode = NtpdCli.Run(["-n", "-c", configPath, "--port", port.ToString(), .. extraArgs], Stdout, Stderr, environment);
                 _started.Set();
             });
             _thread.Start();
@@ -179,5 +179,24 @@ public sealed class NtpdServingTests : IDisposable
         Stratum.Engine.Server.ServerCounters counters = daemon.Host!.Engine.Server.Counters;
         Assert.Equal(Rounds * 4, counters.Dropped);
         Assert.Equal(Rounds, counters.Replied);
+    }
+
+    [Fact]
+    public void Ntpd_DebugFlag_LogsEachDatagramDecision()
+    {
+        int port = FreePort();
+        string config = Path.Combine(_directory, "ntp.conf");
+        File.WriteAllText(config, "server 127.127.1.0\ndisable ntp\ninterface ignore wildcard\ninterface ignore ::1\ninterface listen 127.0.0.1\n");
+        using var daemon = new RunningDaemon(config, port, "-d");
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
+        client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Assert.NotNull(Query(client, new IPEndPoint(IPAddress.Loopback, port)));
+        client.SendTo(new byte[10], new IPEndPoint(IPAddress.Loopback, port));
+        Thread.Sleep(300);
+        daemon.Stop();
+        string log = daemon.Stderr.ToString();
+        int clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
+        Assert.Contains($"received 48 bytes from 127.0.0.1:{clientPort}: Reply", log);
+        Assert.Contains($"received 10 bytes from 127.0.0.1:{clientPort}: DropMalformed", log);
     }
 }
