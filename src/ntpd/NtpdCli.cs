@@ -70,15 +70,25 @@ internal static class NtpdCli
         string configPath = explicitConfig ?? environment.DefaultConfigPath;
         ConfigParseResult config = LoadConfig(explicitConfig, configPath, out string configName);
         bool check = parsed.GetValue(options.Check);
-        foreach (ConfigDiagnostic diagnostic in config.Diagnostics)
+        if (check || config.HasErrors)
         {
-            stderr.WriteLine(diagnostic.ToString());
+            // A running daemon logs the warnings instead, so they reach its logfile or syslog.
+            foreach (ConfigDiagnostic diagnostic in config.Diagnostics)
+            {
+                stderr.WriteLine(diagnostic.ToString());
+            }
         }
 
         if (check)
         {
-            int warnings = config.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
-            int errors = config.Diagnostics.Count - warnings;
+            IReadOnlyList<string> inactive = config.HasErrors ? [] : InactiveConfiguration.Describe(config.Config);
+            foreach (string text in inactive)
+            {
+                stderr.WriteLine($"{configName}: warning: {text}");
+            }
+
+            int errors = config.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+            int warnings = config.Diagnostics.Count - errors + inactive.Count;
             stdout.WriteLine(errors == 0
                 ? $"{configName}: configuration OK ({warnings} warning{(warnings == 1 ? "" : "s")})"
                 : $"{configName}: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");
@@ -119,7 +129,8 @@ internal static class NtpdCli
             Interfaces: parsed.GetValue(options.Interface) ?? [],
             Port: parsed.GetValue(options.Port) ?? 123,
             VirtualClock: virtualClock,
-            CommandLine: "ntpd " + string.Join(' ', args));
+            CommandLine: "ntpd " + string.Join(' ', args),
+            ConfigWarnings: [.. config.Diagnostics.Select(d => d.ToString()), .. InactiveConfiguration.Describe(effective)]);
         return NtpdDaemon.Run(settings, stderr, environment);
     }
 

@@ -60,6 +60,10 @@ internal static class NtpdDaemon
         // The loop's stamp is not running yet: log start-up lines with a direct reading.
         DaemonLog.Starting(logger, NtpdCli.VersionText);
         DaemonLog.CommandLine(logger, settings.CommandLine);
+        foreach (string warning in settings.ConfigWarnings)
+        {
+            DaemonLog.ConfigWarning(logger, warning);
+        }
 
         (sbyte precision, double step) = PrecisionProbe.Measure(clock);
         DaemonLog.Precision(logger, (step * 1e6).ToString("0.000", CultureInfo.InvariantCulture), precision);
@@ -147,11 +151,7 @@ internal static class NtpdDaemon
             locals.Add(new LocalClockSettings(refclock.Unit, refclock.Stratum ?? LocalClockSettings.DefaultStratum, refclock.Time1, refid, refclock.Prefer));
         }
 
-        foreach (AssociationConfig association in config.Associations)
-        {
-            unsupported.Add($"{association.Kind.ToString().ToLowerInvariant()} {association.Address}");
-        }
-
+        // Remote associations are named once, by InactiveConfiguration, among the config warnings.
         return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline);
     }
 

@@ -19,4 +19,5 @@ internal sealed record NtpdSettings(
     IReadOnlyList<string> Interfaces,
     int Port,
     VirtualClockArgument? VirtualClock,
-    string CommandLine);
+    string CommandLine,
+    IReadOnlyList<string> ConfigWarnings);

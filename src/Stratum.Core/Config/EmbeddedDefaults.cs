@@ -1,5 +1,5 @@
 // EmbeddedDefaults: the configuration ntpd uses when /etc/ntp.conf does not exist. It is safe on
-// any machine: it serves the undisciplined local clock at stratum 10 to this host only and never
+// any machine: it serves the undisciplined local clock (fudged to stratum 10) to this host only and never
 // touches the system clock ("disable ntp": ARCHITECTURE.md §5, the observe-only driver). A test
 // checks that it parses with no diagnostics.
 namespace Stratum.Core.Config;
@@ -16,7 +16,7 @@ public static class EmbeddedDefaults
         #
         # ntpd uses this because /etc/ntp.conf does not exist. It is deliberately harmless:
         # - it never adjusts the system clock ("disable ntp": observe and serve only);
-        # - its only time source is the local clock, served at stratum 10;
+        # - its only time source is the local clock at stratum 10 (clients see stratum 11);
         # - it listens on the loopback addresses only, so only this host can query it.
         # To synchronize to real servers, write /etc/ntp.conf, for example:
         #   driftfile /var/lib/ntp/ntp.drift
@@ -37,11 +37,8 @@ public static class EmbeddedDefaults
         interface listen 127.0.0.1
         interface listen ::1
 
-        # Time service for everyone who can reach us; no changes, traps, peers or queries
-        # except from this host.
-        restrict default nomodify notrap nopeer noquery
-        restrict 127.0.0.1
-        restrict ::1
+        # No restrict lines: this version does not enforce access control yet, and the
+        # loopback-only listening above already limits who can reach the daemon.
 
         """;
 }
