@@ -1,0 +1,264 @@
+// RemoteAssociation: one `server` or `peer` association (RFC 5905 §9 "peer process" and §13 "poll
+// process"). It builds requests, keeps the 8-bit reach register, schedules polls (burst and iburst,
+// back-off while unreachable, RATE kisses), and turns a valid reply into a ClockSample (§8 on-wire
+// protocol). Every reply is checked before any state changes: mode, origin (our transmit cookie,
+// so bogus, replayed and spoofed replies and KoDs are dropped), duplicates, then kiss codes.
+// Deviation: the transmit timestamp we send is a random cookie, not our clock (as chrony does, for
+// data minimization); T1 is kept here and set by the host just before the request is sent.
+using Stratum.Core.Time;
+using Stratum.Core.Wire;
+using Stratum.Engine.SystemState;
+
+namespace Stratum.Engine.Associations;
+
+/// <summary>Client side of one remote time source.</summary>
+public sealed class RemoteAssociation
+{
+    /// <summary>Packets in a burst (ntpd NTP_BURST... `burst` and `iburst` send eight).</summary>
+    public const int BurstLength = 8;
+
+    /// <summary>Seconds between the packets of a burst (ntpd's 2 s).</summary>
+    public const int BurstSpacingSeconds = 2;
+
+    /// <summary>Polls without any reply after which the poll interval backs off.</summary>
+    private const int UnreachableBackoffPolls = 8;
+
+    private readonly IRandomSource _random;
+    private readonly SystemVariables _system;
+    private NtpTimestamp _cookie;
+    private NtpTimestamp _transmitTime;
+    private NtpTimestamp _lastReplyTransmit;
+    private bool _awaitingReply;
+    private int _burstRemaining;
+    private int _pollsWithoutReply;
+
+    /// <param name="id">Association id.</param>
+    /// <param name="settings">The config line's options.</param>
+    /// <param name="random">Cookies and poll jitter.</param>
+    /// <param name="system">Our system variables: a symmetric peer sends them (the peer may select us).</param>
+    public RemoteAssociation(int id, RemoteAssociationSettings settings, IRandomSource random, SystemVariables system)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Id = id;
+        Settings = settings;
+        _random = random;
+        _system = system;
+        HostPoll = settings.MinPoll;
+        NextPollMono = long.MaxValue;
+    }
+
+    /// <summary>Association id, as ntpq shows it.</summary>
+    public int Id { get; }
+
+    public RemoteAssociationSettings Settings { get; }
+
+    /// <summary>8-bit reach register (RFC 5905 §9.2): shifted at each poll, bit 0 set by a valid reply.</summary>
+    public byte Reach { get; private set; }
+
+    /// <summary>Our poll exponent (hpoll).</summary>
+    public sbyte HostPoll { get; private set; }
+
+    /// <summary>The remote's poll exponent from its last packet (ppoll).</summary>
+    public sbyte PeerPoll { get; private set; }
+
+    public long NextPollMono { get; private set; }
+
+    /// <summary>Set by DENY or RSTR: no more requests (RFC 5905 §7.4).</summary>
+    public KissCode? StoppedBy { get; private set; }
+
+    /// <summary>Code of the last kiss received with a matching origin, if any.</summary>
+    public KissCode? LastKiss { get; private set; }
+
+    /// <summary>The last accepted sample.</summary>
+    public ClockSample? LastSample { get; private set; }
+
+    /// <summary>Replies dropped, by verdict, for ntpq and tests.</summary>
+    public long[] DroppedReplies { get; } = new long[8];
+
+    public bool IsReachable => Reach != 0;
+
+    /// <summary>Schedules the first poll: at once with iburst, else after a short random delay.</summary>
+    public void Start(LoopTime now)
+    {
+        NextPollMono = now.Mono + (Settings.Iburst ? 0 : (long)(_random.NextUInt64() % (ulong)LoopTime.NanosecondsPerSecond));
+    }
+
+    /// <summary>Sets the poll exponent within minpoll..maxpoll (the discipline's system poll).</summary>
+    public void SetPoll(sbyte exponent) => HostPoll = Math.Clamp(exponent, Settings.MinPoll, Settings.MaxPoll);
+
+    /// <summary>When a poll is due, writes the request into <paramref name="packet"/> and returns its
+    /// length (48); returns 0 when nothing is due or the association is stopped.</summary>
+    public int OnTimer(LoopTime now, Span<byte> packet)
+    {
+        if (StoppedBy is not null || now.Mono < NextPollMono)
+        {
+            return 0;
+        }
+
+        if (_burstRemaining == 0)
+        {
+            BeginPoll();
+        }
+
+        if (_burstRemaining > 0)
+        {
+            _burstRemaining--;
+        }
+
+        NextPollMono = now.Mono + (_burstRemaining > 0
+            ? BurstSpacingSeconds * LoopTime.NanosecondsPerSecond
+            : PollIntervalNanoseconds());
+        return BuildRequest(now, packet);
+    }
+
+    /// <summary>Records T1: the host calls this with its clock reading just before sending.</summary>
+    public void MarkSent(NtpTimestamp transmitTime) => _transmitTime = transmitTime;
+
+    /// <summary>Checks a datagram from the remote end and, when valid, produces a sample.</summary>
+    /// <param name="data">The datagram.</param>
+    /// <param name="receiveTime">T4 on the disciplined clock.</param>
+    /// <param name="monoSeconds">Monotonic now.</param>
+    /// <param name="localPrecision">Our clock's precision exponent.</param>
+    /// <param name="sample">The measurement when the verdict is Accepted.</param>
+    public ReplyVerdict OnReply(ReadOnlySpan<byte> data, NtpTimestamp receiveTime, double monoSeconds, sbyte localPrecision, out ClockSample sample)
+    {
+        ReplyVerdict verdict = Check(data, receiveTime, monoSeconds, localPrecision, out sample);
+        if (verdict != ReplyVerdict.Accepted)
+        {
+            DroppedReplies[(int)verdict]++;
+        }
+
+        return verdict;
+    }
+
+    private ReplyVerdict Check(ReadOnlySpan<byte> data, NtpTimestamp receiveTime, double monoSeconds, sbyte localPrecision, out ClockSample sample)
+    {
+        sample = default;
+        if (StoppedBy is not null)
+        {
+            return ReplyVerdict.Stopped;
+        }
+
+        if (!NtpPacket.TryRead(data, out NtpPacket packet, out _))
+        {
+            return ReplyVerdict.Malformed;
+        }
+
+        NtpHeader header = packet.Header;
+        bool modeFits = Settings.Mode == AssociationMode.Client
+            ? header.Mode == NtpMode.Server
+            : header.Mode is NtpMode.SymmetricActive or NtpMode.SymmetricPassive;
+        if (!modeFits)
+        {
+            return ReplyVerdict.WrongMode;
+        }
+
+        if (!header.TransmitTime.IsZero && header.TransmitTime == _lastReplyTransmit)
+        {
+            return ReplyVerdict.Duplicate;
+        }
+
+        if (!_awaitingReply || header.OriginTime != _cookie)
+        {
+            return ReplyVerdict.BogusOrigin;
+        }
+
+        // From here on the reply answers our request: state may change.
+        _awaitingReply = false;
+        _lastReplyTransmit = header.TransmitTime;
+        PeerPoll = header.Poll;
+        if (header.Stratum == 0 && header.ReferenceId.IsAsciiName)
+        {
+            return OnKiss(new KissCode(header.ReferenceId));
+        }
+
+        Reach |= 1;
+        _pollsWithoutReply = 0;
+        if (header.Leap == LeapIndicator.Unsynchronized || header.Stratum >= SystemVariables.UnsynchronizedStratum || header.Stratum == 0
+            || header.ReceiveTime.IsZero || header.TransmitTime.IsZero)
+        {
+            return ReplyVerdict.Unsynchronized;
+        }
+
+        // RFC 5905 §8: T1 our transmit, T2 their receive, T3 their transmit, T4 our receive.
+        double t2MinusT1 = (header.ReceiveTime - _transmitTime).TotalSeconds;
+        double t3MinusT4 = (header.TransmitTime - receiveTime).TotalSeconds;
+        double roundTrip = (receiveTime - _transmitTime).TotalSeconds;
+        double serverTime = (header.TransmitTime - header.ReceiveTime).TotalSeconds;
+        double offset = (t2MinusT1 + t3MinusT4) / 2;
+        double delay = Math.Max(roundTrip - serverTime, Math.ScaleB(1.0, localPrecision));
+        double dispersion = Math.ScaleB(1.0, localPrecision) + Math.ScaleB(1.0, header.Precision)
+            + (SystemVariables.FrequencyTolerance * Math.Max(roundTrip, 0));
+        sample = new ClockSample(offset, delay, dispersion, monoSeconds, header.Leap, header.Stratum,
+            header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
+        LastSample = sample;
+        return ReplyVerdict.Accepted;
+    }
+
+    private ReplyVerdict OnKiss(KissCode kiss)
+    {
+        LastKiss = kiss;
+        if (kiss.StopsAssociation)
+        {
+            StoppedBy = kiss;
+            NextPollMono = long.MaxValue;
+        }
+        else if (kiss.ReducesRate)
+        {
+            _burstRemaining = 0;
+            HostPoll = (sbyte)Math.Min(Math.Max(HostPoll + 1, PeerPoll), PollExponent.MaxConfigurable);
+        }
+
+        return ReplyVerdict.KissOfDeath;
+    }
+
+    private void BeginPoll()
+    {
+        if (_awaitingReply)
+        {
+            _pollsWithoutReply++;
+        }
+
+        Reach <<= 1;
+        bool burst = Reach == 0 ? Settings.Iburst : Settings.Burst;
+        _burstRemaining = burst ? BurstLength : 1;
+        if (Reach == 0 && _pollsWithoutReply >= UnreachableBackoffPolls && HostPoll < Settings.MaxPoll)
+        {
+            // Unreachable: back off toward maxpoll so a dead server is not hammered.
+            HostPoll++;
+            _burstRemaining = 1;
+        }
+    }
+
+    private long PollIntervalNanoseconds()
+    {
+        // Up to 1/16 of random jitter so that many clients do not poll in lockstep.
+        long interval = (long)Math.ScaleB(1.0, HostPoll) * LoopTime.NanosecondsPerSecond;
+        return interval - (long)(_random.NextUInt64() % (ulong)Math.Max(1, interval / 16));
+    }
+
+    private int BuildRequest(LoopTime now, Span<byte> packet)
+    {
+        _cookie = new NtpTimestamp(_random.NextUInt64());
+        _transmitTime = now.Real;
+        _awaitingReply = true;
+        // A client request carries nothing about us (RFC 5905 §9.2 minimal client; RFC 9109 spirit);
+        // a symmetric peer sends its system variables so the other side can select it.
+        bool peer = Settings.Mode == AssociationMode.SymmetricActive;
+        var request = new NtpHeader(
+            peer ? _system.Leap : LeapIndicator.Unsynchronized,
+            Settings.Version,
+            peer ? NtpMode.SymmetricActive : NtpMode.Client,
+            peer ? _system.WireStratum : (byte)0,
+            HostPoll,
+            peer ? _system.Precision : (sbyte)0,
+            peer ? NtpShort.FromSeconds(_system.RootDelay) : NtpShort.Zero,
+            peer ? NtpShort.FromSeconds(_system.RootDispersionAt(now.MonoSeconds)) : NtpShort.Zero,
+            peer ? _system.ReferenceId : ReferenceId.None,
+            peer ? _system.ReferenceTime : NtpTimestamp.Zero,
+            NtpTimestamp.Zero,
+            NtpTimestamp.Zero,
+            _cookie);
+        return request.Write(packet);
+    }
+}

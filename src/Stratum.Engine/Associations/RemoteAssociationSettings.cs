@@ -1,0 +1,28 @@
+// RemoteAssociationSettings: the Engine's view of one `server` or `peer` line (or one address
+// resolved from a `pool`): what to send and how often (RFC 5905 §9, ntpd's options).
+using System.Net;
+
+namespace Stratum.Engine.Associations;
+
+/// <summary>How the association talks to its remote end.</summary>
+public enum AssociationMode : byte
+{
+    /// <summary>`server` / `pool`: we send mode 3, expect mode 4.</summary>
+    Client = 3,
+    /// <summary>`peer`: we send mode 1 (symmetric active), expect mode 1 or 2.</summary>
+    SymmetricActive = 1,
+}
+
+/// <summary>Options of one remote association.</summary>
+public sealed record RemoteAssociationSettings(
+    IPEndPoint Address,
+    AssociationMode Mode,
+    bool Iburst,
+    bool Burst,
+    bool Prefer,
+    bool NoSelect,
+    bool True,
+    sbyte MinPoll,
+    sbyte MaxPoll,
+    byte Version,
+    string DisplayName);

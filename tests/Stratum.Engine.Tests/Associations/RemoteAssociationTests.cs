@@ -1,0 +1,192 @@
+// The client side of an association: requests, origin checks against spoofed and replayed replies,
+// the on-wire offset and delay (RFC 5905 §8), reach, iburst, back-off and Kiss-o'-Death.
+using System.Net;
+using Stratum.Core.Time;
+using Stratum.Core.Wire;
+using Stratum.Engine.Associations;
+using Stratum.Engine.SystemState;
+
+namespace Stratum.Engine.Tests.Associations;
+
+public class RemoteAssociationTests
+{
+    private readonly EngineTestClock _clock = new();
+
+    private static RemoteAssociation Create(bool iburst = false, AssociationMode mode = AssociationMode.Client, sbyte minPoll = 6) =>
+        new(1, new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 123), mode, iburst, false, false, false, false, minPoll, 10, 4, "10.0.0.1"),
+            new SeededRandom(42), new SystemVariables(-24));
+
+    /// <summary>A server whose clock is <paramref name="serverOffset"/> ahead, one-way delay <paramref name="oneWay"/>.</summary>
+    private byte[] Reply(ReadOnlySpan<byte> request, double serverOffset, double oneWay, byte stratum = 2, LeapIndicator leap = LeapIndicator.NoWarning, string? kiss = null)
+    {
+        NtpHeader r = NtpHeader.Read(request);
+        NtpTimestamp now = _clock.Now.Real;
+        var reply = new NtpHeader(leap, 4, NtpMode.Server, kiss is null ? stratum : (byte)0, r.Poll, -20,
+            NtpShort.FromSeconds(0.010), NtpShort.FromSeconds(0.020),
+            kiss is null ? ReferenceId.FromAddress(IPAddress.Parse("192.0.2.1")) : ReferenceId.FromAscii(kiss),
+            now, r.TransmitTime,
+            now + NtpDuration.FromSeconds(oneWay + serverOffset),
+            now + NtpDuration.FromSeconds(oneWay + serverOffset + 0.0001));
+        var bytes = new byte[48];
+        reply.Write(bytes);
+        return bytes;
+    }
+
+    private int Poll(RemoteAssociation association, Span<byte> packet)
+    {
+        long wait = association.NextPollMono - _clock.Mono;
+        if (wait > 0)
+        {
+            _clock.Advance(wait / 1e9);
+        }
+
+        return association.OnTimer(_clock.Now, packet);
+    }
+
+    [Fact]
+    public void OnReply_ValidReply_GivesRfc5905OffsetAndDelay()
+    {
+        RemoteAssociation association = Create(iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Assert.Equal(48, Poll(association, request));
+        NtpHeader sent = NtpHeader.Read(request);
+        Assert.Equal(NtpMode.Client, sent.Mode);
+        Assert.Equal(4, sent.Version);
+        Assert.True(sent.OriginTime.IsZero && sent.ReceiveTime.IsZero);
+
+        byte[] reply = Reply(request, serverOffset: 0.050, oneWay: 0.002);
+        _clock.Advance(0.0041);
+        ReplyVerdict verdict = association.OnReply(reply, _clock.Now.Real, _clock.Mono / 1e9, -24, out ClockSample sample);
+
+        Assert.Equal(ReplyVerdict.Accepted, verdict);
+        Assert.Equal(0.050, sample.Offset, 6);
+        Assert.Equal(0.004, sample.Delay, 6);
+        Assert.Equal(2, sample.Stratum);
+        Assert.Equal(0.010, sample.RootDelay, 4);
+        Assert.Equal(1, association.Reach);
+    }
+
+    [Fact]
+    public void OnReply_SpoofedOrigin_IsDroppedWithoutStateChange()
+    {
+        RemoteAssociation association = Create(iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        byte[] reply = Reply(request, 0, 0.001);
+        new NtpTimestamp(12345).Write(reply.AsSpan(24)); // wrong origin
+        Assert.Equal(ReplyVerdict.BogusOrigin, association.OnReply(reply, _clock.Now.Real, 0, -24, out _));
+        Assert.Equal(0, association.Reach);
+        Assert.Equal(1, association.DroppedReplies[(int)ReplyVerdict.BogusOrigin]);
+    }
+
+    [Fact]
+    public void OnReply_ReplayedReply_IsDropped()
+    {
+        RemoteAssociation association = Create(iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        byte[] reply = Reply(request, 0, 0.001);
+        Assert.Equal(ReplyVerdict.Accepted, association.OnReply(reply, _clock.Now.Real, 0, -24, out _));
+        Assert.Equal(ReplyVerdict.Duplicate, association.OnReply(reply, _clock.Now.Real, 0, -24, out _));
+    }
+
+    [Fact]
+    public void OnReply_RequestModePacket_IsWrongMode()
+    {
+        RemoteAssociation association = Create(iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        Assert.Equal(ReplyVerdict.WrongMode, association.OnReply(request, _clock.Now.Real, 0, -24, out _));
+    }
+
+    [Fact]
+    public void Kiss_DenyWithMatchingOrigin_StopsAssociation()
+    {
+        RemoteAssociation association = Create(iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        Assert.Equal(ReplyVerdict.KissOfDeath, association.OnReply(Reply(request, 0, 0.001, kiss: "DENY"), _clock.Now.Real, 0, -24, out _));
+        Assert.Equal(KissCode.Deny, association.StoppedBy);
+        Assert.Equal(long.MaxValue, association.NextPollMono);
+        Assert.Equal(0, association.OnTimer(_clock.Now, request));
+    }
+
+    [Fact]
+    public void Kiss_DenyWithWrongOrigin_IsIgnored()
+    {
+        RemoteAssociation association = Create(iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        byte[] kiss = Reply(request, 0, 0.001, kiss: "DENY");
+        new NtpTimestamp(99).Write(kiss.AsSpan(24));
+        Assert.Equal(ReplyVerdict.BogusOrigin, association.OnReply(kiss, _clock.Now.Real, 0, -24, out _));
+        Assert.Null(association.StoppedBy);
+    }
+
+    [Fact]
+    public void Kiss_Rate_RaisesPoll()
+    {
+        RemoteAssociation association = Create(iburst: false);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        Assert.Equal(ReplyVerdict.KissOfDeath, association.OnReply(Reply(request, 0, 0.001, kiss: "RATE"), _clock.Now.Real, 0, -24, out _));
+        Assert.Equal(7, association.HostPoll);
+        Assert.Null(association.StoppedBy);
+    }
+
+    [Fact]
+    public void Iburst_Unreachable_SendsEightPacketsTwoSecondsApart()
+    {
+        RemoteAssociation association = Create(iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        long start = _clock.Mono;
+        var sendTimes = new List<double>();
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.Equal(48, Poll(association, request));
+            sendTimes.Add((_clock.Mono - start) / 1e9);
+            association.OnReply(Reply(request, 0, 0.001), _clock.Now.Real, 0, -24, out _);
+        }
+
+        Assert.Equal([0, 2, 4, 6, 8, 10, 12, 14], sendTimes);
+        Assert.Equal(1, association.Reach);
+        // After the burst the next poll is about 2^6 s later.
+        Assert.InRange((association.NextPollMono - _clock.Mono) / 1e9, 60, 64);
+    }
+
+    [Fact]
+    public void Unreachable_ManyPolls_BacksOffTowardMaxPoll()
+    {
+        RemoteAssociation association = Create(iburst: false);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        for (int i = 0; i < 12; i++)
+        {
+            Poll(association, request);
+        }
+
+        Assert.Equal(0, association.Reach);
+        Assert.True(association.HostPoll > 6, $"poll {association.HostPoll}");
+    }
+
+    [Fact]
+    public void Peer_SendsSymmetricActiveWithSystemVariables()
+    {
+        RemoteAssociation association = Create(mode: AssociationMode.SymmetricActive, iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        NtpHeader sent = NtpHeader.Read(request);
+        Assert.Equal(NtpMode.SymmetricActive, sent.Mode);
+        Assert.Equal(-24, sent.Precision);
+        Assert.Equal("INIT", sent.ReferenceId.ToAscii());
+    }
+}
