@@ -1,7 +1,8 @@
 // LinuxClockDriver: the real system clock through clock_gettime and clock_adjtime/adjtime. Steps
-// use ADJ_SETOFFSET (atomic, no read-modify-write race), slews use adjtime(3). Without
-// CAP_SYS_TIME every write returns PermissionDenied, which callers report. The kernel PLL and the
-// daemon's discipline arrive with the sync-engine work; ntpdate (step/slew) uses this driver today.
+// use ADJ_SETOFFSET (atomic, no read-modify-write race), slews use adjtime(3), the kernel PLL takes
+// offsets with ADJ_OFFSET in nanosecond mode (STA_PLL | STA_NANO, "kernel time sync enabled").
+// Without CAP_SYS_TIME every write returns PermissionDenied, which callers report. The kernel calls
+// go through IAdjTimex so tests check each request against a recording fake.
 using Stratum.Core.Wire;
 using Stratum.Platform.Interop;
 
@@ -13,9 +14,27 @@ public sealed class LinuxClockDriver : IClockDriver
     /// <summary>Kernel frequency unit: ppm with a 16-bit binary fraction.</summary>
     private const double KernelFrequencyScale = 65536e6;
 
+    /// <summary>The kernel accepts PLL offsets up to ±0.5 s (MAXPHASE).</summary>
+    private const double MaxPllOffset = 0.5;
+
+    private readonly IAdjTimex _kernel;
+
+    public LinuxClockDriver()
+        : this(LinuxAdjTimex.Instance)
+    {
+    }
+
+    internal LinuxClockDriver(IAdjTimex kernel)
+    {
+        _kernel = kernel;
+    }
+
     public string Name => "linux";
 
     public bool CanAdjust => true;
+
+    /// <summary>True once the kernel PLL has been switched on by <see cref="ApplyKernelPllOffset"/>.</summary>
+    public bool KernelPllEnabled { get; private set; }
 
     public long ReadRealtimeNanoseconds() => ClockGetTime.Realtime();
 
@@ -23,7 +42,7 @@ public sealed class LinuxClockDriver : IClockDriver
 
     public long MapKernelRealtime(long kernelRealtimeNanoseconds) => kernelRealtimeNanoseconds;
 
-    public unsafe ClockWriteResult Step(double offsetSeconds)
+    public ClockWriteResult Step(double offsetSeconds)
     {
         long nanos = (long)Math.Round(offsetSeconds * 1e9);
         long seconds = Math.DivRem(nanos, 1_000_000_000, out long rem);
@@ -36,27 +55,47 @@ public sealed class LinuxClockDriver : IClockDriver
         var timex = new Timex { Modes = TimexBits.ADJ_SETOFFSET | TimexBits.ADJ_NANO };
         timex.Time.Seconds = seconds;
         timex.Time.Microseconds = rem;
-        return Result(TimexCall.ClockAdjTime(Libc.CLOCK_REALTIME, &timex));
+        return Result(_kernel.ClockAdjTime(ref timex));
     }
 
-    public unsafe ClockWriteResult Slew(double offsetSeconds)
+    public ClockWriteResult Slew(double offsetSeconds)
     {
         long micros = (long)Math.Round(offsetSeconds * 1e6);
-        var delta = new Timeval { Seconds = micros / 1_000_000, Microseconds = micros % 1_000_000 };
-        return Result(AdjTimeCall.AdjTime(&delta, null));
+        return Result(_kernel.AdjTime(new Timeval { Seconds = micros / 1_000_000, Microseconds = micros % 1_000_000 }));
     }
 
-    public unsafe ClockWriteResult SetFrequency(double frequency)
+    public ClockWriteResult SetFrequency(double frequency)
     {
         double scaled = Math.Clamp(frequency, -500e-6, 500e-6) * KernelFrequencyScale;
         var timex = new Timex { Modes = TimexBits.ADJ_FREQUENCY, Frequency = (long)Math.Round(scaled) };
-        return Result(TimexCall.ClockAdjTime(Libc.CLOCK_REALTIME, &timex));
+        return Result(_kernel.ClockAdjTime(ref timex));
     }
 
-    public unsafe ClockWriteResult SetStatus(LeapIndicator leap, bool synchronized, double maxErrorSeconds, double estimatedErrorSeconds)
+    /// <summary>Hands an offset to the kernel PLL with time constant <paramref name="timeConstant"/>
+    /// (the poll exponent minus 4, as ntpd does); the first call switches the PLL on.</summary>
+    public ClockWriteResult ApplyKernelPllOffset(double offsetSeconds, int timeConstant)
+    {
+        var timex = new Timex
+        {
+            Modes = TimexBits.ADJ_OFFSET | TimexBits.ADJ_TIMECONST | TimexBits.ADJ_NANO,
+            Offset = (long)Math.Round(Math.Clamp(offsetSeconds, -MaxPllOffset, MaxPllOffset) * 1e9),
+            Constant = Math.Clamp(timeConstant, 0, 10),
+        };
+        if (!KernelPllEnabled)
+        {
+            timex.Modes |= TimexBits.ADJ_STATUS;
+            timex.Status = TimexBits.STA_PLL | TimexBits.STA_NANO;
+        }
+
+        ClockWriteResult result = Result(_kernel.ClockAdjTime(ref timex));
+        KernelPllEnabled |= result.Outcome == ClockWriteOutcome.Applied;
+        return result;
+    }
+
+    public ClockWriteResult SetStatus(LeapIndicator leap, bool synchronized, double maxErrorSeconds, double estimatedErrorSeconds)
     {
         var read = new Timex();
-        if (TimexCall.ClockAdjTime(Libc.CLOCK_REALTIME, &read) < 0)
+        if (_kernel.ClockAdjTime(ref read) < 0)
         {
             return Result(-1);
         }
@@ -80,25 +119,25 @@ public sealed class LinuxClockDriver : IClockDriver
             MaxError = (long)Math.Min(maxErrorSeconds * 1e6, 16_000_000),
             EstError = (long)Math.Min(estimatedErrorSeconds * 1e6, 16_000_000),
         };
-        return Result(TimexCall.ClockAdjTime(Libc.CLOCK_REALTIME, &timex));
+        return Result(_kernel.ClockAdjTime(ref timex));
     }
 
     /// <summary>Reads the kernel discipline state without changing it (modes = 0).</summary>
-    public static unsafe KernelClockState ReadKernelState()
+    public static KernelClockState ReadKernelState()
     {
         var timex = new Timex();
-        int state = TimexCall.ClockAdjTime(Libc.CLOCK_REALTIME, &timex);
+        int state = LinuxAdjTimex.Instance.ClockAdjTime(ref timex);
         return new KernelClockState(state, timex.Status, timex.Frequency / KernelFrequencyScale, timex.Offset, timex.MaxError, timex.EstError);
     }
 
-    private static ClockWriteResult Result(int returnValue)
+    private ClockWriteResult Result(int returnValue)
     {
         if (returnValue >= 0)
         {
             return ClockWriteResult.Applied;
         }
 
-        int errno = Libc.LastError;
+        int errno = _kernel.LastError;
         var outcome = errno == Libc.EPERM ? ClockWriteOutcome.PermissionDenied : ClockWriteOutcome.Failed;
         return new ClockWriteResult(outcome, errno, Libc.ErrorText(errno));
     }

@@ -61,10 +61,12 @@ internal static unsafe partial class AdjTimeCall
 /// <summary>Bits of timex.modes and timex.status (linux/timex.h).</summary>
 internal static class TimexBits
 {
+    public const uint ADJ_OFFSET = 0x0001;
     public const uint ADJ_FREQUENCY = 0x0002;
     public const uint ADJ_MAXERROR = 0x0004;
     public const uint ADJ_ESTERROR = 0x0008;
     public const uint ADJ_STATUS = 0x0010;
+    public const uint ADJ_TIMECONST = 0x0020;
     public const uint ADJ_SETOFFSET = 0x0100;
     public const uint ADJ_NANO = 0x2000;
 
@@ -72,4 +74,6 @@ internal static class TimexBits
     public const int STA_INS = 0x0010;
     public const int STA_DEL = 0x0020;
     public const int STA_UNSYNC = 0x0040;
+    public const int STA_FLL = 0x0008;
+    public const int STA_NANO = 0x2000;
 }

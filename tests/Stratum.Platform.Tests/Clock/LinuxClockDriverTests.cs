@@ -1,0 +1,133 @@
+// LinuxClockDriver's kernel requests, checked against a recording fake of clock_adjtime/adjtime:
+// no test reaches the real calls with a write mode (the machine's clock is never touched).
+using Stratum.Core.Wire;
+using Stratum.Platform.Clock;
+using Stratum.Platform.Interop;
+
+namespace Stratum.Platform.Tests.Clock;
+
+public class LinuxClockDriverTests
+{
+    private sealed class RecordingAdjTimex : IAdjTimex
+    {
+        public List<Timex> Requests { get; } = [];
+
+        public List<Timeval> Slews { get; } = [];
+
+        public int Errno { get; set; }
+
+        public int Status { get; set; } = TimexBits.STA_UNSYNC;
+
+        public int LastError => Errno;
+
+        public int ClockAdjTime(ref Timex timex)
+        {
+            Requests.Add(timex);
+            if (Errno != 0)
+            {
+                return -1;
+            }
+
+            if (timex.Modes == 0)
+            {
+                timex.Status = Status;
+            }
+
+            return 0;
+        }
+
+        public int AdjTime(Timeval delta)
+        {
+            Slews.Add(delta);
+            return Errno != 0 ? -1 : 0;
+        }
+    }
+
+    [Theory]
+    [InlineData(0.25, 0, 250_000_000)]
+    [InlineData(-1.5, -2, 500_000_000)]
+    [InlineData(-0.000000001, -1, 999_999_999)]
+    public void Step_UsesSetOffsetInNanoseconds(double offset, long seconds, long nanoseconds)
+    {
+        var kernel = new RecordingAdjTimex();
+        Assert.Equal(ClockWriteOutcome.Applied, new LinuxClockDriver(kernel).Step(offset).Outcome);
+        Timex request = Assert.Single(kernel.Requests);
+        Assert.Equal(TimexBits.ADJ_SETOFFSET | TimexBits.ADJ_NANO, request.Modes);
+        Assert.Equal(seconds, request.Time.Seconds);
+        Assert.Equal(nanoseconds, request.Time.Microseconds);
+    }
+
+    [Fact]
+    public void Slew_UsesAdjtimeInMicroseconds()
+    {
+        var kernel = new RecordingAdjTimex();
+        new LinuxClockDriver(kernel).Slew(-0.0125);
+        Timeval delta = Assert.Single(kernel.Slews);
+        Assert.Equal(0, delta.Seconds);
+        Assert.Equal(-12_500, delta.Microseconds);
+    }
+
+    [Fact]
+    public void SetFrequency_ScalesPpmBy65536AndClamps()
+    {
+        var kernel = new RecordingAdjTimex();
+        var driver = new LinuxClockDriver(kernel);
+        driver.SetFrequency(12.5e-6);
+        driver.SetFrequency(900e-6);
+        Assert.Equal(TimexBits.ADJ_FREQUENCY, kernel.Requests[0].Modes);
+        Assert.Equal(12.5 * 65536, kernel.Requests[0].Frequency);
+        Assert.Equal(500 * 65536, kernel.Requests[1].Frequency);
+    }
+
+    [Fact]
+    public void KernelPll_FirstCallEnablesPllInNanoMode_LaterCallsOnlyOffset()
+    {
+        var kernel = new RecordingAdjTimex();
+        var driver = new LinuxClockDriver(kernel);
+        driver.ApplyKernelPllOffset(0.000123, 2);
+        driver.ApplyKernelPllOffset(2.0, 12);
+        Timex first = kernel.Requests[0];
+        Assert.Equal(TimexBits.ADJ_OFFSET | TimexBits.ADJ_TIMECONST | TimexBits.ADJ_NANO | TimexBits.ADJ_STATUS, first.Modes);
+        Assert.Equal(TimexBits.STA_PLL | TimexBits.STA_NANO, first.Status);
+        Assert.Equal(123_000, first.Offset);
+        Assert.Equal(2, first.Constant);
+        Timex second = kernel.Requests[1];
+        Assert.Equal(TimexBits.ADJ_OFFSET | TimexBits.ADJ_TIMECONST | TimexBits.ADJ_NANO, second.Modes);
+        Assert.Equal(500_000_000, second.Offset); // clamped to the kernel's 0.5 s
+        Assert.Equal(10, second.Constant);
+        Assert.True(driver.KernelPllEnabled);
+    }
+
+    [Fact]
+    public void SetStatus_ReadsThenWritesLeapAndUnsyncBits()
+    {
+        var kernel = new RecordingAdjTimex { Status = TimexBits.STA_PLL | TimexBits.STA_UNSYNC };
+        new LinuxClockDriver(kernel).SetStatus(LeapIndicator.InsertSecond, synchronized: true, 0.01, 0.001);
+        Assert.Equal(2, kernel.Requests.Count);
+        Assert.Equal(0u, kernel.Requests[0].Modes);
+        Timex write = kernel.Requests[1];
+        Assert.Equal(TimexBits.ADJ_STATUS | TimexBits.ADJ_MAXERROR | TimexBits.ADJ_ESTERROR, write.Modes);
+        Assert.Equal(TimexBits.STA_PLL | TimexBits.STA_INS, write.Status);
+        Assert.Equal(10_000, write.MaxError);
+        Assert.Equal(1_000, write.EstError);
+    }
+
+    [Fact]
+    public void Write_WithoutCapability_IsPermissionDenied()
+    {
+        var kernel = new RecordingAdjTimex { Errno = 1 };
+        var driver = new LinuxClockDriver(kernel);
+        ClockWriteResult result = driver.Step(1);
+        Assert.Equal(ClockWriteOutcome.PermissionDenied, result.Outcome);
+        Assert.Equal("Operation not permitted", result.Detail);
+        Assert.Equal(ClockWriteOutcome.PermissionDenied, driver.ApplyKernelPllOffset(0.001, 2).Outcome);
+        Assert.False(driver.KernelPllEnabled);
+    }
+
+    [Fact]
+    public void ReadKernelState_RealKernel_ReadsOnly()
+    {
+        KernelClockState state = LinuxClockDriver.ReadKernelState();
+        Assert.True(state.ClockState >= 0);
+    }
+}
