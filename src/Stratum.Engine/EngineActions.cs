@@ -1,24 +1,54 @@
-// EngineActions: the caller-owned buffer the Engine writes its decisions into (ARCHITECTURE.md §3).
-// For the first suite it carries log notices and the next timer deadline; clock actions (step,
-// slew, frequency, status) join it with the sync engine. Notices are rare events, so their small
-// allocations stay off the packet path.
+// EngineActions: the caller-owned buffer the Engine writes its decisions into (ARCHITECTURE.md §3):
+// log notices, clock actions (step, slew, frequency, status), packets to send for associations, and
+// the next timer deadline. The host carries them out in order after each Engine call. Packets are
+// copied into one reusable byte buffer, so polling allocates nothing once the buffer has grown;
+// notices are rare events.
 namespace Stratum.Engine;
 
 /// <summary>Actions produced by one Engine call, carried out by the event loop afterwards.</summary>
 public sealed class EngineActions
 {
     private readonly List<EngineNotice> _notices = [];
+    private readonly List<ClockAction> _clockActions = [];
+    private readonly List<OutgoingPacket> _packets = [];
+    private byte[] _packetBytes = new byte[512];
+    private int _packetBytesUsed;
 
     public IReadOnlyList<EngineNotice> Notices => _notices;
+
+    public IReadOnlyList<ClockAction> ClockActions => _clockActions;
+
+    public IReadOnlyList<OutgoingPacket> Packets => _packets;
 
     /// <summary>Monotonic deadline (ns) of the next OnTimer call; long.MaxValue when none.</summary>
     public long NextDeadline { get; set; } = long.MaxValue;
 
     public void Notice(NoticeKind kind, string text) => _notices.Add(new EngineNotice(kind, text));
 
+    public void Clock(ClockAction action) => _clockActions.Add(action);
+
+    /// <summary>Queues <paramref name="packet"/> for association <paramref name="associationId"/>.</summary>
+    public void Send(int associationId, ReadOnlySpan<byte> packet)
+    {
+        if (_packetBytesUsed + packet.Length > _packetBytes.Length)
+        {
+            Array.Resize(ref _packetBytes, Math.Max(_packetBytes.Length * 2, _packetBytesUsed + packet.Length));
+        }
+
+        packet.CopyTo(_packetBytes.AsSpan(_packetBytesUsed));
+        _packets.Add(new OutgoingPacket(associationId, _packetBytesUsed, packet.Length));
+        _packetBytesUsed += packet.Length;
+    }
+
+    /// <summary>The bytes of a queued packet (valid until <see cref="Clear"/>).</summary>
+    public Span<byte> PacketBytes(in OutgoingPacket packet) => _packetBytes.AsSpan(packet.Offset, packet.Length);
+
     public void Clear()
     {
         _notices.Clear();
+        _clockActions.Clear();
+        _packets.Clear();
+        _packetBytesUsed = 0;
         NextDeadline = long.MaxValue;
     }
 }
@@ -28,13 +58,32 @@ public enum NoticeKind
 {
     /// <summary>"synchronized to X, stratum N".</summary>
     Synchronized = 1,
-    /// <summary>A source became unusable or the daemon lost synchronization.</summary>
+    /// <summary>A source became unusable or the daemon lost synchronization ("no servers reachable").</summary>
     SyncLost = 2,
     /// <summary>Something configured that this version does not do yet.</summary>
     NotImplemented = 3,
-    /// <summary>Informational, e.g. "local clock driver started".</summary>
+    /// <summary>Informational, e.g. "time reset +0.315 s".</summary>
     Info = 4,
+    /// <summary>Fatal: ntpd logs it and exits (panic threshold exceeded).</summary>
+    Fatal = 5,
 }
 
 /// <summary>One log-worthy event from the Engine.</summary>
 public readonly record struct EngineNotice(NoticeKind Kind, string Text);
+
+/// <summary>What to do to the clock.</summary>
+public enum ClockActionKind
+{
+    /// <summary>Step by Value seconds.</summary>
+    Step = 1,
+    /// <summary>Slew (phase correction) by Value seconds; TimeConstant for a kernel PLL.</summary>
+    Slew = 2,
+    /// <summary>Set the frequency correction to Value s/s.</summary>
+    SetFrequency = 3,
+}
+
+/// <summary>One clock action.</summary>
+public readonly record struct ClockAction(ClockActionKind Kind, double Value, int TimeConstant = 0);
+
+/// <summary>A packet queued for an association, as a slice of the actions' buffer.</summary>
+public readonly record struct OutgoingPacket(int AssociationId, int Offset, int Length);
