@@ -1,0 +1,25 @@
+// ISimulatedClient: the program running on a simulated node, shaped like the Engine contract
+// (ARCHITECTURE.md §3) so a daemon's Engine can be plugged in by a thin adapter: Start, then
+// OnDatagram for each delivered packet and OnTimer when NextDeadline (CLOCK_MONOTONIC ns of the
+// node's own clock) is reached. Time comes only from context.Clock (the node's
+// SimulatedClockDriver); packets leave through context.Send. Code runs in zero true time. The
+// reference server implements it too: any node program does.
+using System.Net;
+
+namespace Stratum.Simulation.Nodes;
+
+/// <summary>A program driven by the simulator on one node.</summary>
+public interface ISimulatedClient
+{
+    /// <summary>Monotonic nanoseconds of the next wanted OnTimer, or long.MaxValue for none.</summary>
+    long NextDeadline { get; }
+
+    /// <summary>Called once at true time 0, before anything else.</summary>
+    void Start(SimContext context);
+
+    /// <summary>A datagram has arrived; <paramref name="receiveRealtimeNanoseconds"/> is the kernel receive stamp on this node's clock.</summary>
+    void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, long receiveRealtimeNanoseconds);
+
+    /// <summary>The node's monotonic clock has reached <see cref="NextDeadline"/>.</summary>
+    void OnTimer(SimContext context);
+}
