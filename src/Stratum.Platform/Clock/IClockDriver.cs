@@ -31,6 +31,10 @@ public interface IClockDriver
     /// <summary>Starts a one-shot slew of <paramref name="offsetSeconds"/> (adjtime semantics, 500 ppm).</summary>
     ClockWriteResult Slew(double offsetSeconds);
 
+    /// <summary>Hands an offset to a kernel PLL with time constant <paramref name="timeConstant"/>;
+    /// drivers without one slew it.</summary>
+    ClockWriteResult ApplyKernelPllOffset(double offsetSeconds, int timeConstant) => Slew(offsetSeconds);
+
     /// <summary>Sets the frequency correction in s/s (positive: the clock runs faster).</summary>
     ClockWriteResult SetFrequency(double frequency);
 

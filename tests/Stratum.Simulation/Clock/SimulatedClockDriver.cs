@@ -75,17 +75,17 @@ public sealed class SimulatedClockDriver : IClockDriver
     }
 
     /// <summary>
-    /// The kernel-PLL entry (to join IClockDriver): ntp_adjtime with MOD_OFFSET | MOD_TIMECONST |
-    /// MOD_STATUS (STA_PLL | STA_NANO). Sets the time constant (<paramref name="constant"/>, ntpd's
+    /// The kernel-PLL entry of IClockDriver: ntp_adjtime with MOD_OFFSET | MOD_TIMECONST |
+    /// MOD_STATUS (STA_PLL | STA_NANO). Sets the time constant (<paramref name="timeConstant"/>, ntpd's
     /// poll exponent, no +4 in nanosecond mode), then hands <paramref name="offsetSeconds"/> to the
     /// kernel PLL, which slews it out over the following seconds and updates the frequency.
     /// </summary>
-    public ClockWriteResult ApplyKernelPllOffset(double offsetSeconds, int constant)
+    public ClockWriteResult ApplyKernelPllOffset(double offsetSeconds, int timeConstant)
     {
         Clock.Synchronize();
         KernelDiscipline kernel = Clock.Kernel;
         kernel.SetStatus(kernel.Status | KernelStatus.Pll | KernelStatus.Nanosecond, Clock.UnixSeconds);
-        kernel.SetTimeConstant(constant);
+        kernel.SetTimeConstant(timeConstant);
         kernel.ApplyOffset(offsetSeconds, Clock.UnixSeconds);
         return ClockWriteResult.Applied;
     }
