@@ -1,0 +1,224 @@
+// ClockFilter: the 8-stage shift register of RFC 5905 §10 (appendix A.5.2 clock_filter). Each new sample
+// (theta, delta, epsilon, t) shifts in; the older stages' dispersion ages at PHI = 15 ppm of the time since
+// the last update; the stages are sorted by delay and the least-delay sample gives the peer offset and
+// delay; the peer dispersion is the weighted sum ε_i / 2^(i+1) and the jitter the RMS of the offset
+// differences to the chosen sample (at least the clock precision). A sample is used at most once and never
+// one older than the last used (the RFC's time-ordering rule). The result also carries the newest sample and
+// its expected error, for a discipline that takes every sample (see ClockFilterResult.LatestNoise). Limits: no burst handling and no clearing on
+// unreachability (the association calls Reset); the popcorn-spike suppressor is ntpd's, optional and off by
+// default (RFC 5905 does not have it). Pure: time comes in with the sample.
+namespace Stratum.Engine.Filter;
+
+/// <summary>RFC 5905 §10 clock filter for one association.</summary>
+/// <remarks>
+/// §10 and A.5.2 clock_filter: p.f[i] = (offset θ_i, delay δ_i, disp ε_i, t_i), NSTAGE = 8, PHI = 15e-6 s/s,
+/// MAXDISP = 16 s; outputs p.offset, p.delay, p.disp, p.jitter, p.t.
+/// </remarks>
+public sealed class ClockFilter
+{
+    /// <summary>NSTAGE: number of stages in the shift register.</summary>
+    public const int Stages = 8;
+
+    /// <summary>PHI: frequency tolerance, s/s, at which dispersion grows.</summary>
+    public const double FrequencyTolerance = 15e-6;
+
+    /// <summary>MAXDISP: dispersion of an empty or useless stage, seconds.</summary>
+    public const double MaxDispersion = 16.0;
+
+    /// <summary>ntpd's CLOCK_SGATE: a new offset this many jitters from the last is a popcorn spike.</summary>
+    public const double PopcornGate = 3.0;
+
+    private readonly ClockFilterSample[] _register = new ClockFilterSample[Stages];
+    private readonly ClockFilterSample[] _sorted = new ClockFilterSample[Stages];
+
+    // Per stage: clock corrections applied since the sample was taken (seconds to add to its offset).
+    private readonly double[] _corrections = new double[Stages];
+    private readonly double[] _sortedCorrections = new double[Stages];
+    private readonly double _precision;
+    private readonly bool _popcornSuppressor;
+    private double _lastUpdateTime;
+    private double _lastUsedTime;
+    private bool _hasUpdate;
+    private bool _hasUsed;
+    private bool _popcornHeld;
+
+    /// <param name="precisionSeconds">The system clock precision (2^s.precision), the jitter floor.</param>
+    /// <param name="popcornSuppressor">Reject a new least-delay sample whose offset is more than
+    /// <see cref="PopcornGate"/> jitters from the last used one (ntpd behaviour, not in RFC 5905).</param>
+    public ClockFilter(double precisionSeconds, bool popcornSuppressor = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(precisionSeconds);
+        _precision = precisionSeconds;
+        _popcornSuppressor = popcornSuppressor;
+        Reset();
+    }
+
+    /// <summary>The result of the last <see cref="Add"/>, or the empty state after <see cref="Reset"/>.</summary>
+    public ClockFilterResult Last { get; private set; }
+
+    /// <summary>Monotonic seconds of the last <see cref="Add"/>: the time the stages' dispersion is aged to.</summary>
+    /// <remarks>For root distance (A.5.5.2) the dispersion keeps growing at PHI from here; using the chosen
+    /// sample's time instead (the RFC's p.t) counts the age of an old least-delay sample twice.</remarks>
+    public double LastUpdateTime => _lastUpdateTime;
+
+    /// <summary>Number of valid samples (dispersion below MAXDISP) in the register.</summary>
+    public int ValidCount { get; private set; }
+
+    /// <summary>Empties the register (RFC 5905 A.5.2 clear: every stage at MAXDISP).</summary>
+    public void Reset()
+    {
+        for (int i = 0; i < Stages; i++)
+        {
+            _register[i] = new ClockFilterSample(0, MaxDispersion, MaxDispersion, 0);
+            _corrections[i] = 0;
+        }
+
+        _hasUpdate = false;
+        _hasUsed = false;
+        _popcornHeld = false;
+        _lastUpdateTime = 0;
+        _lastUsedTime = 0;
+        ValidCount = 0;
+        Last = new ClockFilterResult(0, MaxDispersion, MaxDispersion, MaxDispersion, 0, ClockFilterOutcome.NoValidSample);
+    }
+
+    /// <summary>The register, newest first, with dispersion aged to the last update.</summary>
+    public ReadOnlySpan<ClockFilterSample> Register => _register;
+
+    /// <summary>Shifts in a new sample and recomputes the peer statistics.</summary>
+    public ClockFilterResult Add(in ClockFilterSample sample)
+    {
+        // Age the older stages by PHI × (time since the last update), then shift.
+        double age = _hasUpdate ? Math.Max(0, sample.Time - _lastUpdateTime) : 0;
+        for (int i = Stages - 1; i > 0; i--)
+        {
+            ClockFilterSample older = _register[i - 1];
+            _register[i] = older with { Dispersion = Math.Min(MaxDispersion, older.Dispersion + (FrequencyTolerance * age)) };
+            _corrections[i] = _corrections[i - 1];
+        }
+
+        _register[0] = sample with { Dispersion = Math.Min(MaxDispersion, sample.Dispersion) };
+        _corrections[0] = 0;
+        _lastUpdateTime = sample.Time;
+        _hasUpdate = true;
+
+        // Sort by delay; useless stages (dispersion at MAXDISP) go last. Ties keep the newer sample first.
+        _register.CopyTo(_sorted, 0);
+        _corrections.CopyTo(_sortedCorrections, 0);
+        InsertionSortByDelay(_sorted, _sortedCorrections);
+
+        int valid = 0;
+        double minimumDelay = MaxDispersion;
+        for (int i = 0; i < Stages; i++)
+        {
+            if (_sorted[i].Dispersion < MaxDispersion)
+            {
+                valid++;
+                minimumDelay = Math.Min(minimumDelay, _sorted[i].Delay);
+            }
+        }
+
+        ValidCount = valid;
+
+        // ε = Σ ε_i / 2^(i+1) over all stages (the RFC's NTP_FWEIGHT = 0.5 recursion, unrolled).
+        double dispersion = 0;
+        double weight = 0.5;
+        for (int i = 0; i < Stages; i++)
+        {
+            dispersion += _sorted[i].Dispersion * weight;
+            weight *= 0.5;
+        }
+
+        if (valid == 0)
+        {
+            Last = Last with { Dispersion = dispersion, Outcome = ClockFilterOutcome.NoValidSample, Latest = sample, MinimumDelay = sample.Delay };
+            return Last;
+        }
+
+        ClockFilterSample chosen = _sorted[0];
+        double sumSquares = 0;
+        for (int i = 1; i < valid; i++)
+        {
+            double difference = (_sorted[i].Offset + _sortedCorrections[i]) - (chosen.Offset + _sortedCorrections[0]);
+            sumSquares += difference * difference;
+        }
+
+        double jitter = valid > 1 ? Math.Sqrt(sumSquares / (valid - 1)) : 0;
+        jitter = Math.Max(jitter, _precision);
+
+        ClockFilterOutcome outcome = ClockFilterOutcome.NewSample;
+        if (_hasUsed && chosen.Time <= _lastUsedTime)
+        {
+            outcome = ClockFilterOutcome.StaleSample;
+        }
+        else if (_popcornSuppressor && _hasUsed && !_popcornHeld && valid >= Stages / 2
+                 && Math.Abs(chosen.Offset - Last.Offset) > PopcornGate * Last.Jitter)
+        {
+            // Gate against the jitter before this sample (the new jitter is measured about the spike itself),
+            // with half the register filled so that the jitter means something, and never twice in a row so
+            // that a real phase jump gets through.
+            _popcornHeld = true;
+            // The spike is not used, but the time advances so that it is never picked again.
+            outcome = ClockFilterOutcome.PopcornSpike;
+            _lastUsedTime = chosen.Time;
+            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = sample, MinimumDelay = minimumDelay };
+            return Last;
+        }
+
+        if (outcome == ClockFilterOutcome.NewSample)
+        {
+            _popcornHeld = false;
+            _lastUsedTime = chosen.Time;
+            _hasUsed = true;
+        }
+
+        Last = new ClockFilterResult(chosen.Offset, chosen.Delay, dispersion, jitter, chosen.Time, outcome, sample, minimumDelay);
+        return Last;
+    }
+
+    /// <summary>Tells the filter that the clock was corrected at <paramref name="time"/> (monotonic seconds).</summary>
+    /// <remarks>
+    /// Deviation: RFC 5905 compares raw offsets, so after the discipline slews the clock the older stages
+    /// disagree with the new ones by the correction and the jitter measures our own corrections, not the
+    /// network. Like chrony (SRC_SlewSamples), we refer every stored offset to the clock as it is now when the
+    /// jitter is computed: a phase slew p lowers later offsets by p, and a frequency change Δf at time u made
+    /// offsets grow more slowly after u, so an earlier sample at t gains Δf·(u − t). The reported offset of
+    /// the chosen sample stays the raw measured one (ntpq shows it, and the discipline corrects it itself).
+    /// </remarks>
+    /// <param name="time">When the correction took effect.</param>
+    /// <param name="phase">Phase slewed, seconds (positive = clock advanced).</param>
+    /// <param name="frequencyChange">Frequency correction change, s/s (positive = clock runs faster).</param>
+    public void Correct(double time, double phase, double frequencyChange)
+    {
+        for (int i = 0; i < Stages; i++)
+        {
+            if (_register[i].Dispersion < MaxDispersion && _register[i].Time <= time)
+            {
+                _corrections[i] += (frequencyChange * (time - _register[i].Time)) - phase;
+            }
+        }
+    }
+
+    private static void InsertionSortByDelay(ClockFilterSample[] samples, double[] corrections)
+    {
+        for (int i = 1; i < samples.Length; i++)
+        {
+            ClockFilterSample current = samples[i];
+            double currentCorrection = corrections[i];
+            double key = SortKey(current);
+            int j = i - 1;
+            while (j >= 0 && SortKey(samples[j]) > key)
+            {
+                samples[j + 1] = samples[j];
+                corrections[j + 1] = corrections[j];
+                j--;
+            }
+
+            samples[j + 1] = current;
+            corrections[j + 1] = currentCorrection;
+        }
+    }
+
+    private static double SortKey(in ClockFilterSample sample) =>
+        sample.Dispersion >= MaxDispersion ? double.MaxValue : sample.Delay;
+}

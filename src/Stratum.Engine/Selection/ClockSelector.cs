@@ -1,0 +1,190 @@
+// ClockSelector: the system process of RFC 5905 §11.2 in one pure call. It applies the fitness test
+// (A.5.5.3 fit: reachable, stratum < 16, leap ≠ 3, λ ≤ maxdist + PHI·2^poll), the intersection algorithm
+// (§11.2.1), sorts truechimers by merit (stratum × MAXDIST + λ), keeps at most maxclock, clusters (§11.2.2),
+// picks the system peer and combines (§11.2.3). System peer: the prefer peer if it survives, else the current
+// system peer if it still survives (ntpd's anti-clockhop), else the first survivor. Limits: no orphan mode,
+// no loop detection by refid (the association rejects those before), no PPS; the prefer peer's offset is
+// still combined with the others (ntpd 4.2.8 does the same unless it is a PPS or modem driver).
+using Stratum.Core.Wire;
+
+namespace Stratum.Engine.Selection;
+
+/// <summary>RFC 5905 §11.2 clock selection, clustering and combining.</summary>
+/// <remarks>A.5.5.1 clock_select, A.5.5.2 root_dist, A.5.5.3 fit, A.5.5.5 clock_combine; s.p (system peer).</remarks>
+public sealed class ClockSelector
+{
+    /// <summary>MAXDIST used as the stratum weight of the merit sort (A.5.5.1).</summary>
+    private const double MeritStratumWeight = 1.5;
+
+    /// <summary>Highest valid stratum + 1 (MAXSTRAT).</summary>
+    private const int MaxStratum = 16;
+
+    /// <summary>Creates a selector with the given <c>tos</c> parameters.</summary>
+    public ClockSelector(SelectionParameters? parameters = null)
+    {
+        Parameters = parameters ?? SelectionParameters.Default;
+    }
+
+    /// <summary>The <c>tos</c> parameters.</summary>
+    public SelectionParameters Parameters { get; }
+
+    /// <summary>Runs selection at monotonic time <paramref name="now"/> (seconds).</summary>
+    /// <param name="candidates">Every association's snapshot.</param>
+    /// <param name="now">Monotonic seconds, for the dispersion growth term of λ.</param>
+    /// <param name="currentSystemPeerId">The present system peer, kept while it survives.</param>
+    /// <param name="systemPollExponent">s.poll: the fitness test allows λ up to maxdist + PHI·2^poll.</param>
+    public SelectionResult Select(IReadOnlyList<SelectionCandidate> candidates, double now, int? currentSystemPeerId = null, int systemPollExponent = 6)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var rejected = new List<RejectedCandidate>();
+        var fit = new List<(SelectionCandidate Candidate, double Distance)>();
+        double distanceLimit = Parameters.MaxDistance + (RootDistance.FrequencyTolerance * Math.Pow(2, systemPollExponent));
+
+        foreach (SelectionCandidate candidate in candidates)
+        {
+            double distance = RootDistance.Of(candidate, now, Parameters.MinDistance);
+            RejectionReason? reason = candidate switch
+            {
+                { NoSelect: true } => RejectionReason.NoSelect,
+                { Reachable: false } => RejectionReason.Unreachable,
+                { Leap: LeapIndicator.Unsynchronized } or { Stratum: >= MaxStratum } => RejectionReason.Unsynchronized,
+                _ when !(distance <= distanceLimit) => RejectionReason.Distance,
+                _ => null,
+            };
+            if (reason is { } r)
+            {
+                rejected.Add(new RejectedCandidate(candidate.Id, r));
+            }
+            else
+            {
+                fit.Add((candidate, distance));
+            }
+        }
+
+        var offsets = new double[fit.Count];
+        var distances = new double[fit.Count];
+        for (int i = 0; i < fit.Count; i++)
+        {
+            offsets[i] = fit[i].Candidate.Offset;
+            distances[i] = fit[i].Distance;
+        }
+
+        IntersectionInterval interval = IntersectionAlgorithm.Find(offsets, distances);
+        var truechimers = new List<(SelectionCandidate Candidate, double Distance)>();
+        foreach ((SelectionCandidate candidate, double distance) in fit)
+        {
+            if (candidate.AlwaysTrue || IntersectionAlgorithm.IsTruechimer(interval, candidate.Offset, distance))
+            {
+                truechimers.Add((candidate, distance));
+            }
+            else
+            {
+                rejected.Add(new RejectedCandidate(candidate.Id, interval.Found ? RejectionReason.Falseticker : RejectionReason.NoMajority));
+            }
+        }
+
+        // Merit order: stratum first, then root distance (A.5.5.1: s.v[i].metric = MAXDIST·stratum + λ).
+        truechimers.Sort(static (a, b) =>
+            ((MeritStratumWeight * a.Candidate.Stratum) + a.Distance).CompareTo((MeritStratumWeight * b.Candidate.Stratum) + b.Distance));
+        var truechimerIds = new List<int>(truechimers.Count);
+        foreach ((SelectionCandidate candidate, _) in truechimers)
+        {
+            truechimerIds.Add(candidate.Id);
+        }
+
+        LeapIndicator leap = VoteLeap(truechimers);
+
+        if (truechimers.Count < Math.Max(1, Parameters.MinSane))
+        {
+            foreach ((SelectionCandidate candidate, _) in truechimers)
+            {
+                rejected.Add(new RejectedCandidate(candidate.Id, RejectionReason.NoMajority));
+            }
+
+            return new SelectionResult([], truechimerIds, rejected, null, 0, 0, 0, LeapIndicator.Unsynchronized);
+        }
+
+        var survivors = new List<SelectionCandidate>(truechimers.Count);
+        var distanceById = new Dictionary<int, double>(truechimers.Count);
+        foreach ((SelectionCandidate candidate, double distance) in truechimers)
+        {
+            if (survivors.Count < Parameters.MaxClock)
+            {
+                survivors.Add(candidate);
+                distanceById[candidate.Id] = distance;
+            }
+            else
+            {
+                rejected.Add(new RejectedCandidate(candidate.Id, RejectionReason.Excess));
+            }
+        }
+
+        var pruned = new List<SelectionCandidate>();
+        ClusterAlgorithm.Prune(survivors, Parameters.MinClock, pruned);
+        foreach (SelectionCandidate outlier in pruned)
+        {
+            rejected.Add(new RejectedCandidate(outlier.Id, RejectionReason.Outlier));
+        }
+
+        int systemPeerIndex = 0;
+        int preferIndex = survivors.FindIndex(static c => c.Prefer);
+        int currentIndex = currentSystemPeerId is { } currentId ? survivors.FindIndex(c => c.Id == currentId) : -1;
+        if (preferIndex >= 0)
+        {
+            systemPeerIndex = preferIndex;
+        }
+        else if (currentIndex >= 0)
+        {
+            // ntpd's anti-clockhop: stay with the system peer while it survives.
+            systemPeerIndex = currentIndex;
+        }
+
+        var survivorDistances = new double[survivors.Count];
+        for (int i = 0; i < survivors.Count; i++)
+        {
+            survivorDistances[i] = distanceById[survivors[i].Id];
+        }
+
+        CombinedOffset combined = CombineAlgorithm.Combine(survivors, survivorDistances, systemPeerIndex);
+        return new SelectionResult(
+            survivors,
+            truechimerIds,
+            rejected,
+            survivors[systemPeerIndex].Id,
+            combined.Offset,
+            combined.SelectionJitter,
+            combined.Jitter,
+            leap);
+    }
+
+    // The leap indicator set by more than half of the truechimers wins; otherwise no warning (ntpd's
+    // leap_vote). With no truechimer the system is unsynchronized.
+    private static LeapIndicator VoteLeap(List<(SelectionCandidate Candidate, double Distance)> truechimers)
+    {
+        if (truechimers.Count == 0)
+        {
+            return LeapIndicator.Unsynchronized;
+        }
+
+        int insert = 0;
+        int delete = 0;
+        foreach ((SelectionCandidate candidate, _) in truechimers)
+        {
+            if (candidate.Leap == LeapIndicator.InsertSecond)
+            {
+                insert++;
+            }
+            else if (candidate.Leap == LeapIndicator.DeleteSecond)
+            {
+                delete++;
+            }
+        }
+
+        if (2 * insert > truechimers.Count)
+        {
+            return LeapIndicator.InsertSecond;
+        }
+
+        return 2 * delete > truechimers.Count ? LeapIndicator.DeleteSecond : LeapIndicator.NoWarning;
+    }
+}

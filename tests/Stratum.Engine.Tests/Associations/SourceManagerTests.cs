@@ -1,0 +1,111 @@
+// SourceManager end to end over an in-test network of fake servers (no clock is adjusted:
+// disciplineClock is false): truechimers are selected, a server 5 ms off is rejected as a
+// falseticker, the system variables follow the system peer, and losing every server is reported.
+using System.Net;
+using Stratum.Core.Time;
+using Stratum.Core.Wire;
+using Stratum.Engine.Associations;
+using Stratum.Engine.Discipline;
+using Stratum.Engine.Selection;
+using Stratum.Engine.SystemState;
+
+namespace Stratum.Engine.Tests.Associations;
+
+public class SourceManagerTests
+{
+    private readonly EngineTestClock _clock = new();
+
+    private static RemoteAssociationSettings Server(string address) =>
+        new(new IPEndPoint(IPAddress.Parse(address), 123), AssociationMode.Client, true, false, false, false, false, 6, 10, 4, address);
+
+    private static (SourceManager Manager, SystemVariables System) Create(params string[] addresses)
+    {
+        var system = new SystemVariables(-24);
+        var associations = addresses.Select((a, i) => (i + 1, Server(a))).ToList();
+        var manager = new SourceManager(associations, system, new SeededRandom(1), -24, SelectionParameters.Default,
+            DisciplineParameters.Default, driftFrequency: null, disciplineClock: false);
+        return (manager, system);
+    }
+
+    private byte[] Answer(ReadOnlySpan<byte> request, double serverOffset, double oneWay)
+    {
+        NtpHeader r = NtpHeader.Read(request);
+        NtpTimestamp now = _clock.Now.Real;
+        var reply = new NtpHeader(LeapIndicator.NoWarning, 4, NtpMode.Server, 2, r.Poll, -20,
+            NtpShort.FromSeconds(0.0001), NtpShort.FromSeconds(0.0001), ReferenceId.FromAscii("GPS"), now, r.TransmitTime,
+            now + NtpDuration.FromSeconds(oneWay + serverOffset), now + NtpDuration.FromSeconds(oneWay + serverOffset + 0.00001));
+        var bytes = new byte[48];
+        reply.Write(bytes);
+        return bytes;
+    }
+
+    /// <summary>Runs the manager for <paramref name="seconds"/> against servers with the given offsets
+    /// (null = silent), 100 µs each way.</summary>
+    private List<EngineNotice> Run(SourceManager manager, double?[] offsets, double seconds)
+    {
+        var notices = new List<EngineNotice>();
+        var actions = new EngineActions();
+        long end = _clock.Mono + (long)(seconds * 1e9);
+        manager.Start(_clock.Now);
+        while (_clock.Mono < end)
+        {
+            long next = manager.NextDeadline();
+            _clock.Advance(Math.Max(0, next - _clock.Mono) / 1e9);
+            actions.Clear();
+            manager.OnTimer(_clock.Now, actions);
+            notices.AddRange(actions.Notices);
+            var packets = actions.Packets.Select(p => (p.AssociationId, actions.PacketBytes(p).ToArray())).ToList();
+            foreach ((int id, byte[] request) in packets)
+            {
+                if (offsets[id - 1] is not double offset)
+                {
+                    continue;
+                }
+
+                byte[] reply = Answer(request, offset, 0.0001);
+                _clock.Advance(0.00021);
+                actions.Clear();
+                manager.OnReply(id, reply, _clock.Now.Real, _clock.Now, actions);
+                notices.AddRange(actions.Notices);
+            }
+        }
+
+        return notices;
+    }
+
+    [Fact]
+    public void ThreeGoodOneFalseticker_FalsetickerRejectedAndNeverSelected()
+    {
+        (SourceManager manager, SystemVariables system) = Create("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4");
+        List<EngineNotice> notices = Run(manager, [0.0, 0.0001, -0.0001, 0.005], 600);
+
+        Assert.NotNull(manager.SystemPeer);
+        Assert.NotEqual(4, manager.SystemPeer!.Id);
+        Assert.Equal(RejectionReason.Falseticker, manager.Sources[3].Rejection);
+        Assert.True(system.IsSynchronized);
+        Assert.Equal(3, system.Stratum);
+        Assert.Equal(manager.SystemPeer.Association.Settings.Address.Address, new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(system.ReferenceId.Value))));
+        Assert.Contains(notices, n => n.Kind == NoticeKind.Synchronized && n.Text.StartsWith("synchronized to 10.0.0.", StringComparison.Ordinal) && n.Text.EndsWith(", stratum 2", StringComparison.Ordinal));
+        Assert.DoesNotContain(notices, n => n.Text.Contains("10.0.0.4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Iburst_SynchronizesWithinTenSeconds()
+    {
+        (SourceManager manager, SystemVariables system) = Create("10.0.0.1");
+        Run(manager, [0.0002], 10);
+        Assert.True(system.IsSynchronized);
+        Assert.Equal(1, manager.SystemPeer!.Id);
+    }
+
+    [Fact]
+    public void AllServersSilent_ReportsNoServersReachable()
+    {
+        (SourceManager manager, SystemVariables system) = Create("10.0.0.1");
+        Run(manager, [0.0], 30);
+        Assert.True(system.IsSynchronized);
+        List<EngineNotice> notices = Run(manager, [null], 3000);
+        Assert.Contains(notices, n => n.Kind == NoticeKind.SyncLost && n.Text == "no servers reachable");
+        Assert.False(system.IsSynchronized);
+    }
+}

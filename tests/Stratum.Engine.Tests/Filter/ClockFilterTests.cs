@@ -1,0 +1,166 @@
+// ClockFilter: RFC 5905 §10 shift register: least-delay choice, PHI aging, weighted dispersion, jitter,
+// time ordering (a sample used once, never an older one), correction of stored offsets, popcorn option.
+using Stratum.Engine.Filter;
+
+namespace Stratum.Engine.Tests.Filter;
+
+public class ClockFilterTests
+{
+    private const double Precision = 1e-6;
+
+    [Fact]
+    public void Filter_FirstSample_IsChosenWithPrecisionJitter()
+    {
+        var filter = new ClockFilter(Precision);
+        ClockFilterResult result = filter.Add(new ClockFilterSample(0.002, 0.010, 0.001, 100));
+        Assert.Equal(ClockFilterOutcome.NewSample, result.Outcome);
+        Assert.Equal(0.002, result.Offset);
+        Assert.Equal(0.010, result.Delay);
+        Assert.Equal(Precision, result.Jitter);
+        Assert.Equal(100, result.Time);
+
+        // ε = 0.001/2 + 7 empty stages × 16 s / 2^(i+1).
+        double expected = 0.0005;
+        for (int i = 1; i < ClockFilter.Stages; i++)
+        {
+            expected += ClockFilter.MaxDispersion / Math.Pow(2, i + 1);
+        }
+
+        Assert.Equal(expected, result.Dispersion, 12);
+    }
+
+    [Fact]
+    public void Filter_SeveralSamples_PicksLeastDelay()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.005, 0.030, 0.0001, 0));
+        filter.Add(new ClockFilterSample(0.001, 0.010, 0.0001, 64));
+        ClockFilterResult result = filter.Add(new ClockFilterSample(0.009, 0.050, 0.0001, 128));
+        Assert.Equal(0.001, result.Offset);
+        Assert.Equal(0.010, result.Delay);
+        Assert.Equal(64, result.Time);
+    }
+
+    [Fact]
+    public void Filter_OlderStages_DispersionAgesAtPhi()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0, 0.010, 0.001, 0));
+        filter.Add(new ClockFilterSample(0, 0.020, 0.001, 1000));
+        ReadOnlySpan<ClockFilterSample> register = filter.Register;
+        Assert.Equal(0.001, register[0].Dispersion, 12);
+        Assert.Equal(0.001 + (15e-6 * 1000), register[1].Dispersion, 12);
+        Assert.Equal(1000, filter.LastUpdateTime);
+    }
+
+    [Fact]
+    public void Filter_Jitter_IsRmsOfOffsetDifferencesToChosen()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.000, 0.010, 0, 0));
+        filter.Add(new ClockFilterSample(0.003, 0.020, 0, 1));
+        ClockFilterResult result = filter.Add(new ClockFilterSample(-0.004, 0.030, 0, 2));
+
+        // Differences to the least-delay sample: 0.003 and −0.004 → sqrt((9 + 16)e-6 / 2).
+        Assert.Equal(Math.Sqrt(25e-6 / 2), result.Jitter, 12);
+    }
+
+    [Fact]
+    public void Filter_LeastDelaySampleAlreadyUsed_IsStale()
+    {
+        var filter = new ClockFilter(Precision);
+        Assert.True(filter.Add(new ClockFilterSample(0.001, 0.010, 0, 0)).IsNew);
+        ClockFilterResult second = filter.Add(new ClockFilterSample(0.002, 0.020, 0, 64));
+        Assert.Equal(ClockFilterOutcome.StaleSample, second.Outcome);
+        Assert.Equal(0.001, second.Offset);
+
+        // The new sample with least delay is used again.
+        Assert.True(filter.Add(new ClockFilterSample(0.003, 0.005, 0, 128)).IsNew);
+
+        // Once the register holds a newer used sample, an older least-delay one is never used.
+        Assert.False(filter.Add(new ClockFilterSample(0.003, 0.006, 0, 192)).IsNew);
+    }
+
+    [Fact]
+    public void Filter_EightNewerSamples_PushOutTheOldMinimum()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.1, 0.001, 0, 0));
+        ClockFilterResult result = default;
+        for (int i = 1; i <= ClockFilter.Stages; i++)
+        {
+            result = filter.Add(new ClockFilterSample(0.2, 0.010 + (i * 0.001), 0, i * 64));
+        }
+
+        Assert.Equal(0.2, result.Offset);
+        Assert.Equal(0.011, result.Delay, 12);
+    }
+
+    [Fact]
+    public void Filter_Reset_EmptiesTheRegister()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.1, 0.001, 0, 0));
+        filter.Reset();
+        Assert.Equal(0, filter.ValidCount);
+        ClockFilterResult result = filter.Add(new ClockFilterSample(0.2, 0.010, 0, 1));
+        Assert.True(result.IsNew);
+        Assert.Equal(0.2, result.Offset);
+        Assert.Equal(1, filter.ValidCount);
+    }
+
+    [Fact]
+    public void Filter_Correct_RemovesOurSlewFromTheJitter()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.100, 0.010, 0, 0));
+
+        // The discipline slewed the 0.1 s away; the next sample agrees with the corrected clock.
+        filter.Correct(0, 0.100, 0);
+        ClockFilterResult result = filter.Add(new ClockFilterSample(0.000, 0.012, 0, 2));
+        Assert.Equal(Precision, result.Jitter);
+        Assert.Equal(0.100, result.Offset);
+    }
+
+    [Fact]
+    public void Filter_LatestNoise_GrowsWithExtraDelay()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0, 0.000200, 0, 0));
+        ClockFilterResult quick = filter.Add(new ClockFilterSample(0, 0.000200, 0, 64));
+        ClockFilterResult slow = filter.Add(new ClockFilterSample(0, 0.000800, 0, 128));
+        Assert.Equal(0.000200, slow.MinimumDelay);
+        Assert.Equal(0.000800, slow.Latest.Delay);
+        Assert.True(slow.LatestNoise > quick.LatestNoise);
+        Assert.Equal(0.000600 / (2 * Math.Sqrt(3)), slow.LatestNoise, 9);
+    }
+
+    [Fact]
+    public void Filter_PopcornSuppressorOn_RejectsOneSpikeThenAcceptsAJump()
+    {
+        var filter = new ClockFilter(Precision, popcornSuppressor: true);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.True(filter.Add(new ClockFilterSample(i % 2 == 0 ? 0.0001 : -0.0001, 0.010 - (i * 0.001), 0, i * 64)).IsNew);
+        }
+
+        ClockFilterResult spike = filter.Add(new ClockFilterSample(0.0500, 0.005, 0, 256));
+        Assert.Equal(ClockFilterOutcome.PopcornSpike, spike.Outcome);
+        Assert.Equal(-0.0001, spike.Offset);
+
+        ClockFilterResult jump = filter.Add(new ClockFilterSample(0.0500, 0.004, 0, 320));
+        Assert.True(jump.IsNew);
+        Assert.Equal(0.0500, jump.Offset);
+    }
+
+    [Fact]
+    public void Filter_PopcornSuppressorOff_TakesSpike()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.0000, 0.010, 0, 0));
+        filter.Add(new ClockFilterSample(0.0001, 0.009, 0, 64));
+        ClockFilterResult spike = filter.Add(new ClockFilterSample(0.0500, 0.008, 0, 128));
+        Assert.True(spike.IsNew);
+        Assert.Equal(0.0500, spike.Offset);
+    }
+}
