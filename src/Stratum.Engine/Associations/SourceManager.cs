@@ -140,7 +140,13 @@ public sealed class SourceManager
     public void MarkSent(int associationId, NtpTimestamp transmitTime) => Find(associationId)?.Association.MarkSent(transmitTime);
 
     /// <summary>Handles a datagram from association <paramref name="associationId"/>'s remote end.</summary>
-    public ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions)
+    /// <param name="associationId">Which association the datagram came for.</param>
+    /// <param name="data">The datagram.</param>
+    /// <param name="receiveTime">T4.</param>
+    /// <param name="now">Loop time.</param>
+    /// <param name="actions">Where decisions go.</param>
+    /// <param name="pendingSlew">Phase the clock driver still has to slew from earlier corrections.</param>
+    public ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew = 0)
     {
         ArgumentNullException.ThrowIfNull(actions);
         RemoteSource? source = Find(associationId);
@@ -168,14 +174,14 @@ public sealed class SourceManager
         bool singleSourceSample = _systemPeerId == associationId && _survivorCount == 1 && filtered.Outcome != ClockFilterOutcome.NoValidSample;
         if (filtered.IsNew || singleSourceSample)
         {
-            Select(now, actions, singleSourceSample ? filtered : null);
+            Select(now, actions, singleSourceSample ? filtered : null, pendingSlew);
         }
 
         return verdict;
     }
 
     /// <summary>RFC 5905 §11.2: selection over all sources, then discipline and clock_update.</summary>
-    private void Select(LoopTime now, EngineActions actions, ClockFilterResult? latestOfSystemPeer)
+    private void Select(LoopTime now, EngineActions actions, ClockFilterResult? latestOfSystemPeer, double pendingSlew)
     {
         _candidates.Clear();
         foreach (RemoteSource source in _sources)
@@ -209,9 +215,9 @@ public sealed class SourceManager
         ClockFilterResult peerFilter = peer.Filter.Last;
         double previousFrequency = _discipline.Frequency;
         DisciplineOutcome outcome = latestOfSystemPeer is { } latest && peerId == _systemPeerId && result.Survivors.Count == 1
-            ? _discipline.Update(latest.Latest.Offset, latest.Latest.Time, now.MonoSeconds, latest.LatestNoise)
-            : _discipline.Update(result.Offset, peerFilter.Time, now.MonoSeconds, result.Jitter);
-        CarryOut(outcome, result.Offset, actions);
+            ? _discipline.Update(latest.Latest.Offset, latest.Latest.Time, now.MonoSeconds, latest.LatestNoise, pendingSlew)
+            : _discipline.Update(result.Offset, peerFilter.Time, now.MonoSeconds, result.Jitter, pendingSlew);
+        CarryOut(outcome, result.Offset, pendingSlew, actions);
         if (outcome.Result == DisciplineResult.Slew)
         {
             // Refer stored samples to the corrected clock, so filter jitter measures the network, not our slews.
@@ -239,7 +245,7 @@ public sealed class SourceManager
         }
     }
 
-    private void CarryOut(DisciplineOutcome outcome, double systemOffset, EngineActions actions)
+    private void CarryOut(DisciplineOutcome outcome, double systemOffset, double pendingSlew, EngineActions actions)
     {
         switch (outcome.Result)
         {
@@ -257,7 +263,8 @@ public sealed class SourceManager
 
                 break;
             case DisciplineResult.Slew when _disciplineClock:
-                actions.Clock(new ClockAction(ClockActionKind.Slew, outcome.Slew, Math.Max(0, outcome.PollExponent - 4)));
+                // adjtime replaces what is pending, so the new slew carries the unfinished one too.
+                actions.Clock(new ClockAction(ClockActionKind.Slew, pendingSlew + outcome.Slew, Math.Max(0, outcome.PollExponent - 4)));
                 if (outcome.FrequencyChanged)
                 {
                     actions.Clock(new ClockAction(ClockActionKind.SetFrequency, outcome.Frequency));

@@ -35,6 +35,9 @@ public interface IClockDriver
     /// drivers without one slew it.</summary>
     ClockWriteResult ApplyKernelPllOffset(double offsetSeconds, int timeConstant) => Slew(offsetSeconds);
 
+    /// <summary>Phase still to be slewed from the last <see cref="Slew"/> (adjtime's remainder), seconds.</summary>
+    double PendingSlewSeconds => 0;
+
     /// <summary>Sets the frequency correction in s/s (positive: the clock runs faster).</summary>
     ClockWriteResult SetFrequency(double frequency);
 

@@ -47,6 +47,16 @@ public sealed class SimulatedClockDriver : IClockDriver
         return ClockWriteResult.Applied;
     }
 
+    /// <summary>What the kernel's one-shot adjtime still has to slew.</summary>
+    public double PendingSlewSeconds
+    {
+        get
+        {
+            Clock.Synchronize();
+            return Clock.Kernel.AdjtimeRemaining;
+        }
+    }
+
     public ClockWriteResult SetFrequency(double frequency)
     {
         Clock.Synchronize();

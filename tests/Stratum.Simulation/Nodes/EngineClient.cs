@@ -85,7 +85,7 @@ public sealed class EngineClient : ISimulatedClient
             if (_associations[i].Address.Address.Equals(source.Address))
             {
                 _actions.Clear();
-                Manager.OnReply(i + 1, datagram, NtpTimestamp.FromUnixNanoseconds(receiveRealtimeNanoseconds), context.Now, _actions);
+                Manager.OnReply(i + 1, datagram, NtpTimestamp.FromUnixNanoseconds(receiveRealtimeNanoseconds), context.Now, _actions, context.Clock.PendingSlewSeconds);
                 CarryOut(context);
                 return;
             }
