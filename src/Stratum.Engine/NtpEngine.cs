@@ -5,6 +5,7 @@
 // with the sync engine; until then configured remote sources are reported once as not implemented.
 using Stratum.Core.Wire;
 using Stratum.Engine.Associations;
+using Stratum.Engine.Control;
 using Stratum.Engine.Server;
 using Stratum.Engine.SystemState;
 
@@ -23,6 +24,7 @@ public sealed class NtpEngine
         _configuration = configuration;
         System = new SystemVariables(precision);
         Server = new ServerResponder(System);
+        Control = new ControlResponder(this);
         foreach (LocalClockSettings settings in configuration.LocalClocks)
         {
             _localClocks.Add(new LocalClockSource(settings, precision));
@@ -34,6 +36,12 @@ public sealed class NtpEngine
     public ServerResponder Server { get; }
 
     public IReadOnlyList<LocalClockSource> LocalClocks => _localClocks;
+
+    /// <summary>Answers mode 6 control queries (ntpq) from this engine's state.</summary>
+    public ControlResponder Control { get; }
+
+    /// <summary>The local clock the system is synchronized to, or null.</summary>
+    public LocalClockSource? SystemPeer => _systemPeer;
 
     public void Start(LoopTime now, EngineActions actions)
     {

@@ -1,23 +1,113 @@
-// NtpqCli: placeholder command line of ntpq. It recognises --version and otherwise reports that
-// the tool is not implemented yet (exit 1), as the first-suite issue allows.
+// NtpqCli: ntpq's command line (ntpq 4.2.8 ntpq.c ntpqmain): parses options, opens one UDP
+// transport, and for each host (default localhost) runs the -c/-p commands in order through a
+// Mode6Client. Exit codes: 0 after the commands ran (ntpq reports query failures on stderr and
+// still exits 0), 1 for an unresolvable host or a transport that cannot open, 2 for a bad
+// command line. Interactive mode (no commands, or -i) is not implemented yet and says so.
+using System.Net;
+using System.Net.Sockets;
+using Stratum.Client.Mode6;
+using Stratum.Client.Transport;
+
 namespace Stratum.Tools.Ntpq;
 
 internal static class NtpqCli
 {
     public const string VersionText = "ntpq Stratum 0.1.0 (ntpd 4.2.8 compatible)";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, NtpqEnvironment.Default);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, NtpqEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args is ["--version"])
+        ArgumentNullException.ThrowIfNull(environment);
+        NtpqCommandLine commandLine = NtpqCommandLine.Parse(args);
+        if (commandLine.Error is not null)
+        {
+            stderr.Write(commandLine.Error + "\n" + NtpqCommandLine.Usage + "\n");
+            return 2;
+        }
+
+        if (commandLine.ShowVersion)
         {
             stdout.WriteLine(VersionText);
             return 0;
         }
 
-        stderr.WriteLine("ntpq: not yet implemented (mode 6/7 queries arrive with the ntpq/ntpdc work)");
-        return 1;
+        if (commandLine.Interactive || commandLine.Commands.Count == 0)
+        {
+            stderr.Write("ntpq: interactive mode is not implemented yet; give commands with -c or -p\n");
+            return 2;
+        }
+
+        IReadOnlyList<string> hosts = commandLine.Hosts.Count > 0 ? commandLine.Hosts : ["localhost"];
+        TransportOpenResult opened = environment.OpenTransport(
+            new TransportOpenRequest(false, !commandLine.IPv6Only, !commandLine.IPv4Only), environment.Clock);
+        if (opened.Transport is null)
+        {
+            stderr.Write($"ntpq: cannot open a socket: {opened.Error.Message}\n");
+            return 1;
+        }
+
+        using INtpTransport transport = opened.Transport;
+        ushort sequence = 1;
+        foreach (string host in hosts)
+        {
+            IPAddress? address = Resolve(host, commandLine);
+            if (address is null)
+            {
+                stderr.Write($"***Can't find host {host}\n");
+                return 1;
+            }
+
+            var client = new Mode6Client(transport, environment.Clock, new IPEndPoint(address, environment.Port), sequence);
+            var session = new NtpqSession(client, environment, commandLine.NumericHosts, stdout, stderr);
+            foreach (string command in commandLine.Commands)
+            {
+                session.Execute(command);
+            }
+
+            sequence += 100;
+        }
+
+        return 0;
+    }
+
+    private static IPAddress? Resolve(string host, NtpqCommandLine commandLine)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
+        {
+            return literal;
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = Dns.GetHostAddresses(host);
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+
+        IPAddress? fallback = null;
+        foreach (IPAddress address in addresses)
+        {
+            bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+            if ((v6 && commandLine.IPv4Only) || (!v6 && commandLine.IPv6Only))
+            {
+                continue;
+            }
+
+            if (!v6)
+            {
+                return address;
+            }
+
+            fallback ??= address;
+        }
+
+        return fallback;
     }
 }

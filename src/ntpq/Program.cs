@@ -1,5 +1,4 @@
-// ntpq entry point. The mode 6/7 query tool arrives with the ntpq/ntpdc issue; until then it says
-// so plainly and exits 1 rather than pretending to query anything.
+// ntpq entry point: the mode 6 query tool. All behaviour lives in NtpqCli so tests run it in-process.
 namespace Stratum.Tools.Ntpq;
 
 internal static class Program

@@ -34,6 +34,9 @@ public sealed class LocalClockSource
 
     public long NextPollMono { get; private set; }
 
+    /// <summary>Real time of the last sample (ntpq's "rec"); zero before the first.</summary>
+    public Stratum.Core.Time.NtpTimestamp LastSampleTime { get; private set; }
+
     public bool HasSample => Reach != 0;
 
     public void Start(LoopTime now) => NextPollMono = now.Mono + FirstSampleDelay;
@@ -47,6 +50,7 @@ public sealed class LocalClockSource
         }
 
         Reach = (byte)((Reach << 1) | 1);
+        LastSampleTime = now.Real;
         LastOffset = Settings.Time1Seconds;
         LastDispersion = Math.ScaleB(1.0, Precision);
         NextPollMono = now.Mono + PollInterval;

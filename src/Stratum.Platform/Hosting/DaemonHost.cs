@@ -32,6 +32,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private readonly List<UdpSocket> _sockets = [];
     private readonly bool _debugPackets;
     private NativeSocketAddress _source;
+    private bool _clockErrorReported;
 
     public DaemonHost(IClockDriver clock, NtpEngine engine, ILogger logger)
     {
@@ -48,6 +49,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     public event Action? Synchronized;
 
     public IReadOnlyList<UdpSocket> Sockets => _sockets;
+
+    /// <summary>Set when the Engine reported a fatal condition (panic threshold); ntpd exits 1.</summary>
+    public string? FatalError { get; private set; }
 
     /// <summary>Receive failures other than "nothing waiting".</summary>
     public long ReceiveErrors { get; private set; }
@@ -123,6 +127,13 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
             double monoSeconds = _clock.ReadMonotonicNanoseconds() / 1e9;
             ReadOnlySpan<byte> request = _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize));
+            if (!request.IsEmpty && (request[0] & 0x07) == (byte)NtpMode.Control)
+            {
+                // Mode 6 messages are shorter than an NTP header, so they bypass the time server's parser.
+                AnswerControl(socket, request, receiveReal);
+                continue;
+            }
+
             ServerDecision decision = server.Respond(request, NtpTimestamp.FromUnixNanoseconds(receiveReal), monoSeconds, _replyBuffer, out int replyLength);
             if (_debugPackets)
             {
@@ -142,6 +153,19 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         }
     }
 
+    /// <summary>Mode 6 (ntpq): the Engine's control responder builds the fragments (mode 7 is dropped by the server path).</summary>
+    private void AnswerControl(UdpSocket socket, ReadOnlySpan<byte> request, long receiveReal)
+    {
+        var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(receiveReal));
+        foreach (byte[] fragment in _engine.Control.Respond(request, now))
+        {
+            if (socket.Send(fragment, ref _source) != 0)
+            {
+                SendErrors++;
+            }
+        }
+    }
+
     private long CarryOut()
     {
         foreach (EngineNotice notice in _actions.Notices)
@@ -154,7 +178,27 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                     break;
                 case NoticeKind.NotImplemented: DaemonLog.NotImplemented(_logger, notice.Text); break;
                 case NoticeKind.SyncLost: DaemonLog.SyncLost(_logger, notice.Text); break;
+                case NoticeKind.Fatal:
+                    DaemonLog.BindFailed(_logger, notice.Text);
+                    FatalError = notice.Text;
+                    break;
                 default: DaemonLog.EngineInfo(_logger, notice.Text); break;
+            }
+        }
+
+        foreach (ClockAction action in _actions.ClockActions)
+        {
+            ClockWriteResult result = action.Kind switch
+            {
+                ClockActionKind.Step => _clock.Step(action.Value),
+                ClockActionKind.Slew => _clock.Slew(action.Value),
+                ClockActionKind.SetFrequency => _clock.SetFrequency(action.Value),
+                _ => ClockWriteResult.Ignored,
+            };
+            if (!result.Succeeded && !_clockErrorReported)
+            {
+                _clockErrorReported = true;
+                DaemonLog.BindFailed(_logger, $"cannot adjust the clock ({action.Kind}): {result.Detail} (needs root or CAP_SYS_TIME)");
             }
         }
 

@@ -38,6 +38,14 @@ public static class ClientTools
         ManagedProcess.RunAsync(InteropEnvironment.OurTool("ntpdate"), ["-q", server.ToString()], s_toolTimeout,
             cancellationToken);
 
+    /// <summary>ntpsec's ntpq with ARGUMENTS (mode 6 queries only, e.g. -c rv, -p).</summary>
+    public static Task<ProcessResult> NtpsecNtpqAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        ManagedProcess.RunAsync(InteropEnvironment.NtpsecNtpq(), arguments, s_toolTimeout, cancellationToken);
+
+    /// <summary>Our dist/ntpq with ARGUMENTS.</summary>
+    public static Task<ProcessResult> OurNtpqAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        ManagedProcess.RunAsync(InteropEnvironment.OurTool("ntpq"), arguments, s_toolTimeout, cancellationToken);
+
     /// <summary>
     /// Runs RUN up to MaxSamples times, parsing each output with PARSE, until ISGOOD accepts one.
     /// Returns every attempt (output and parsed value, null when unparseable) for the assertions.

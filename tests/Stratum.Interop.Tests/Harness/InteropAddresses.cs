@@ -17,4 +17,5 @@ public static class InteropAddresses
     public static readonly IPAddress OurNtpdChronyClient = IPAddress.Parse("127.0.0.23");
     public static readonly IPAddress OurNtpdCapture = IPAddress.Parse("127.0.0.24");
     public static readonly IPAddress OurNtpdShutdown = IPAddress.Parse("127.0.0.25");
+    public static readonly IPAddress OurNtpdMode6 = IPAddress.Parse("127.0.0.26");
 }

@@ -59,6 +59,11 @@ public static class InteropEnvironment
         RequireExecutable(Path.Combine(InteropRoot, "chrony", "usr", "sbin", "chronyd"),
             $"chronyd from the unpacked Debian chrony package ({InstallHint}, or set {InteropRootVariable})");
 
+    /// <summary>ntpsec's ntpq (Python) from the unpacked Debian ntpsec package.</summary>
+    public static string NtpsecNtpq() =>
+        RequireExecutable(Path.Combine(InteropRoot, "ntpsec", "usr", "bin", "ntpq"),
+            $"ntpq from the unpacked Debian ntpsec package ({InstallHint}, or set {InteropRootVariable})");
+
     public static string NtpsecNtpd() =>
         RequireExecutable(Path.Combine(InteropRoot, "ntpsec", "usr", "sbin", "ntpd"),
             $"ntpd from the unpacked Debian ntpsec package ({InstallHint}, or set {InteropRootVariable})");

@@ -1,0 +1,173 @@
+// NtpqValues: ntpq 4.2.8's value decoders and pretty printers (ntpq.c decodeuint/decodeint,
+// decodets, decodenetnum; libntp prettydate, refnumtoa; ntpq-subs.c prettyinterval): integers in
+// C's strtoul forms (0x hex, leading 0 octal), timestamps "0xSSSSSSSS.FFFFFFFF", refclock
+// addresses 127.127.t.u shown as "LOCAL(u)", intervals as s/m/h/d.
+using System.Globalization;
+using System.Net;
+using Stratum.Core.Time;
+
+namespace Stratum.Tools.Ntpq;
+
+/// <summary>Parsing and formatting helpers shared by the ntpq commands.</summary>
+internal static class NtpqValues
+{
+    private static readonly string[] s_days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    private static readonly string[] s_months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    /// <summary>strtoul(value, 0): 0x… hex, 0… octal, else decimal.</summary>
+    public static bool TryParseUnsigned(string value, out ulong result)
+    {
+        result = 0;
+        if (value.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return ulong.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out result);
+        }
+
+        if (value.Length > 1 && value[0] == '0')
+        {
+            foreach (char c in value)
+            {
+                if (c is < '0' or > '7')
+                {
+                    return false;
+                }
+
+                result = (result * 8) + (ulong)(c - '0');
+            }
+
+            return true;
+        }
+
+        return ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result);
+    }
+
+    public static bool TryParseSigned(string value, out long result)
+    {
+        if (value.StartsWith('-'))
+        {
+            bool ok = TryParseUnsigned(value[1..], out ulong magnitude);
+            result = -(long)magnitude;
+            return ok;
+        }
+
+        bool parsed = TryParseUnsigned(value, out ulong unsigned);
+        result = (long)unsigned;
+        return parsed;
+    }
+
+    /// <summary>decodets: "0x" hex seconds.fraction (the "0x" optional).</summary>
+    public static bool TryParseTimestamp(string value, out NtpTimestamp timestamp)
+    {
+        timestamp = default;
+        string text = value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? value[2..] : value;
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0
+            || !uint.TryParse(text.AsSpan(0, dot), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint seconds)
+            || !uint.TryParse(text.AsSpan(dot + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint fraction))
+        {
+            return false;
+        }
+
+        timestamp = NtpTimestamp.FromParts(seconds, fraction);
+        return true;
+    }
+
+    /// <summary>A milliseconds value as sent ("0.123"), or false.</summary>
+    public static bool TryParseMilliseconds(string value, out double milliseconds) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out milliseconds);
+
+    /// <summary>lfptoms(x, 3): milliseconds with three decimals.</summary>
+    public static string Milliseconds3(double milliseconds) =>
+        milliseconds.ToString("F3", CultureInfo.InvariantCulture);
+
+    /// <summary>prettydate: "e0b1b4f3.5a9a4000  Mon, Nov 23 2026 12:10:28.354" in local time, "(no time)" for 0.</summary>
+    public static string PrettyDate(NtpTimestamp timestamp, long pivotUnixNanoseconds, TimeZoneInfo zone)
+    {
+        if (timestamp.IsZero)
+        {
+            return "(no time)";
+        }
+
+        uint seconds = timestamp.Seconds;
+        uint milliseconds = timestamp.Fraction / 4294967u;
+        if (milliseconds >= 1000)
+        {
+            milliseconds -= 1000;
+            seconds++;
+        }
+
+        long unixNanoseconds = NtpTimestamp.FromParts(seconds, 0).ToUnixNanoseconds(pivotUnixNanoseconds);
+        DateTime local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100), zone);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{timestamp.Seconds:x8}.{timestamp.Fraction:x8}  {s_days[(int)local.DayOfWeek]}, {s_months[local.Month - 1]} {local.Day,2} {local.Year,4} {local.Hour,2}:{local.Minute:D2}:{local.Second:D2}.{milliseconds:D3}");
+    }
+
+    /// <summary>prettyinterval: "-", seconds up to 2048, then rounded minutes, hours, days.</summary>
+    public static string PrettyInterval(long seconds)
+    {
+        if (seconds <= 0)
+        {
+            return "-";
+        }
+
+        if (seconds <= 2048)
+        {
+            return seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        seconds = (seconds + 29) / 60;
+        if (seconds <= 300)
+        {
+            return seconds.ToString(CultureInfo.InvariantCulture) + "m";
+        }
+
+        seconds = (seconds + 29) / 60;
+        if (seconds <= 96)
+        {
+            return seconds.ToString(CultureInfo.InvariantCulture) + "h";
+        }
+
+        seconds = (seconds + 11) / 24;
+        return seconds.ToString(CultureInfo.InvariantCulture) + "d";
+    }
+
+    /// <summary>True for a refclock pseudo-address 127.127.t.u.</summary>
+    public static bool IsRefclockAddress(IPAddress address)
+    {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return false;
+        }
+
+        byte[] bytes = address.GetAddressBytes();
+        return bytes[0] == 127 && bytes[1] == 127;
+    }
+
+    /// <summary>refnumtoa: "LOCAL(0)" for 127.127.1.0, "REFCLK(t,u)" for drivers this ntpq does not name.</summary>
+    public static string RefclockName(IPAddress address)
+    {
+        byte[] bytes = address.GetAddressBytes();
+        return bytes[2] == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"LOCAL({bytes[3]})")
+            : string.Create(CultureInfo.InvariantCulture, $"REFCLK({bytes[2]},{bytes[3]})");
+    }
+
+    /// <summary>decodenetnum without ports or brackets: a literal address, else null.</summary>
+    public static IPAddress? ParseAddress(string value)
+    {
+        string text = value.Trim('"');
+        if (text.StartsWith('[') && text.Contains(']', StringComparison.Ordinal))
+        {
+            text = text[1..text.IndexOf(']', StringComparison.Ordinal)];
+        }
+
+        return IPAddress.TryParse(text, out IPAddress? address) ? address : null;
+    }
+
+    /// <summary>printf("%-W.Ps") / ("%W.Ps"): cut to P characters, pad to W.</summary>
+    public static string Fit(string text, int width, int precision, bool leftAlign)
+    {
+        string cut = text.Length > precision ? text[..precision] : text;
+        return leftAlign ? cut.PadRight(width) : cut.PadLeft(width);
+    }
+}
