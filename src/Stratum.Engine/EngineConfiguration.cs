@@ -8,4 +8,5 @@ namespace Stratum.Engine;
 public sealed record EngineConfiguration(
     IReadOnlyList<LocalClockSettings> LocalClocks,
     IReadOnlyList<string> UnsupportedAssociations,
-    bool DisciplineEnabled);
+    bool DisciplineEnabled,
+    IReadOnlyList<RemoteAssociationSettings>? RemoteAssociations = null);

@@ -18,7 +18,10 @@ public sealed class NtpEngine
     private readonly List<LocalClockSource> _localClocks = [];
     private LocalClockSource? _systemPeer;
 
-    public NtpEngine(EngineConfiguration configuration, sbyte precision)
+    /// <param name="configuration">What to run.</param>
+    /// <param name="precision">The measured clock precision exponent.</param>
+    /// <param name="random">Cookies and poll jitter for remote associations (a CSPRNG in ntpd).</param>
+    public NtpEngine(EngineConfiguration configuration, sbyte precision, IRandomSource? random = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         _configuration = configuration;
@@ -29,7 +32,24 @@ public sealed class NtpEngine
         {
             _localClocks.Add(new LocalClockSource(settings, precision));
         }
+
+        var remotes = new List<(int, RemoteAssociationSettings)>();
+        foreach (RemoteAssociationSettings remote in configuration.RemoteAssociations ?? [])
+        {
+            remotes.Add((_localClocks.Count + remotes.Count + 1, remote));
+        }
+
+        if (remotes.Count > 0 && random is null)
+        {
+            throw new ArgumentNullException(nameof(random), "remote associations need a random source");
+        }
+
+        Sources = new SourceManager(remotes, System, random ?? NoRandom.Instance, precision, Selection.SelectionParameters.Default,
+            Discipline.DisciplineParameters.Default, driftFrequency: null, configuration.DisciplineEnabled);
     }
+
+    /// <summary>Remote servers and peers: polling, filter, selection, discipline.</summary>
+    public SourceManager Sources { get; }
 
     public SystemVariables System { get; }
 
@@ -56,8 +76,25 @@ public sealed class NtpEngine
             clock.Start(now);
         }
 
+        Sources.Start(now);
         actions.NextDeadline = NextDeadline();
     }
+
+    /// <summary>A datagram arrived on association <paramref name="associationId"/>'s socket.</summary>
+    public Associations.ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, Core.Time.NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew)
+    {
+        Associations.ReplyVerdict verdict = Sources.OnReply(associationId, data, receiveTime, now, actions, pendingSlew);
+        if (Sources.SystemPeer is not null)
+        {
+            // A remote source outranks the local clock fallback.
+            _systemPeer = null;
+        }
+
+        return verdict;
+    }
+
+    /// <summary>Records T1 of a request the host is about to send.</summary>
+    public void MarkSent(int associationId, Core.Time.NtpTimestamp transmitTime) => Sources.MarkSent(associationId, transmitTime);
 
     public void OnTimer(LoopTime now, EngineActions actions)
     {
@@ -68,7 +105,8 @@ public sealed class NtpEngine
             sampled |= clock.Poll(now);
         }
 
-        if (sampled)
+        Sources.OnTimer(now, actions);
+        if (sampled && Sources.SystemPeer is null)
         {
             SelectSystemPeer(now, actions);
         }
@@ -84,7 +122,7 @@ public sealed class NtpEngine
             deadline = Math.Min(deadline, clock.NextPollMono);
         }
 
-        return deadline;
+        return Math.Min(deadline, Sources.NextDeadline());
     }
 
     /// <summary>Among local clocks with a sample: prefer a `prefer` one, then the lowest stratum.</summary>
@@ -119,4 +157,12 @@ public sealed class NtpEngine
             actions.Notice(NoticeKind.Synchronized, $"synchronized to {best.Settings.DisplayName}, stratum {best.Settings.Stratum}");
         }
     }
+}
+
+/// <summary>Stands in when there are no remote associations (nothing asks for randomness).</summary>
+internal sealed class NoRandom : IRandomSource
+{
+    public static NoRandom Instance { get; } = new();
+
+    public ulong NextUInt64() => throw new InvalidOperationException("no random source configured");
 }

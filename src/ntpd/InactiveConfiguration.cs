@@ -8,13 +8,24 @@ namespace Stratum.Tools.Ntpd;
 
 internal static class InactiveConfiguration
 {
+    /// <summary>True for a server or peer line with an address literal: those associations run today.</summary>
+    public static bool IsMobilized(AssociationConfig association, out System.Net.IPAddress? address)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        address = null;
+        return association.Kind != AssociationKind.Pool && System.Net.IPAddress.TryParse(association.Address, out address);
+    }
+
     public static IReadOnlyList<string> Describe(NtpConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var warnings = new List<string>();
         foreach (AssociationConfig association in config.Associations)
         {
-            warnings.Add($"{association.Kind.ToString().ToLowerInvariant()} {association.Address} (line {association.Line}): remote time sources are not implemented yet; association not mobilized");
+            if (!IsMobilized(association, out _))
+            {
+                warnings.Add($"{association.Kind.ToString().ToLowerInvariant()} {association.Address} (line {association.Line}): host names and pools are not resolved yet; association not mobilized");
+            }
         }
 
         foreach (RefClockConfig refclock in config.RefClocks)
@@ -27,7 +38,7 @@ internal static class InactiveConfiguration
 
         if (config.DriftFile is not null)
         {
-            warnings.Add($"driftfile {config.DriftFile}: not read or written yet (clock discipline is not implemented yet)");
+            warnings.Add($"driftfile {config.DriftFile}: not read or written yet");
         }
 
         if (config.StatsDirectory is not null || config.Statistics.Count > 0 || config.Filegens.Count > 0)

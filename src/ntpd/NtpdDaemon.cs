@@ -68,7 +68,7 @@ internal static class NtpdDaemon
         (sbyte precision, double step) = PrecisionProbe.Measure(clock);
         DaemonLog.Precision(logger, (step * 1e6).ToString("0.000", CultureInfo.InvariantCulture), precision);
 
-        var engine = new NtpEngine(Translate(config), precision);
+        var engine = new NtpEngine(Translate(config), precision, new CryptoRandomSource());
         using var host = new DaemonHost(clock, engine, logger);
         if (!host.Bind(PlanListen(settings, config)))
         {
@@ -151,8 +151,21 @@ internal static class NtpdDaemon
             locals.Add(new LocalClockSettings(refclock.Unit, refclock.Stratum ?? LocalClockSettings.DefaultStratum, refclock.Time1, refid, refclock.Prefer));
         }
 
-        // Remote associations are named once, by InactiveConfiguration, among the config warnings.
-        return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline);
+        // server/peer lines with an address literal are mobilized; names and pools wait for the
+        // resolver wiring and are named by InactiveConfiguration among the config warnings.
+        var remotes = new List<RemoteAssociationSettings>();
+        foreach (AssociationConfig association in config.Associations)
+        {
+            if (InactiveConfiguration.IsMobilized(association, out IPAddress? address))
+            {
+                remotes.Add(new RemoteAssociationSettings(new IPEndPoint(address!, 123),
+                    association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
+                    association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
+                    association.MinPoll, association.MaxPoll, association.Version, association.Address));
+            }
+        }
+
+        return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline, remotes);
     }
 
     private static IReadOnlyList<ListenEndpoint> PlanListen(NtpdSettings settings, NtpConfig config)

@@ -172,7 +172,10 @@ public sealed class SourceManager
         }
 
         bool singleSourceSample = _systemPeerId == associationId && _survivorCount == 1 && filtered.Outcome != ClockFilterOutcome.NoValidSample;
-        if (filtered.IsNew || singleSourceSample)
+        // Until synchronized, every valid sample re-runs selection: a server must not wait for its
+        // least-delay sample to change before it can be chosen (iburst then selects within seconds).
+        bool unsynchronized = _systemPeerId is null && filtered.Outcome != ClockFilterOutcome.NoValidSample;
+        if (filtered.IsNew || singleSourceSample || unsynchronized)
         {
             Select(now, actions, singleSourceSample ? filtered : null, pendingSlew);
         }

@@ -33,6 +33,13 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private readonly bool _debugPackets;
     private NativeSocketAddress _source;
     private bool _clockErrorReported;
+    private readonly Dictionary<UdpSocket, AssociationSocket> _associationSockets = [];
+
+    /// <summary>One client socket per remote association, on a random ephemeral port (RFC 9109).</summary>
+    private sealed record AssociationSocket(int Id, UdpSocket Socket, System.Net.IPEndPoint Remote)
+    {
+        public NativeSocketAddress RemoteAddress = NativeSocketAddress.From(Remote);
+    }
 
     public DaemonHost(IClockDriver clock, NtpEngine engine, ILogger logger)
     {
@@ -80,7 +87,24 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             DaemonLog.Listening(_logger, index++, endpoint.InterfaceName, address);
         }
 
-        return _sockets.Count > 0;
+        bool serving = _sockets.Count > 0;
+        foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
+        {
+            System.Net.IPEndPoint remote = source.Association.Settings.Address;
+            var local = new System.Net.IPEndPoint(
+                remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any, 0);
+            UdpSocket? socket = UdpSocket.TryBind(local, reuseAddress: false, out string? error);
+            if (socket is null)
+            {
+                DaemonLog.BindFailed(_logger, $"association {source.Id} ({source.Association.Settings.DisplayName}): {error}");
+                continue;
+            }
+
+            _sockets.Add(socket);
+            _associationSockets[socket] = new AssociationSocket(source.Id, socket, remote);
+        }
+
+        return serving;
     }
 
     /// <summary>Runs until a stop signal; returns the signal number.</summary>
@@ -111,6 +135,12 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     public void OnReadable(UdpSocket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        if (_associationSockets.TryGetValue(socket, out AssociationSocket? association))
+        {
+            ReadReplies(association);
+            return;
+        }
+
         ServerResponder server = _engine.Server;
         for (int i = 0; i < MaxDatagramsPerWakeup; i++)
         {
@@ -153,6 +183,35 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         }
     }
 
+    /// <summary>Replies on an association's own socket; only datagrams from its remote address count.</summary>
+    private void ReadReplies(AssociationSocket association)
+    {
+        for (int i = 0; i < MaxDatagramsPerWakeup; i++)
+        {
+            if (!association.Socket.TryReceive(_receiveBuffer, ref _source, out int length, out long kernelStamp, out int errno))
+            {
+                if (errno != 0)
+                {
+                    ReceiveErrors++;
+                }
+
+                return;
+            }
+
+            long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
+            if (!_source.ToEndPoint().Equals(association.Remote))
+            {
+                continue;
+            }
+
+            var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
+            _actions.Clear();
+            _engine.OnReply(association.Id, _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize)), NtpTimestamp.FromUnixNanoseconds(receiveReal),
+                now, _actions, _clock.PendingSlewSeconds);
+            CarryOut();
+        }
+    }
+
     /// <summary>Mode 6 (ntpq): the Engine's control responder builds the fragments (mode 7 is dropped by the server path).</summary>
     private void AnswerControl(UdpSocket socket, ReadOnlySpan<byte> request, long receiveReal)
     {
@@ -183,6 +242,22 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                     FatalError = notice.Text;
                     break;
                 default: DaemonLog.EngineInfo(_logger, notice.Text); break;
+            }
+        }
+
+        foreach (OutgoingPacket packet in _actions.Packets)
+        {
+            foreach (AssociationSocket association in _associationSockets.Values)
+            {
+                if (association.Id == packet.AssociationId)
+                {
+                    Span<byte> bytes = _actions.PacketBytes(packet);
+                    _engine.MarkSent(packet.AssociationId, NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
+                    if (association.Socket.Send(bytes, ref association.RemoteAddress) != 0)
+                    {
+                        SendErrors++;
+                    }
+                }
             }
         }
 

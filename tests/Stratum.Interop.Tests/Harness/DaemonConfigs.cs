@@ -42,8 +42,9 @@ public static class DaemonConfigs
     /// they are ignored explicitly: otherwise a faithful ntpd takes ntpsec's 127.0.0.1:123. Any other
     /// address without a rule is implicitly ignored once rules exist; the last matching rule wins.
     /// </summary>
-    public static string OurNtpd(IPAddress address, string runDirectory) => $"""
+    public static string OurNtpd(IPAddress address, string runDirectory, string extraLines = "") => $"""
         # Stratum ntpd under Stratum.Interop.Tests: an undisciplined stratum 11 server on {address}
+        {extraLines}
         server 127.127.1.0
         fudge 127.127.1.0 stratum 10
         disable ntp

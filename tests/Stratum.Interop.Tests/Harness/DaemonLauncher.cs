@@ -59,6 +59,21 @@ public static class DaemonLauncher
             reply => reply.IsSynchronised && reply.Stratum == OurNtpdStratum, cancellationToken);
     }
 
+    /// <summary>Our ntpd as a client of <paramref name="upstream"/> (`server UPSTREAM iburst`, observe-only);
+    /// ready once it serves the upstream's stratum + 1 with the upstream's address as refid.</summary>
+    public static Task<RunningDaemon> StartOurNtpdClientAsync(IPAddress address, IPAddress upstream, int upstreamStratum, CancellationToken cancellationToken)
+    {
+        var ntpd = InteropEnvironment.OurTool("ntpd");
+        InteropEnvironment.RequirePortFree(address);
+        var runDirectory = CreateRunDirectory("ntpd-client");
+        var config = Path.Combine(runDirectory, "ntp.conf");
+        File.WriteAllText(config, DaemonConfigs.OurNtpd(address, runDirectory, $"server {upstream} iburst"));
+        uint upstreamRefid = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(upstream.GetAddressBytes());
+        return StartAsync("Stratum ntpd (client)", address, ntpd, ["-n", "-c", config], runDirectory,
+            Path.Combine(runDirectory, "ntpd.log"),
+            reply => reply.IsSynchronised && reply.Stratum == upstreamStratum + 1 && reply.ReferenceId == upstreamRefid, cancellationToken);
+    }
+
     private static async Task<RunningDaemon> StartAsync(string name, IPAddress address, string executable,
         string[] arguments, string runDirectory, string? logFile, Func<NtpReply, bool> ready,
         CancellationToken cancellationToken)

@@ -18,4 +18,6 @@ public static class InteropAddresses
     public static readonly IPAddress OurNtpdCapture = IPAddress.Parse("127.0.0.24");
     public static readonly IPAddress OurNtpdShutdown = IPAddress.Parse("127.0.0.25");
     public static readonly IPAddress OurNtpdMode6 = IPAddress.Parse("127.0.0.26");
+    public static readonly IPAddress OurNtpdClientOfChronyd = IPAddress.Parse("127.0.0.27");
+    public static readonly IPAddress OurNtpdClientOfNtpsec = IPAddress.Parse("127.0.0.28");
 }
