@@ -46,26 +46,8 @@ internal static class ConfigFileReader
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            error = DescribeFailure(path, exception);
+            error = FileErrorText.Describe(path, exception);
             return false;
-        }
-    }
-
-    /// <summary>The strerror(3) wording for the usual failures; .NET's message otherwise.</summary>
-    private static string DescribeFailure(string path, Exception exception)
-    {
-        switch (exception)
-        {
-            case FileNotFoundException or DirectoryNotFoundException:
-                return "No such file or directory";
-            case UnauthorizedAccessException:
-                return Directory.Exists(path) ? "Is a directory" : "Permission denied";
-            case IOException when exception.HResult > 0:
-                // On Unix a plain IOException carries errno in HResult and "strerror : 'path'" as its message.
-                int pathPart = exception.Message.IndexOf(" : '", StringComparison.Ordinal);
-                return pathPart > 0 ? exception.Message[..pathPart] : exception.Message;
-            default:
-                return exception.Message;
         }
     }
 }

@@ -62,7 +62,7 @@ public static class DriftFile
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            error = $"cannot read drift file {path}: {Describe(path, exception)}; ignored";
+            error = $"cannot read drift file {path}: {FileErrorText.Describe(path, exception)}; ignored";
             return false;
         }
 
@@ -118,7 +118,7 @@ public static class DriftFile
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             TryDelete(temporaryPath);
-            return $"cannot write drift file {path}: {Describe(temporaryPath, exception)}";
+            return $"cannot write drift file {path}: {FileErrorText.Describe(temporaryPath, exception)}";
         }
     }
 
@@ -145,23 +145,6 @@ public static class DriftFile
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             // Nothing more to do: the error already reported is the one that matters.
-        }
-    }
-
-    /// <summary>The strerror(3) wording for the usual failures; .NET's message otherwise.</summary>
-    private static string Describe(string path, Exception exception)
-    {
-        switch (exception)
-        {
-            case FileNotFoundException or DirectoryNotFoundException:
-                return "No such file or directory";
-            case UnauthorizedAccessException:
-                return Directory.Exists(path) ? "Is a directory" : "Permission denied";
-            case IOException when exception.HResult > 0:
-                int pathPart = exception.Message.IndexOf(" : '", StringComparison.Ordinal);
-                return pathPart > 0 ? exception.Message[..pathPart] : exception.Message;
-            default:
-                return exception.Message;
         }
     }
 }
