@@ -88,6 +88,9 @@ public sealed class SourceManager
 
     public ClockDiscipline Discipline => _discipline;
 
+    /// <summary>System jitter of the last selection (RFC 5905 §11.2.3 combine), seconds: ntpq's sys_jitter.</summary>
+    public double SystemJitter { get; private set; }
+
     /// <summary>The current system peer, or null.</summary>
     public RemoteSource? SystemPeer => _systemPeerId is int id ? Find(id) : null;
 
@@ -215,6 +218,7 @@ public sealed class SourceManager
         }
 
         _survivorCount = result.Survivors.Count;
+        SystemJitter = result.Jitter;
         ClockFilterResult peerFilter = peer.Filter.Last;
         double previousFrequency = _discipline.Frequency;
         DisciplineOutcome outcome = latestOfSystemPeer is { } latest && peerId == _systemPeerId && result.Survivors.Count == 1

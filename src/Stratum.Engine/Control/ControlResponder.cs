@@ -26,6 +26,9 @@ namespace Stratum.Engine.Control;
 /// <summary>Builds mode 6 responses from the engine's state. Loop thread only.</summary>
 public sealed class ControlResponder
 {
+    /// <summary>ntpd's minimum loop time constant (`tinker` default), shown as mintc.</summary>
+    private const int MinimumTimeConstant = 3;
+
     /// <summary>First association id (see the file header).</summary>
     public const ushort FirstAssociationId = 1;
 
@@ -216,6 +219,7 @@ public sealed class ControlResponder
     private void AddSystemVariable(string name, LoopTime now)
     {
         SystemVariables system = _engine.System;
+        Discipline.DisciplineStatus discipline = _engine.Sources.Discipline.Status;
         switch (name)
         {
             case "version": _writer.AddString(name, Identity.Version); break;
@@ -230,13 +234,14 @@ public sealed class ControlResponder
             case "reftime": _writer.AddTimestamp(name, system.ReferenceTime); break;
             case "clock": _writer.AddTimestamp(name, now.Real); break;
             case "peer": _writer.AddInteger(name, SystemPeerAssociationId()); break;
-            case "tc": _writer.AddInteger(name, 6); break;
-            case "mintc": _writer.AddInteger(name, 3); break;
-            case "offset": _writer.AddMillisecondsPrecise(name, 0); break;
-            case "frequency": _writer.AddFixed3(name, 0); break;
-            case "sys_jitter": _writer.AddMillisecondsPrecise(name, 0); break;
-            case "clk_jitter": _writer.AddMilliseconds(name, 0); break;
-            case "clk_wander": _writer.AddFixed3(name, 0); break;
+            // The clock discipline's state (ntpd's loop variables): offset and jitters in ms, frequency and wander in PPM.
+            case "tc": _writer.AddInteger(name, discipline.TimeConstant); break;
+            case "mintc": _writer.AddInteger(name, MinimumTimeConstant); break;
+            case "offset": _writer.AddMillisecondsPrecise(name, discipline.Offset); break;
+            case "frequency": _writer.AddFixed3(name, discipline.Frequency * 1e6); break;
+            case "sys_jitter": _writer.AddMillisecondsPrecise(name, _engine.Sources.SystemJitter); break;
+            case "clk_jitter": _writer.AddMilliseconds(name, discipline.Jitter); break;
+            case "clk_wander": _writer.AddFixed3(name, discipline.Wander * 1e6); break;
             default: break;
         }
     }

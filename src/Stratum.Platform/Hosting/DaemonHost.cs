@@ -199,7 +199,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
 
             long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
-            if (!_source.ToEndPoint().Equals(association.Remote))
+            if (!_source.SameAs(association.RemoteAddress))
             {
                 continue;
             }

@@ -63,6 +63,10 @@ public struct NativeSocketAddress
         return result;
     }
 
+    /// <summary>True when both hold the same address and port (byte for byte), without allocating.</summary>
+    public readonly bool SameAs(in NativeSocketAddress other) =>
+        Length == other.Length && ((ReadOnlySpan<byte>)_bytes)[..Length].SequenceEqual(((ReadOnlySpan<byte>)other._bytes)[..other.Length]);
+
     public readonly IPEndPoint ToEndPoint()
     {
         ReadOnlySpan<byte> bytes = _bytes;

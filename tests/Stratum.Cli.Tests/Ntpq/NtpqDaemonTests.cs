@@ -162,7 +162,7 @@ public sealed partial class NtpqDaemonTests : IDisposable
             + "reftime=DATE,\n"
             + "clock=DATE, peer=1, tc=6,\n"
             + "mintc=3, offset=0.000000, frequency=0.000, sys_jitter=0.000000,\n"
-            + "clk_jitter=0.000, clk_wander=0.000\n",
+            + "clk_jitter=0.001, clk_wander=0.000\n",
             Precision().Replace(RootDispersion().Replace(PrettyDate().Replace(stdout, "=DATE"), "rootdisp=ROOTDISP"), "precision=-PP"));
     }
 

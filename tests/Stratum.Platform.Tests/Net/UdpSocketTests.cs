@@ -79,4 +79,16 @@ public class UdpSocketTests
         Assert.Equal(AddressFamily.InterNetworkV6, native.Family);
         Assert.Equal(endPoint, native.ToEndPoint());
     }
+
+    [Fact]
+    public void NativeSocketAddress_SameAs_ComparesAddressAndPort()
+    {
+        NativeSocketAddress a = NativeSocketAddress.From(new IPEndPoint(IPAddress.Parse("127.0.0.11"), 123));
+        NativeSocketAddress b = NativeSocketAddress.From(new IPEndPoint(IPAddress.Parse("127.0.0.11"), 123));
+        NativeSocketAddress otherPort = NativeSocketAddress.From(new IPEndPoint(IPAddress.Parse("127.0.0.11"), 124));
+        NativeSocketAddress otherHost = NativeSocketAddress.From(new IPEndPoint(IPAddress.Parse("127.0.0.12"), 123));
+        Assert.True(a.SameAs(b));
+        Assert.False(a.SameAs(otherPort));
+        Assert.False(a.SameAs(otherHost));
+    }
 }
