@@ -47,12 +47,13 @@ public sealed class SourceManager
     private readonly byte[] _requestBuffer = new byte[NtpHeader.Size];
     private readonly List<SelectionCandidate> _candidates = [];
     private int? _systemPeerId;
-    private int _survivorCount;
     private double _holdSelectionUntil;
+    private double _lastDisciplinedSampleTime = double.NegativeInfinity;
 
-    /// <summary>At start, selection waits up to this long for every source's first sample, so the
-    /// first server to answer (perhaps a falseticker) is not chosen alone before the others are heard.</summary>
-    private const double StartupHoldSeconds = 10;
+    /// <summary>At start, selection waits up to this long (iburst's eight exchanges) until every source is
+    /// fit to be selected, so the first server whose filter fills (perhaps a falseticker) is not chosen alone
+    /// before the others can outvote it.</summary>
+    private const double StartupHoldSeconds = 16;
 
     /// <param name="associations">Remote sources with their ids.</param>
     /// <param name="system">The system variables to update.</param>
@@ -164,30 +165,41 @@ public sealed class SourceManager
             return verdict;
         }
 
-        ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset, sample.Delay, sample.Dispersion, sample.MonoSeconds));
-        // Deviation: with a single survivor that is this source, every sample reaches the discipline,
-        // weighted by its own expected error (ClockFilterResult.LatestNoise), not only RFC 5905's
-        // least-delay sample: the Kalman loop filter then averages more samples (about half the RMS
-        // error in S1). Otherwise selection runs on each new least-delay sample as in the RFC.
-        if (now.MonoSeconds < _holdSelectionUntil && !EverySourceHasSample())
+        ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset - pendingSlew, sample.Delay, sample.Dispersion, sample.MonoSeconds));
+        if (filtered.Outcome == ClockFilterOutcome.NoValidSample)
         {
             return verdict;
         }
 
-        bool singleSourceSample = _systemPeerId == associationId && _survivorCount == 1 && filtered.Outcome != ClockFilterOutcome.NoValidSample;
-        // Until synchronized, every valid sample re-runs selection: a server must not wait for its
-        // least-delay sample to change before it can be chosen (iburst then selects within seconds).
-        bool unsynchronized = _systemPeerId is null && filtered.Outcome != ClockFilterOutcome.NoValidSample;
-        if (filtered.IsNew || singleSourceSample || unsynchronized)
+        if (now.MonoSeconds < _holdSelectionUntil && !EverySourceIsReady(now.MonoSeconds))
         {
-            Select(now, actions, singleSourceSample ? filtered : null, pendingSlew);
+            return verdict;
         }
 
+        Select(now, actions, source, filtered, pendingSlew);
         return verdict;
     }
 
-    /// <summary>RFC 5905 §11.2: selection over all sources, then discipline and clock_update.</summary>
-    private void Select(LoopTime now, EngineActions actions, ClockFilterResult? latestOfSystemPeer, double pendingSlew)
+    /// <summary>Growth rate of dispersion (clock filters and root distance) while the clock is disciplined.</summary>
+    /// <remarks>PHI (15 ppm) until the frequency is known; then three times the discipline's frequency
+    /// uncertainty plus its measured wander, never below <see cref="MinimumFrequencyTolerance"/> nor above PHI.
+    /// See ClockFilter.AgingRate for why.</remarks>
+    public double FrequencyTolerance { get; private set; } = ClockFilter.FrequencyTolerance;
+
+    /// <summary>The floor of <see cref="FrequencyTolerance"/>: 1 ppm, an order above a disciplined clock's error.</summary>
+    public const double MinimumFrequencyTolerance = 1e-6;
+
+    /// <summary>RFC 5905 §11.2 on a new sample: selection over all sources, then discipline and clock_update.</summary>
+    /// <remarks>
+    /// Deviation: RFC 5905 runs selection and the discipline only when a source's least-delay sample changes,
+    /// and feeds the discipline the combined offset. Here selection runs on every valid sample, and every new
+    /// sample of a survivor reaches the discipline, weighted by its own expected error
+    /// (ClockFilterResult.LatestNoise) widened by how far its source sits from the combined offset, so a
+    /// source that disagrees with the others has little pull. The loop filter then averages many more samples
+    /// (in S1 about half the RMS error of the least-delay-only rule), and a big initial correction is not
+    /// left waiting for a least-delay sample. The combined offset still sets the system variables.
+    /// </remarks>
+    private void Select(LoopTime now, EngineActions actions, RemoteSource updated, ClockFilterResult filtered, double pendingSlew)
     {
         _candidates.Clear();
         foreach (RemoteSource source in _sources)
@@ -205,7 +217,7 @@ public sealed class SourceManager
                 source.Association.IsReachable, settings.Prefer, settings.NoSelect, settings.True));
         }
 
-        SelectionResult result = _selector.Select(_candidates, now.MonoSeconds, _systemPeerId, _discipline.PollExponent);
+        SelectionResult result = _selector.Select(_candidates, now.MonoSeconds, _systemPeerId, _discipline.PollExponent, FrequencyTolerance);
         foreach (RemoteSource source in _sources)
         {
             source.Rejection = result.ReasonFor(source.Id);
@@ -217,27 +229,33 @@ public sealed class SourceManager
             return;
         }
 
-        _survivorCount = result.Survivors.Count;
         SystemJitter = result.Jitter;
-        ClockFilterResult peerFilter = peer.Filter.Last;
-        double previousFrequency = _discipline.Frequency;
-        DisciplineOutcome outcome = latestOfSystemPeer is { } latest && peerId == _systemPeerId && result.Survivors.Count == 1
-            ? _discipline.Update(latest.Latest.Offset, latest.Latest.Time, now.MonoSeconds, latest.LatestNoise, pendingSlew)
-            : _discipline.Update(result.Offset, peerFilter.Time, now.MonoSeconds, result.Jitter, pendingSlew);
-        CarryOut(outcome, result.Offset, pendingSlew, actions);
-        if (outcome.Result == DisciplineResult.Slew)
+        if (updated.IsSurvivor && filtered.Latest.Time > _lastDisciplinedSampleTime)
         {
-            // Refer stored samples to the corrected clock, so filter jitter measures the network, not our slews.
+            _lastDisciplinedSampleTime = filtered.Latest.Time;
+            double disagreement = updated.Filter.Last.Offset - result.Offset;
+            double noise = Math.Sqrt((filtered.LatestNoise * filtered.LatestNoise) + (disagreement * disagreement));
+            double previousFrequency = _discipline.Frequency;
+            DisciplineOutcome outcome = _discipline.Update(filtered.Latest.Offset, filtered.Latest.Time, now.MonoSeconds, noise);
+            CarryOut(outcome, filtered.Latest.Offset, pendingSlew, actions);
+            if (outcome.Result == DisciplineResult.Slew)
+            {
+                // Refer stored samples to the corrected clock (ClockFilter.Correct).
+                foreach (RemoteSource source in _sources)
+                {
+                    source.Filter.Correct(now.MonoSeconds, outcome.Slew, outcome.Frequency - previousFrequency);
+                }
+            }
+
             foreach (RemoteSource source in _sources)
             {
-                source.Filter.Correct(now.MonoSeconds, outcome.Slew, outcome.Frequency - previousFrequency);
+                source.Association.SetPoll((sbyte)outcome.PollExponent);
             }
-        }
-        foreach (RemoteSource source in _sources)
-        {
-            source.Association.SetPoll((sbyte)outcome.PollExponent);
+
+            UpdateFrequencyTolerance();
         }
 
+        ClockFilterResult peerFilter = peer.Filter.Last;
         ClockSample peerSample = peer.Association.LastSample!.Value;
         double rootDelay = peerSample.RootDelay + peerFilter.Delay;
         double rootDispersion = peerSample.RootDispersion + peerFilter.Dispersion
@@ -249,6 +267,18 @@ public sealed class SourceManager
         {
             _systemPeerId = peerId;
             actions.Notice(NoticeKind.Synchronized, $"synchronized to {peer.Association.Settings.DisplayName}, stratum {peerSample.Stratum}");
+        }
+    }
+
+    private void UpdateFrequencyTolerance()
+    {
+        DisciplineStatus status = _discipline.Status;
+        FrequencyTolerance = status.State == DisciplineState.Synchronized
+            ? Math.Clamp((3 * status.FrequencyUncertainty) + status.Wander, MinimumFrequencyTolerance, ClockFilter.FrequencyTolerance)
+            : ClockFilter.FrequencyTolerance;
+        foreach (RemoteSource source in _sources)
+        {
+            source.Filter.AgingRate = FrequencyTolerance;
         }
     }
 
@@ -271,7 +301,7 @@ public sealed class SourceManager
                 break;
             case DisciplineResult.Slew when _disciplineClock:
                 // adjtime replaces what is pending, so the new slew carries the unfinished one too.
-                actions.Clock(new ClockAction(ClockActionKind.Slew, pendingSlew + outcome.Slew, Math.Max(0, outcome.PollExponent - 4)));
+                actions.Clock(new ClockAction(ClockActionKind.Slew, pendingSlew + outcome.Slew, KernelTimeConstant(outcome.PollExponent)));
                 if (outcome.FrequencyChanged)
                 {
                     actions.Clock(new ClockAction(ClockActionKind.SetFrequency, outcome.Frequency));
@@ -285,11 +315,33 @@ public sealed class SourceManager
         }
     }
 
-    private bool EverySourceHasSample()
+    /// <summary>The kernel PLL's time constant for a phase correction at poll exponent <paramref name="poll"/>:
+    /// the kernel slews with an e-folding time of 2^(2 + tc) s, 4 s at poll 6 and below, so a correction is
+    /// applied well within one poll interval (ntpd's poll − 4 would take about a poll interval per e-fold).</summary>
+    // Deviation: ntpd lets the kernel PLL also estimate frequency, so its time constant must track the poll
+    // interval; here the loop filter sets the frequency (STA_FREQHOLD) and the PLL only slews phase.
+    internal static int KernelTimeConstant(int poll) => Math.Max(0, poll - 6);
+
+    // True when every source that can still answer has a sample whose root distance passes the fitness test.
+    private bool EverySourceIsReady(double now)
     {
         foreach (RemoteSource source in _sources)
         {
-            if (source.Filter.ValidCount == 0 && source.Association.StoppedBy is null)
+            if (source.Association.StoppedBy is not null || source.Association.Settings.NoSelect)
+            {
+                continue;
+            }
+
+            ClockFilterResult last = source.Filter.Last;
+            ClockSample? sample = source.Association.LastSample;
+            if (sample is null || source.Filter.ValidCount == 0)
+            {
+                return false;
+            }
+
+            var candidate = new SelectionCandidate(source.Id, last.Offset, last.Delay, last.Dispersion, last.Jitter,
+                sample.Value.RootDelay, sample.Value.RootDispersion, sample.Value.Stratum, sample.Value.Leap, source.Filter.LastUpdateTime);
+            if (RootDistance.Of(candidate, now, _selector.Parameters.MinDistance, FrequencyTolerance) > _selector.Parameters.MaxDistance)
             {
                 return false;
             }

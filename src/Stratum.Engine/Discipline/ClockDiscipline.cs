@@ -46,13 +46,7 @@ public sealed class ClockDiscipline
     // Frequency uncertainty from a drift file: the drift file is written hourly; 2 ppm covers temperature.
     private const double DriftFileFrequencySigma = 2e-6;
 
-    // Corrections remembered to bring an old clock-filter sample up to date (8 stages × a few updates).
-    private const int HistoryLength = 32;
-
     private readonly DisciplineParameters _parameters;
-    private readonly (double Time, double Phase, double FrequencyChange)[] _history = new (double, double, double)[HistoryLength];
-    private int _historyCount;
-    private int _historyNext;
 
     // Kalman covariance of (residual phase θ, residual frequency r) right after the last update.
     private double _pPhase;
@@ -115,20 +109,19 @@ public sealed class ClockDiscipline
         new(State, Offset, Frequency, Jitter, Wander, PollExponent, Math.Sqrt(Math.Max(0, _pFrequency)));
 
     /// <summary>Processes the system offset of a new update (RFC 5905 local_clock).</summary>
-    /// <param name="offset">θ: the combined system offset, seconds (positive: our clock is behind).</param>
+    /// <param name="offset">θ: the combined system offset, seconds (positive: our clock is behind), with the
+    /// phase the clock driver still had to slew when each sample was measured taken out (see
+    /// SourceManager.OnReply): otherwise an unfinished slew reads as a frequency error; and with every
+    /// correction made since the sample was taken already applied (ClockFilter.Correct).</param>
     /// <param name="sampleTime">Monotonic seconds when the system peer's chosen sample was taken.</param>
     /// <param name="now">Monotonic seconds now (at or after <paramref name="sampleTime"/>).</param>
     /// <param name="measurementJitter">Expected error (one sigma) of this offset, seconds: the system jitter
     /// when fed RFC 5905's least-delay sample, or <see cref="Filter.ClockFilterResult.LatestNoise"/> when fed
     /// every new sample (the more accurate mode, see ClosedLoopAccuracyTests). Sets the loop filter's gain.</param>
-    /// <param name="pendingSlew">Phase the driver has been asked to slew but has not applied yet at
-    /// <paramref name="sampleTime"/> (adjtime's remainder), seconds. The offset still contains it; leaving it
-    /// in would read an unfinished slew as a frequency error.</param>
     /// <remarks>After a SLEW, tell every association's <see cref="Filter.ClockFilter.Correct"/> about the slew and
     /// the frequency change; after a STEP, reset every clock filter.</remarks>
-    public DisciplineOutcome Update(double offset, double sampleTime, double now, double measurementJitter, double pendingSlew = 0)
+    public DisciplineOutcome Update(double offset, double sampleTime, double now, double measurementJitter)
     {
-        offset -= pendingSlew;
         if (!double.IsFinite(offset) || sampleTime <= _lastStepTime || (_hasUpdate && sampleTime <= _lastSampleTime))
         {
             // A sample from before the last step, or one already used: never use it (A.5.2 time ordering).
@@ -179,7 +172,6 @@ public sealed class ClockDiscipline
         _lastSampleTime = sampleTime;
         _lastUpdateTime = now;
         _hasUpdate = true;
-        _historyCount = 0;
         _heldOutliers = 0;
         _pollCounter = 0;
         _pPhase = InitialPhaseVariance;
@@ -202,18 +194,8 @@ public sealed class ClockDiscipline
         double sinceUpdate = _hasUpdate ? Math.Max(0, now - _lastUpdateTime) : 0;
         double sampleAge = Math.Max(0, now - sampleTime);
 
-        // Bring the sample up to now: corrections applied after it was taken are not in it.
+        // The offset already includes every correction made since the sample was taken (ClockFilter.Correct).
         double adjusted = offset;
-        for (int k = 0; k < _historyCount; k++)
-        {
-            var (time, phase, laterFrequencyChange) = _history[(_historyNext - 1 - k + HistoryLength) % HistoryLength];
-            if (time <= sampleTime)
-            {
-                break;
-            }
-
-            adjusted += (laterFrequencyChange * (time - sampleTime)) - phase;
-        }
 
         // Predict: x = (θ, r) stays (0, 0) after the corrections; P = F P Fᵀ + Q with random-walk frequency.
         double q = _parameters.FrequencyWander * _parameters.FrequencyWander;
@@ -278,9 +260,6 @@ public sealed class ClockDiscipline
         }
 
         Offset = offset;
-        _history[_historyNext] = (now, phaseEstimate, frequencyChange);
-        _historyNext = (_historyNext + 1) % HistoryLength;
-        _historyCount = Math.Min(_historyCount + 1, HistoryLength);
         _lastUpdateTime = now;
         _lastSampleTime = sampleTime;
         _hasUpdate = true;

@@ -53,6 +53,14 @@ public sealed class ClockFilter
         Reset();
     }
 
+    /// <summary>Rate at which the stages' dispersion grows, s/s: PHI unless the caller knows better.</summary>
+    /// <remarks>Deviation: RFC 5905 ages every stage at PHI = 15 ppm, the worst-case frequency error of an
+    /// undisciplined clock. Once the discipline knows the frequency to a fraction of a ppm that bound is
+    /// far too loose (at poll 6 it makes ε about 3 ms, so a server 5 ms off still overlaps the others in
+    /// the intersection); SourceManager lowers it to a few times the frequency uncertainty, never below
+    /// 1 ppm, and restores PHI whenever the frequency is not known (see SourceManager.FrequencyTolerance).</remarks>
+    public double AgingRate { get; set; } = FrequencyTolerance;
+
     /// <summary>The result of the last <see cref="Add"/>, or the empty state after <see cref="Reset"/>.</summary>
     public ClockFilterResult Last { get; private set; }
 
@@ -93,7 +101,7 @@ public sealed class ClockFilter
         for (int i = Stages - 1; i > 0; i--)
         {
             ClockFilterSample older = _register[i - 1];
-            _register[i] = older with { Dispersion = Math.Min(MaxDispersion, older.Dispersion + (FrequencyTolerance * age)) };
+            _register[i] = older with { Dispersion = Math.Min(MaxDispersion, older.Dispersion + (AgingRate * age)) };
             _corrections[i] = _corrections[i - 1];
         }
 
@@ -172,7 +180,7 @@ public sealed class ClockFilter
             _hasUsed = true;
         }
 
-        Last = new ClockFilterResult(chosen.Offset, chosen.Delay, dispersion, jitter, chosen.Time, outcome, sample, minimumDelay);
+        Last = new ClockFilterResult(chosen.Offset + _sortedCorrections[0], chosen.Delay, dispersion, jitter, chosen.Time, outcome, sample, minimumDelay);
         return Last;
     }
 
@@ -182,8 +190,10 @@ public sealed class ClockFilter
     /// disagree with the new ones by the correction and the jitter measures our own corrections, not the
     /// network. Like chrony (SRC_SlewSamples), we refer every stored offset to the clock as it is now when the
     /// jitter is computed: a phase slew p lowers later offsets by p, and a frequency change Δf at time u made
-    /// offsets grow more slowly after u, so an earlier sample at t gains Δf·(u − t). The reported offset of
-    /// the chosen sample stays the raw measured one (ntpq shows it, and the discipline corrects it itself).
+    /// offsets grow more slowly after u, so an earlier sample at t gains Δf·(u − t). The chosen sample's
+    /// offset (<see cref="Last"/>) is reported the same way: selection compares sources whose least-delay
+    /// samples were taken at different times, around corrections of up to the step threshold, and a raw
+    /// offset from before a 100 ms slew would make a truechimer look 100 ms off.
     /// </remarks>
     /// <param name="time">When the correction took effect.</param>
     /// <param name="phase">Phase slewed, seconds (positive = clock advanced).</param>
@@ -196,6 +206,16 @@ public sealed class ClockFilter
             {
                 _corrections[i] += (frequencyChange * (time - _register[i].Time)) - phase;
             }
+        }
+
+        if (Last.Outcome != ClockFilterOutcome.NoValidSample && Last.Time <= time)
+        {
+            ClockFilterSample latest = Last.Latest;
+            Last = Last with
+            {
+                Offset = Last.Offset + (frequencyChange * (time - Last.Time)) - phase,
+                Latest = latest with { Offset = latest.Offset + (frequencyChange * (time - latest.Time)) - phase },
+            };
         }
     }
 

@@ -33,7 +33,9 @@ public sealed class ClockSelector
     /// <param name="now">Monotonic seconds, for the dispersion growth term of λ.</param>
     /// <param name="currentSystemPeerId">The present system peer, kept while it survives.</param>
     /// <param name="systemPollExponent">s.poll: the fitness test allows λ up to maxdist + PHI·2^poll.</param>
-    public SelectionResult Select(IReadOnlyList<SelectionCandidate> candidates, double now, int? currentSystemPeerId = null, int systemPollExponent = 6)
+    /// <param name="frequencyTolerance">Dispersion growth rate since each candidate's last update (PHI by default).</param>
+    public SelectionResult Select(IReadOnlyList<SelectionCandidate> candidates, double now, int? currentSystemPeerId = null, int systemPollExponent = 6,
+        double frequencyTolerance = RootDistance.FrequencyTolerance)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var rejected = new List<RejectedCandidate>();
@@ -42,7 +44,7 @@ public sealed class ClockSelector
 
         foreach (SelectionCandidate candidate in candidates)
         {
-            double distance = RootDistance.Of(candidate, now, Parameters.MinDistance);
+            double distance = RootDistance.Of(candidate, now, Parameters.MinDistance, frequencyTolerance);
             RejectionReason? reason = candidate switch
             {
                 { NoSelect: true } => RejectionReason.NoSelect,

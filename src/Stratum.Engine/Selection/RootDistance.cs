@@ -23,12 +23,14 @@ public static class RootDistance
     /// <param name="candidate">The association.</param>
     /// <param name="now">Monotonic seconds.</param>
     /// <param name="minDistance">The floor of λ (<c>tos mindist</c>), seconds.</param>
-    public static double Of(in SelectionCandidate candidate, double now, double minDistance = DefaultMinDistance) =>
+    /// <param name="frequencyTolerance">Growth rate of the dispersion since the last update: PHI, or the
+    /// tighter bound of a disciplined clock (see Filter.ClockFilter.AgingRate).</param>
+    public static double Of(in SelectionCandidate candidate, double now, double minDistance = DefaultMinDistance, double frequencyTolerance = FrequencyTolerance) =>
         Math.Max(
             minDistance,
             ((candidate.RootDelay + candidate.Delay) / 2)
             + candidate.RootDispersion
             + candidate.Dispersion
-            + (FrequencyTolerance * Math.Max(0, now - candidate.UpdateTime))
+            + (frequencyTolerance * Math.Max(0, now - candidate.UpdateTime))
             + candidate.Jitter);
 }

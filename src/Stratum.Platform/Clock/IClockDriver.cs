@@ -28,14 +28,17 @@ public interface IClockDriver
     /// <summary>Steps the clock by <paramref name="offsetSeconds"/> (positive: forward).</summary>
     ClockWriteResult Step(double offsetSeconds);
 
-    /// <summary>Starts a one-shot slew of <paramref name="offsetSeconds"/> (adjtime semantics, 500 ppm).</summary>
+    /// <summary>Starts a one-shot slew (adjtime, 500 ppm): from now on the clock moves by
+    /// <paramref name="offsetSeconds"/> in total; this replaces whatever was still pending
+    /// (<see cref="PendingSlewSeconds"/>), so a caller that wants to keep it adds it.</summary>
     ClockWriteResult Slew(double offsetSeconds);
 
-    /// <summary>Hands an offset to a kernel PLL with time constant <paramref name="timeConstant"/>;
-    /// drivers without one slew it.</summary>
+    /// <summary>Hands an offset to a kernel PLL with time constant <paramref name="timeConstant"/>, with
+    /// <see cref="Slew"/>'s replace-what-is-pending meaning; drivers without a PLL slew it.</summary>
     ClockWriteResult ApplyKernelPllOffset(double offsetSeconds, int timeConstant) => Slew(offsetSeconds);
 
-    /// <summary>Phase still to be slewed from the last <see cref="Slew"/> (adjtime's remainder), seconds.</summary>
+    /// <summary>Phase still to be slewed from earlier <see cref="Slew"/> or kernel-PLL calls, seconds: the clock
+    /// will move by this much more without further calls.</summary>
     double PendingSlewSeconds => 0;
 
     /// <summary>Sets the frequency correction in s/s (positive: the clock runs faster).</summary>

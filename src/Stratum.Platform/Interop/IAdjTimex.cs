@@ -11,6 +11,9 @@ internal interface IAdjTimex
     /// <summary>adjtime(delta, NULL); returns 0 or −1.</summary>
     int AdjTime(Timeval delta);
 
+    /// <summary>adjtime(NULL, remaining): reads what the last adjtime still has to slew; returns 0 or −1.</summary>
+    int ReadAdjTime(out Timeval remaining);
+
     /// <summary>errno of the last failed call.</summary>
     int LastError { get; }
 }
@@ -31,4 +34,12 @@ internal sealed unsafe class LinuxAdjTimex : IAdjTimex
     }
 
     public int AdjTime(Timeval delta) => AdjTimeCall.AdjTime(&delta, null);
+
+    public int ReadAdjTime(out Timeval remaining)
+    {
+        Timeval old = default;
+        int result = AdjTimeCall.AdjTime(null, &old);
+        remaining = old;
+        return result;
+    }
 }

@@ -75,5 +75,6 @@ internal static class TimexBits
     public const int STA_DEL = 0x0020;
     public const int STA_UNSYNC = 0x0040;
     public const int STA_FLL = 0x0008;
+    public const int STA_FREQHOLD = 0x0080;
     public const int STA_NANO = 0x2000;
 }

@@ -285,7 +285,8 @@ public class ClockDisciplineTests
             clock.Advance(1);
             if (second <= 16 ? second % 2 == 0 : second % 64 == 0)
             {
-                DisciplineOutcome outcome = discipline.Update(clock.Offset, second, second, 1e-6, pending);
+                // SourceManager takes the pending slew out of each sample before the discipline sees it.
+                DisciplineOutcome outcome = discipline.Update(clock.Offset - pending, second, second, 1e-6);
                 pending += outcome.Slew;
                 clock.Apply(outcome with { Slew = 0 });
             }

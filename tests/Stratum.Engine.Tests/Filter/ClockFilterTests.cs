@@ -117,9 +117,21 @@ public class ClockFilterTests
 
         // The discipline slewed the 0.1 s away; the next sample agrees with the corrected clock.
         filter.Correct(0, 0.100, 0);
+        Assert.Equal(0.000, filter.Last.Offset, 12); // the chosen sample, referred to the corrected clock
         ClockFilterResult result = filter.Add(new ClockFilterSample(0.000, 0.012, 0, 2));
         Assert.Equal(Precision, result.Jitter);
-        Assert.Equal(0.100, result.Offset);
+        Assert.Equal(0.000, result.Offset, 12); // still the 10 ms-delay sample, corrected
+        Assert.Equal(0.010, result.Delay);
+    }
+
+    [Fact]
+    public void Filter_Correct_FrequencyChangeRefersOlderSamplesToTheNewRate()
+    {
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.001, 0.010, 0, 0));
+        // At t = 100 the clock was made 10 ppm faster: had it run so since t = 0, it would be 1 ms further ahead.
+        filter.Correct(100, 0, 10e-6);
+        Assert.Equal(0.002, filter.Last.Offset, 12);
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public class LinuxClockDriverTests
             if (timex.Modes == 0)
             {
                 timex.Status = Status;
+                timex.Offset = PllOffset;
+                timex.Time.Microseconds = TimeNanoseconds;
             }
 
             return 0;
@@ -39,6 +41,18 @@ public class LinuxClockDriverTests
         public int AdjTime(Timeval delta)
         {
             Slews.Add(delta);
+            return Errno != 0 ? -1 : 0;
+        }
+
+        public long PllOffset { get; set; }
+
+        public long TimeNanoseconds { get; set; }
+
+        public Timeval AdjtimeRemaining { get; set; }
+
+        public int ReadAdjTime(out Timeval remaining)
+        {
+            remaining = AdjtimeRemaining;
             return Errno != 0 ? -1 : 0;
         }
     }
@@ -86,16 +100,53 @@ public class LinuxClockDriverTests
         var driver = new LinuxClockDriver(kernel);
         driver.ApplyKernelPllOffset(0.000123, 2);
         driver.ApplyKernelPllOffset(2.0, 12);
-        Timex first = kernel.Requests[0];
+        List<Timex> writes = kernel.Requests.FindAll(static r => r.Modes != 0);
+        Timex first = writes[0];
         Assert.Equal(TimexBits.ADJ_OFFSET | TimexBits.ADJ_TIMECONST | TimexBits.ADJ_NANO | TimexBits.ADJ_STATUS, first.Modes);
-        Assert.Equal(TimexBits.STA_PLL | TimexBits.STA_NANO, first.Status);
+        Assert.Equal(TimexBits.STA_PLL | TimexBits.STA_FREQHOLD | TimexBits.STA_NANO, first.Status);
         Assert.Equal(123_000, first.Offset);
         Assert.Equal(2, first.Constant);
-        Timex second = kernel.Requests[1];
+        Timex second = writes[1];
         Assert.Equal(TimexBits.ADJ_OFFSET | TimexBits.ADJ_TIMECONST | TimexBits.ADJ_NANO, second.Modes);
         Assert.Equal(500_000_000, second.Offset); // clamped to the kernel's 0.5 s
         Assert.Equal(10, second.Constant);
         Assert.True(driver.KernelPllEnabled);
+    }
+
+    [Fact]
+    public void PendingSlew_AddsKernelPllRemainderInNanosecondsAndAdjtimeRemainder()
+    {
+        // adjtime: 250 µs left after this second's 500 µs chunk, at the start of the second: 750 µs to go.
+        var kernel = new RecordingAdjTimex { AdjtimeRemaining = new Timeval { Seconds = 0, Microseconds = -250 } };
+        var driver = new LinuxClockDriver(kernel);
+        Assert.Equal(-750e-6, driver.PendingSlewSeconds, 12);
+        Assert.All(kernel.Requests, static r => Assert.Equal(0u, r.Modes)); // reads, never a write
+
+        driver.ApplyKernelPllOffset(0.001, 0);
+        kernel.Status = TimexBits.STA_PLL | TimexBits.STA_FREQHOLD | TimexBits.STA_NANO;
+        // 300 µs left in the PLL at 3/4 of a second with tc 0: this second's chunk was a third of that (100 µs),
+        // a quarter of it still to come; adjtime: -250 µs plus a quarter of its -500 µs chunk.
+        kernel.PllOffset = 300_000;
+        kernel.TimeNanoseconds = 750_000_000;
+        Assert.Equal(300e-6 + 25e-6 - 250e-6 - 125e-6, driver.PendingSlewSeconds, 12);
+        Assert.Equal(0u, kernel.Requests[^1].Modes);
+    }
+
+    [Fact]
+    public void Slew_LeavesOutWhatThisSecondStillSlews_AndCancelsAPendingPllOffset()
+    {
+        var kernel = new RecordingAdjTimex();
+        var driver = new LinuxClockDriver(kernel);
+        driver.ApplyKernelPllOffset(0.001, 0);
+        kernel.Status = TimexBits.STA_PLL | TimexBits.STA_FREQHOLD | TimexBits.STA_NANO;
+        kernel.PllOffset = 300_000;
+        kernel.TimeNanoseconds = 500_000_000; // half of this second's 100 µs chunk is still to come
+
+        driver.Slew(0.002);
+        Timex cancel = kernel.Requests.FindLast(static r => r.Modes != 0);
+        Assert.Equal(TimexBits.ADJ_OFFSET | TimexBits.ADJ_NANO, cancel.Modes);
+        Assert.Equal(0, cancel.Offset);
+        Assert.Equal(2000 - 50, kernel.Slews[^1].Microseconds);
     }
 
     [Fact]

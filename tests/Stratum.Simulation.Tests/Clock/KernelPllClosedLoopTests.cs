@@ -17,7 +17,7 @@ public class KernelPllClosedLoopTests
         var simulator = new Simulator(new SimulatorOptions(Seed: 1));
         (SimulatedNode client, _) = ScenarioHelpers.ClientWithServers(
             simulator, 1,
-            endpoints => new SntpReferenceClient(endpoints[0], 64, (context, measurement) => context.Clock.ApplyKernelPllOffset(measurement.OffsetSeconds, 6)),
+            endpoints => new SntpReferenceClient(endpoints[0], 64, (context, measurement) => { context.Clock.HoldKernelFrequency = false; context.Clock.ApplyKernelPllOffset(measurement.OffsetSeconds, 6); }),
             NodeOptions.ScenarioClient);
         simulator.RunUntil(6 * 3600);
 

@@ -129,12 +129,18 @@ public sealed class SimulatedClock
         Synchronize();
         if (kernelSecond)
         {
+            _lastKernelSecondTrueTime = _trueTime.Now;
             // A hair of tolerance so a clock exactly on a second boundary is read as that second.
             Kernel.SecondUpdate((long)Math.Floor(EpochUnixSeconds + _trueTime.Now + _timeError + 1e-9));
         }
 
         Oscillator.Tick();
     }
+
+    /// <summary>Part of the current kernel second still to run (the PLL slews each second's chunk over it).</summary>
+    public double KernelSecondRemaining => Math.Clamp(1 - (_trueTime.Now - _lastKernelSecondTrueTime), 0, 1);
+
+    private double _lastKernelSecondTrueTime;
 
     /// <summary>Advances the state to the present true time.</summary>
     public void Synchronize()

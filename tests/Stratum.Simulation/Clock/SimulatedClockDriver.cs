@@ -1,8 +1,9 @@
 // SimulatedClockDriver: the IClockDriver of a simulated node (ARCHITECTURE.md §5). Reads return the
 // node's SimulatedClock; Step moves `time`; Slew is a singleshot adjtime at 500 ppm; SetFrequency
 // is ADJ_FREQUENCY (±500 ppm clamp); SetStatus sets STA_INS/STA_DEL/STA_UNSYNC and the error
-// estimates. ApplyKernelPllOffset is the kernel-PLL entry (ADJ_OFFSET | ADJ_TIMECONST with STA_PLL
-// and STA_NANO, as ntpd's loop filter calls ntp_adjtime) that IClockDriver does not have yet.
+// estimates. ApplyKernelPllOffset is the kernel-PLL entry (ADJ_OFFSET | ADJ_TIMECONST with STA_PLL,
+// STA_FREQHOLD and STA_NANO, as LinuxClockDriver sends it; without FREQHOLD, as ntpd's loop filter
+// calls ntp_adjtime, when HoldKernelFrequency is false).
 // Kernel receive stamps are already on this clock, so MapKernelRealtime is the identity.
 using Stratum.Core.Wire;
 using Stratum.Platform.Clock;
@@ -40,22 +41,41 @@ public sealed class SimulatedClockDriver : IClockDriver
         return ClockWriteResult.Applied;
     }
 
+    /// <summary>adjtime: the clock moves by <paramref name="offsetSeconds"/> from now on in total. The
+    /// chunks the kernel is slewing in this second cannot be taken back, so adjtime gets the rest, and a
+    /// PLL offset still pending is cancelled (IClockDriver.Slew's contract).</summary>
     public ClockWriteResult Slew(double offsetSeconds)
     {
         Clock.Synchronize();
-        Clock.Kernel.StartAdjtime(offsetSeconds);
+        KernelDiscipline kernel = Clock.Kernel;
+        double committed = CommittedThisSecond;
+        if ((kernel.Status & KernelStatus.Pll) != 0 && kernel.PllOffsetRemaining != 0)
+        {
+            kernel.ApplyOffset(0, Clock.UnixSeconds);
+        }
+
+        kernel.StartAdjtime(offsetSeconds - committed);
         return ClockWriteResult.Applied;
     }
 
-    /// <summary>What the kernel's one-shot adjtime still has to slew.</summary>
+    // What this second's adjtime and PLL chunks will still slew before the next kernel second.
+    private double CommittedThisSecond =>
+        (Clock.Kernel.AdjtimeSlewRate + Clock.Kernel.PllSlewRate) * Clock.KernelSecondRemaining;
+
+    /// <summary>What the kernel still has to slew: adjtime's remainder plus, with the PLL on, its offset
+    /// and the part of this second's chunks not yet applied.</summary>
     public double PendingSlewSeconds
     {
         get
         {
             Clock.Synchronize();
-            return Clock.Kernel.AdjtimeRemaining;
+            KernelDiscipline kernel = Clock.Kernel;
+            return kernel.AdjtimeRemaining + ((kernel.Status & KernelStatus.Pll) != 0 ? kernel.PllOffsetRemaining : 0) + CommittedThisSecond;
         }
     }
+
+    /// <summary>Sets STA_FREQHOLD with the PLL, as LinuxClockDriver does (true by default).</summary>
+    public bool HoldKernelFrequency { get; set; } = true;
 
     public ClockWriteResult SetFrequency(double frequency)
     {
@@ -94,9 +114,16 @@ public sealed class SimulatedClockDriver : IClockDriver
     {
         Clock.Synchronize();
         KernelDiscipline kernel = Clock.Kernel;
-        kernel.SetStatus(kernel.Status | KernelStatus.Pll | KernelStatus.Nanosecond, Clock.UnixSeconds);
+        KernelStatus hold = HoldKernelFrequency ? KernelStatus.FrequencyHold : KernelStatus.None;
+        kernel.SetStatus(kernel.Status | KernelStatus.Pll | KernelStatus.Nanosecond | hold, Clock.UnixSeconds);
         kernel.SetTimeConstant(timeConstant);
-        kernel.ApplyOffset(offsetSeconds, Clock.UnixSeconds);
+        double committed = CommittedThisSecond;
+        if (kernel.AdjtimeRemaining != 0)
+        {
+            kernel.StartAdjtime(0);
+        }
+
+        kernel.ApplyOffset(offsetSeconds - committed, Clock.UnixSeconds);
         return ClockWriteResult.Applied;
     }
 

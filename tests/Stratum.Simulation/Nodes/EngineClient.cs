@@ -9,6 +9,7 @@ using Stratum.Engine.Associations;
 using Stratum.Engine.Discipline;
 using Stratum.Engine.Selection;
 using Stratum.Engine.SystemState;
+using Stratum.Platform.Clock;
 using Stratum.Simulation.Randomness;
 
 namespace Stratum.Simulation.Nodes;
@@ -22,6 +23,7 @@ public sealed class EngineClient : ISimulatedClient
     private readonly EngineActions _actions = new();
     private readonly List<EngineNotice> _notices = [];
     private SourceManager? _manager;
+    private ClockActionApplier? _applier;
 
     public EngineClient(IReadOnlyList<RemoteAssociationSettings> associations, DisciplineParameters? discipline = null, SelectionParameters? selection = null)
     {
@@ -29,6 +31,9 @@ public sealed class EngineClient : ISimulatedClient
         _discipline = discipline ?? DisciplineParameters.Default;
         _selection = selection ?? SelectionParameters.Default;
     }
+
+    /// <summary>`enable kernel` (true, ntpd's default): phase corrections go to the kernel PLL; false: adjtime.</summary>
+    public bool UseKernel { get; init; } = true;
 
     /// <summary>`server ADDRESS iburst minpoll N maxpoll N` for each endpoint.</summary>
     public static EngineClient ForServers(IReadOnlyList<IPEndPoint> servers, sbyte minPoll = 6, sbyte maxPoll = 6, DisciplineParameters? discipline = null)
@@ -48,6 +53,9 @@ public sealed class EngineClient : ISimulatedClient
     public SystemVariables? System { get; private set; }
 
     public IReadOnlyList<EngineNotice> Notices => _notices;
+
+    /// <summary>Every clock action carried out, with the node's monotonic seconds, for tests and traces.</summary>
+    public List<(double MonoSeconds, ClockAction Action)> ClockActionLog { get; } = [];
 
     public long NextDeadline => _manager?.NextDeadline() ?? long.MaxValue;
 
@@ -95,15 +103,14 @@ public sealed class EngineClient : ISimulatedClient
     private void CarryOut(SimContext context)
     {
         _notices.AddRange(_actions.Notices);
+        _applier ??= new ClockActionApplier(context.Clock, UseKernel);
         foreach (ClockAction action in _actions.ClockActions)
         {
-            _ = action.Kind switch
+            ClockActionLog.Add((context.Now.MonoSeconds, action));
+            if (_applier.Apply(action) is { } report)
             {
-                ClockActionKind.Step => context.Clock.Step(action.Value),
-                ClockActionKind.Slew => context.Clock.Slew(action.Value),
-                ClockActionKind.SetFrequency => context.Clock.SetFrequency(action.Value),
-                _ => default,
-            };
+                _notices.Add(new EngineNotice(report.Failed ? NoticeKind.Fatal : NoticeKind.Info, report.Text));
+            }
         }
 
         foreach (OutgoingPacket packet in _actions.Packets)

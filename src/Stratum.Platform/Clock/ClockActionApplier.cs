@@ -1,0 +1,82 @@
+// ClockActionApplier: carries out the Engine's clock actions (step, phase correction, frequency) on a
+// clock driver, in one place for the daemon host and the simulator. It owns the choice between the
+// two disciplines of RFC 5905 §11.3 / ntpd's `enable|disable kernel`:
+// - kernel (default): each phase correction goes to the kernel PLL (ADJ_OFFSET, STA_PLL), which slews
+//   it out smoothly with time constant 2^(SHIFT_PLL + tc) seconds; the frequency stays ours
+//   (STA_FREQHOLD, set by the driver), because the Engine's loop filter already estimates it;
+// - user space (`disable kernel`): adjtime(3) slews the correction at 500 ppm.
+// A correction larger than the kernel accepts (MAXPHASE, 0.5 s: only under -x) goes through adjtime.
+// The first successful kernel-PLL call yields "kernel time sync enabled" with the status word, as
+// ntpd logs it; a failed write is reported once, not once per poll.
+using Stratum.Engine;
+
+namespace Stratum.Platform.Clock;
+
+/// <summary>Applies <see cref="ClockAction"/>s to an <see cref="IClockDriver"/>.</summary>
+public sealed class ClockActionApplier
+{
+    /// <summary>The kernel PLL takes offsets up to ±0.5 s (MAXPHASE).</summary>
+    public const double KernelMaxPhase = 0.5;
+
+    /// <summary>Status word the kernel discipline runs with: STA_PLL | STA_FREQHOLD | STA_NANO.</summary>
+    public const int KernelStatusWord = 0x0001 | 0x0080 | 0x2000;
+
+    private readonly IClockDriver _clock;
+    private bool _failureReported;
+
+    /// <param name="clock">The driver that adjusts the clock.</param>
+    /// <param name="useKernel">True for `enable kernel` (ntpd's default), false for `disable kernel`.</param>
+    public ClockActionApplier(IClockDriver clock, bool useKernel)
+    {
+        _clock = clock;
+        UseKernel = useKernel;
+    }
+
+    /// <summary>True when phase corrections go to the kernel PLL.</summary>
+    public bool UseKernel { get; }
+
+    /// <summary>True once the kernel PLL has accepted an offset.</summary>
+    public bool KernelEnabled { get; private set; }
+
+    /// <summary>Applies one action. Returns a line to log, or null: "kernel time sync enabled 2081" the first
+    /// time the kernel PLL takes over, or the first failure ("cannot adjust the clock …").</summary>
+    public ClockActionReport? Apply(ClockAction action)
+    {
+        ClockWriteResult result;
+        ClockActionReport? message = null;
+        switch (action.Kind)
+        {
+            case ClockActionKind.Step:
+                result = _clock.Step(action.Value);
+                break;
+            case ClockActionKind.Slew when UseKernel && Math.Abs(action.Value) <= KernelMaxPhase:
+                result = _clock.ApplyKernelPllOffset(action.Value, action.TimeConstant);
+                if (result.Outcome == ClockWriteOutcome.Applied && !KernelEnabled)
+                {
+                    KernelEnabled = true;
+                    message = new ClockActionReport(false, FormattableString.Invariant($"kernel time sync enabled {KernelStatusWord:x4}"));
+                }
+
+                break;
+            case ClockActionKind.Slew:
+                result = _clock.Slew(action.Value);
+                break;
+            case ClockActionKind.SetFrequency:
+                result = _clock.SetFrequency(action.Value);
+                break;
+            default:
+                return null;
+        }
+
+        if (!result.Succeeded && !_failureReported)
+        {
+            _failureReported = true;
+            return new ClockActionReport(true, $"cannot adjust the clock ({action.Kind}): {result.Detail} (needs root or CAP_SYS_TIME)");
+        }
+
+        return message;
+    }
+}
+
+/// <summary>A line for the log from <see cref="ClockActionApplier.Apply"/>; <paramref name="Failed"/> marks an error.</summary>
+public readonly record struct ClockActionReport(bool Failed, string Text);
