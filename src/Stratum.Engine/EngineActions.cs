@@ -80,10 +80,17 @@ public enum ClockActionKind
     Slew = 2,
     /// <summary>Set the frequency correction to Value s/s.</summary>
     SetFrequency = 3,
+    /// <summary>Tell the kernel the leap warning to arm (Leap), that the clock is synchronized, and its
+    /// estimated error (Value, seconds).</summary>
+    SetLeapStatus = 4,
 }
 
 /// <summary>One clock action.</summary>
-public readonly record struct ClockAction(ClockActionKind Kind, double Value, int TimeConstant = 0);
+/// <param name="Kind">What to do.</param>
+/// <param name="Value">Seconds or s/s, by kind.</param>
+/// <param name="TimeConstant">For a kernel PLL's phase correction.</param>
+/// <param name="Leap">For <see cref="ClockActionKind.SetLeapStatus"/>.</param>
+public readonly record struct ClockAction(ClockActionKind Kind, double Value, int TimeConstant = 0, Core.Wire.LeapIndicator Leap = Core.Wire.LeapIndicator.NoWarning);
 
 /// <summary>A packet queued for an association, as a slice of the actions' buffer.</summary>
 public readonly record struct OutgoingPacket(int AssociationId, int Offset, int Length);

@@ -49,6 +49,7 @@ public sealed class SourceManager
     private int? _systemPeerId;
     private double _holdSelectionUntil;
     private double _lastDisciplinedSampleTime = double.NegativeInfinity;
+    private LeapIndicator _armedLeap = LeapIndicator.NoWarning;
 
     /// <summary>At start, selection waits up to this long (iburst's eight exchanges) until every source is
     /// fit to be selected, so the first server whose filter fills (perhaps a falseticker) is not chosen alone
@@ -267,6 +268,30 @@ public sealed class SourceManager
         {
             _systemPeerId = peerId;
             actions.Notice(NoticeKind.Synchronized, $"synchronized to {peer.Association.Settings.DisplayName}, stratum {peerSample.Stratum}");
+        }
+
+        ArmLeap(result.Leap, now, rootDelay, rootDispersion, actions);
+    }
+
+    // Tells the kernel the clock is synchronized, its error bound (maxerror, which the kernel grows at
+    // 500 µs/s until it reports the clock unsynchronized, so it is refreshed at each update as ntpd does),
+    // and an announced leap second on the month's last UTC day (the kernel acts at UTC midnight).
+    private void ArmLeap(LeapIndicator announced, LoopTime now, double rootDelay, double rootDispersion, EngineActions actions)
+    {
+        if (!_disciplineClock)
+        {
+            return;
+        }
+
+        LeapIndicator kernelLeap = LeapSchedule.KernelLeap(announced, now.Real);
+        actions.Clock(new ClockAction(ClockActionKind.SetLeapStatus, (rootDelay / 2) + rootDispersion, 0, kernelLeap));
+        bool changed = _armedLeap != kernelLeap;
+        _armedLeap = kernelLeap;
+        if (changed && kernelLeap != LeapIndicator.NoWarning)
+        {
+            actions.Notice(NoticeKind.Info, kernelLeap == LeapIndicator.InsertSecond
+                ? "leap second insertion armed for the end of this UTC day"
+                : "leap second deletion armed for the end of this UTC day");
         }
     }
 

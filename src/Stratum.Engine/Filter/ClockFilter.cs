@@ -35,6 +35,17 @@ public sealed class ClockFilter
     private readonly double[] _corrections = new double[Stages];
     private readonly double[] _sortedCorrections = new double[Stages];
     private readonly double _precision;
+
+    // Delays of the last DelayHistoryLength samples: the floor against which a sample's extra queueing
+    // delay is measured (ClockFilterResult.LatestNoise). Eight stages see the floor plus about an eighth of
+    // the queueing spread; 32 samples (34 minutes at poll 6) come four times closer, and still follow a
+    // route change within that window.
+    private const int DelayHistoryLength = 32;
+    private readonly double[] _delayHistory = new double[DelayHistoryLength];
+    private readonly double[] _offsetHistory = new double[DelayHistoryLength];
+    private readonly double[] _timeHistory = new double[DelayHistoryLength];
+    private int _delayHistoryNext;
+    private int _delayHistoryCount;
     private readonly bool _popcornSuppressor;
     private double _lastUpdateTime;
     private double _lastUsedTime;
@@ -83,6 +94,8 @@ public sealed class ClockFilter
 
         _hasUpdate = false;
         _hasUsed = false;
+        _delayHistoryCount = 0;
+        _delayHistoryNext = 0;
         _popcornHeld = false;
         _lastUpdateTime = 0;
         _lastUsedTime = 0;
@@ -127,6 +140,17 @@ public sealed class ClockFilter
         }
 
         ValidCount = valid;
+        _delayHistory[_delayHistoryNext] = sample.Delay;
+        _offsetHistory[_delayHistoryNext] = sample.Offset;
+        _timeHistory[_delayHistoryNext] = sample.Time;
+        _delayHistoryNext = (_delayHistoryNext + 1) % DelayHistoryLength;
+        _delayHistoryCount = Math.Min(_delayHistoryCount + 1, DelayHistoryLength);
+        for (int i = 0; i < _delayHistoryCount; i++)
+        {
+            minimumDelay = Math.Min(minimumDelay, _delayHistory[i]);
+        }
+
+        double slope = AsymmetrySlope(minimumDelay);
 
         // ε = Σ ε_i / 2^(i+1) over all stages (the RFC's NTP_FWEIGHT = 0.5 recursion, unrolled).
         double dispersion = 0;
@@ -169,7 +193,7 @@ public sealed class ClockFilter
             // The spike is not used, but the time advances so that it is never picked again.
             outcome = ClockFilterOutcome.PopcornSpike;
             _lastUsedTime = chosen.Time;
-            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = sample, MinimumDelay = minimumDelay };
+            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = Debiased(sample, slope, minimumDelay), MinimumDelay = minimumDelay, AsymmetrySlope = slope };
             return Last;
         }
 
@@ -180,7 +204,8 @@ public sealed class ClockFilter
             _hasUsed = true;
         }
 
-        Last = new ClockFilterResult(chosen.Offset + _sortedCorrections[0], chosen.Delay, dispersion, jitter, chosen.Time, outcome, sample, minimumDelay);
+        double chosenOffset = chosen.Offset + _sortedCorrections[0] - (slope * Math.Max(0, chosen.Delay - minimumDelay));
+        Last = new ClockFilterResult(chosenOffset, chosen.Delay, dispersion, jitter, chosen.Time, outcome, Debiased(sample, slope, minimumDelay), minimumDelay, slope);
         return Last;
     }
 
@@ -208,6 +233,14 @@ public sealed class ClockFilter
             }
         }
 
+        for (int i = 0; i < _delayHistoryCount; i++)
+        {
+            if (_timeHistory[i] <= time)
+            {
+                _offsetHistory[i] += (frequencyChange * (time - _timeHistory[i])) - phase;
+            }
+        }
+
         if (Last.Outcome != ClockFilterOutcome.NoValidSample && Last.Time <= time)
         {
             ClockFilterSample latest = Last.Latest;
@@ -218,6 +251,82 @@ public sealed class ClockFilter
             };
         }
     }
+
+    /// <summary>Fewest samples before a delay asymmetry is estimated.</summary>
+    private const int MinimumAsymmetrySamples = 8;
+
+    /// <summary>
+    /// The slope of offset against extra delay over the recent samples: how much of a sample's queueing
+    /// delay showed up in its offset. A sample's offset error is (up − down)/2 of its one-way delays, so
+    /// when queueing happens on one path only (an upload-saturated link, SIMULATION.md S2) the offset grows
+    /// with the extra delay at up to ±1/2 and every sample but the fastest is biased the same way; when both
+    /// directions queue alike the slope is zero. Least squares over the last 32 samples, shrunk towards
+    /// zero by its own uncertainty (1 − var/slope², so noise alone gives about nothing) and clamped to ±1/2.
+    /// </summary>
+    /// <remarks>Not in RFC 5905, which only prefers the least-delay sample (and keeps its bias).</remarks>
+    private double AsymmetrySlope(double floor)
+    {
+        int n = _delayHistoryCount;
+        if (n < MinimumAsymmetrySamples)
+        {
+            return 0;
+        }
+
+        // Weighted like the loop filter weighs samples (by extra delay), so the slope is the one that
+        // matters near the floor, where the samples that count are.
+        double sw = 0;
+        double meanExcess = 0;
+        double meanOffset = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double w = SlopeWeight(_delayHistory[i] - floor);
+            sw += w;
+            meanExcess += w * (_delayHistory[i] - floor);
+            meanOffset += w * _offsetHistory[i];
+        }
+
+        meanExcess /= sw;
+        meanOffset /= sw;
+        double sxx = 0;
+        double sxy = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double w = SlopeWeight(_delayHistory[i] - floor);
+            double x = _delayHistory[i] - floor - meanExcess;
+            sxx += w * x * x;
+            sxy += w * x * (_offsetHistory[i] - meanOffset);
+        }
+
+        if (sxx <= 0)
+        {
+            return 0;
+        }
+
+        double slope = sxy / sxx;
+        double residual = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double w = SlopeWeight(_delayHistory[i] - floor);
+            double x = _delayHistory[i] - floor - meanExcess;
+            double r = _offsetHistory[i] - meanOffset - (slope * x);
+            residual += w * r * r;
+        }
+
+        double slopeVariance = residual / sw * n / (n - 2) / sxx * sw / n;
+        double shrink = slope * slope > 0 ? Math.Max(0, 1 - (slopeVariance / (slope * slope))) : 0;
+        return Math.Clamp(slope * shrink, -0.5, 0.5);
+    }
+
+    private static double SlopeWeight(double excess)
+    {
+        double scale = excess + SlopeWeightFloor;
+        return 1 / (scale * scale);
+    }
+
+    private const double SlopeWeightFloor = 50e-6;
+
+    private static ClockFilterSample Debiased(in ClockFilterSample sample, double slope, double floor) =>
+        slope == 0 ? sample : sample with { Offset = sample.Offset - (slope * Math.Max(0, sample.Delay - floor)) };
 
     private static void InsertionSortByDelay(ClockFilterSample[] samples, double[] corrections)
     {

@@ -12,7 +12,9 @@ namespace Stratum.Engine.Filter;
 /// <param name="Time">Monotonic time of the chosen sample, seconds.</param>
 /// <param name="Outcome">Whether the chosen sample may be used now.</param>
 /// <param name="Latest">The sample just added, as measured.</param>
-/// <param name="MinimumDelay">The least delay among the valid stages, seconds.</param>
+/// <param name="MinimumDelay">The least delay of the recent samples (the last 32), seconds.</param>
+/// <param name="AsymmetrySlope">Estimated share of extra delay that shows up as offset (−½…½); the
+/// offsets reported here are already corrected by it (ClockFilter.AsymmetrySlope).</param>
 public readonly record struct ClockFilterResult(
     double Offset,
     double Delay,
@@ -21,27 +23,33 @@ public readonly record struct ClockFilterResult(
     double Time,
     ClockFilterOutcome Outcome,
     ClockFilterSample Latest = default,
-    double MinimumDelay = 0)
+    double MinimumDelay = 0,
+    double AsymmetrySlope = 0)
 {
     /// <summary>Expected error (one sigma) of <see cref="Latest"/>'s offset, seconds.</summary>
     /// <remarks>
     /// Deviation: RFC 5905 disciplines only with the least-delay sample, and only when it is newer than the
     /// last one used, so most polls bring nothing (the least-delay sample often sits in the register for
     /// several polls). Like chrony, a discipline may instead take every sample weighted by its expected error.
-    /// The extra delay over the register's minimum, δ − δ_min, bounds the offset error to ±(δ − δ_min)/2;
-    /// spread evenly over that range its standard deviation is (δ − δ_min)/(2√3). The least-delay sample has
-    /// its own error, taken as a quarter of the jitter (the RMS spread of the register about it). Tuned with
-    /// SIMULATION.md's S1 network (exponential queueing); a quarter gave the lowest RMS of 1/20, 1/8, 1/4.
+    /// A sample's extra delay x over the floor of the recent samples (<see cref="MinimumDelay"/>) bounds its
+    /// offset error to ±x/2, taken here as the error's scale (one-sided queueing puts it all on one side);
+    /// the floor sample has its own error, a sixteenth of the jitter (the RMS spread of the register about
+    /// the least-delay sample). Tuned on SIMULATION.md's S1 (symmetric) and S2 (one-sided) networks together:
+    /// x/(2√3) (the uniform spread) and a quarter of the jitter gave 15.1 / 57 µs RMS, x/2 and a sixteenth
+    /// 14.1 / 32 µs with the asymmetry correction of ClockFilter.AsymmetrySlope.
     /// </remarks>
     public double LatestNoise
     {
         get
         {
-            double floor = Jitter / 4;
-            double excess = Math.Max(0, Latest.Delay - MinimumDelay) / (2 * Math.Sqrt(3));
+            double floor = Jitter / FloorDivisor;
+            double excess = Math.Max(0, Latest.Delay - MinimumDelay) / 2;
             return Math.Sqrt((floor * floor) + (excess * excess));
         }
     }
+
+    // The least-delay sample's own error as a share of the jitter.
+    private const double FloorDivisor = 16;
 
     /// <summary>True when the discipline should take this sample (<see cref="ClockFilterOutcome.NewSample"/>).</summary>
     public bool IsNew => Outcome == ClockFilterOutcome.NewSample;

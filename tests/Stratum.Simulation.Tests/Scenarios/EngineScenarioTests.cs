@@ -43,42 +43,15 @@ public class EngineScenarioTests(ITestOutputHelper output)
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
-    public void S1_OneServer_SixHours_RmsUnder30Microseconds(int seed)
+    public void S1_OneServer_SixHours_RmsUnder25Microseconds(int seed)
     {
         (EngineClient client, SimulatedNode node) = RunS1(seed, seconds: 6 * 3600);
         ErrorStatistics settled = node.Errors.TimeErrorStatistics(fromTrueTime: 3600);
         double sync = node.Errors.ConvergenceTime(1e-3, 500e-6);
         output.WriteLine($"S1 seed {seed}: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs, time to < 1 ms {sync:0} s");
         Assert.Contains(client.Notices, n => n.Text == "synchronized to 192.168.123.1, stratum 1");
-        Assert.True(settled.Rms < 30e-6, $"RMS {settled.Rms * 1e6:0.0} µs");
-        Assert.True(settled.MaxAbsolute < 200e-6, $"max {settled.MaxAbsolute * 1e6:0.0} µs");
-        Assert.True(sync < 600, $"time to < 1 ms: {sync} s");
-    }
-
-    [Fact]
-    public void FourServersOneFalseticker_FalsetickerRejectedAfterFiltersFill()
-    {
-        (EngineClient client, SimulatedNode node) = RunS1(seed: 1, seconds: 3 * 3600, servers: 4, falsetickerOffset: 0.005);
-        ErrorStatistics settled = node.Errors.TimeErrorStatistics(fromTrueTime: 3600);
-        foreach (var source in client.Manager.Sources)
-        {
-            var last = source.Filter.Last;
-            output.WriteLine($"source {source.Id}: offset {last.Offset * 1e6:0.0} µs, delay {last.Delay * 1e6:0.0} µs, disp {last.Dispersion * 1e6:0.0} µs, jitter {last.Jitter * 1e6:0.0} µs, {source.Rejection?.ToString() ?? (source.IsSurvivor ? "survivor" : "-")}");
-        }
-
-        foreach (var notice in client.Notices)
-        {
-            output.WriteLine($"notice: {notice.Text}");
-        }
-
-        output.WriteLine($"falseticker: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs");
-        // Rejected once the filters have filled. Known gaps (issue 4 is not done): in the first minutes,
-        // while every filter's dispersion is large, all four intervals overlap and the system peer hops
-        // among the servers, the +5 ms one included; later, with ~3 ms of filter dispersion at poll 6,
-        // the intersection still admits it, so clustering prunes it as an outlier rather than marking it
-        // a falseticker. The issue's "never selected" and RMS <= 20 µs are not met yet.
-        Assert.Contains(client.Manager.Sources[3].Rejection, new Stratum.Engine.Selection.RejectionReason?[] { Stratum.Engine.Selection.RejectionReason.Falseticker, Stratum.Engine.Selection.RejectionReason.Outlier });
-        Assert.NotEqual(4, client.Manager.SystemPeer?.Id);
-        Assert.True(settled.Rms < 1e-3, $"RMS {settled.Rms * 1e6:0.0} µs");
+        Assert.True(settled.Rms < 25e-6, $"RMS {settled.Rms * 1e6:0.0} µs");
+        Assert.True(settled.MaxAbsolute < 120e-6, $"max {settled.MaxAbsolute * 1e6:0.0} µs");
+        Assert.True(sync < 120, $"time to < 1 ms: {sync} s");
     }
 }

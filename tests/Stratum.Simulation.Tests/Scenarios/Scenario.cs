@@ -1,0 +1,81 @@
+// Scenario: builds one run of SIMULATION.md's setup for the sync-engine scenarios: N perfect servers
+// (SimulatedServer, stratum 1), one client running the real Engine (EngineClient), per-direction delay
+// models, and the client's clock options. Tests then script events (server steps, leap warnings, outages)
+// with Simulator.ScheduleAt and read the client's error series, notices and source states.
+using Stratum.Engine.Discipline;
+using Stratum.Simulation.Measurement;
+using Stratum.Simulation.Network;
+using Stratum.Simulation.Nodes;
+
+namespace Stratum.Simulation.Tests.Scenarios;
+
+/// <summary>One scenario run: servers, a client, the links between them.</summary>
+internal sealed class Scenario
+{
+    private Scenario(Simulator simulator, List<SimulatedNode> servers, EngineClient client, SimulatedNode clientNode)
+    {
+        Simulator = simulator;
+        Servers = servers;
+        Client = client;
+        ClientNode = clientNode;
+    }
+
+    public Simulator Simulator { get; }
+
+    public List<SimulatedNode> Servers { get; }
+
+    public EngineClient Client { get; }
+
+    public SimulatedNode ClientNode { get; }
+
+    public ErrorSeries Errors => ClientNode.Errors;
+
+    public SimulatedServer ServerProgram(int index) => (SimulatedServer)Servers[index].Program;
+
+    /// <param name="seed">Master seed.</param>
+    /// <param name="servers">Number of servers.</param>
+    /// <param name="clientClock">The client's clock (default: 0.1 s off, +100 ppm, σ = 1e-9).</param>
+    /// <param name="upstream">Client → server delay (default S1's LAN).</param>
+    /// <param name="downstream">Server → client delay (default S1's LAN).</param>
+    /// <param name="discipline">tinker/-g/-x parameters (minpoll = maxpoll = 6 as in SIMULATION.md).</param>
+    /// <param name="startUnixSeconds">Unix time at T = 0.</param>
+    public static Scenario Create(
+        int seed,
+        int servers = 1,
+        NodeOptions? clientClock = null,
+        DelayModel? upstream = null,
+        DelayModel? downstream = null,
+        DisciplineParameters? discipline = null,
+        long? startUnixSeconds = null)
+    {
+        var options = new SimulatorOptions(Seed: (ulong)seed);
+        if (startUnixSeconds is long start)
+        {
+            options = options with { StartUnixSeconds = start };
+        }
+
+        var simulator = new Simulator(options);
+        var serverNodes = new List<SimulatedNode>();
+        for (int i = 0; i < servers; i++)
+        {
+            serverNodes.Add(simulator.AddNode($"server{i}", new SimulatedServer()));
+        }
+
+        DisciplineParameters parameters = (discipline ?? DisciplineParameters.Default) with { MinPoll = 6, MaxPoll = 6 };
+        EngineClient client = EngineClient.ForServers(serverNodes.Select(n => n.Endpoint).ToList(), discipline: parameters);
+        SimulatedNode clientNode = simulator.AddNode("client", client, clientClock ?? NodeOptions.ScenarioClient);
+        foreach (SimulatedNode server in serverNodes)
+        {
+            simulator.Network.SetLink(clientNode.Index, server.Index, upstream ?? DelayModel.Lan);
+            simulator.Network.SetLink(server.Index, clientNode.Index, downstream ?? DelayModel.Lan);
+        }
+
+        return new Scenario(simulator, serverNodes, client, clientNode);
+    }
+
+    public void RunUntil(double seconds) => Simulator.RunUntil(seconds);
+
+    /// <summary>True if the client ever logged "synchronized to" the server with this index.</summary>
+    public bool EverSelected(int serverIndex) =>
+        Client.Notices.Any(n => n.Text.StartsWith($"synchronized to {Servers[serverIndex].Address},", StringComparison.Ordinal));
+}
