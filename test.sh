@@ -8,6 +8,8 @@
 # simulation tests. The interop tests need root, UDP port 123 on 127.0.0.x and
 # the tools that `.ci/run --install-only` installs; without them they are
 # skipped (failed when CI=true).
+# Then tests/Stratum.Fuzz/smoke.sh: a short AFL++ run of each fuzz target (about a
+# minute; skipped without afl-fuzz unless CI=true; a crash fails test.sh).
 # A test that hangs is killed after 5 minutes (--blame-hang-timeout) and fails.
 # Each pass runs in its own session; whatever of it outlives `dotnet test` (a
 # test host kept alive by a leftover thread, a daemon it started) is killed by
@@ -47,6 +49,8 @@ rc=0
 run_pass "Stratum.slnx (all but interop)" Stratum.slnx "${COMMON[@]}" \
   --filter "FullyQualifiedName!~Stratum.Interop.Tests" || rc=1
 run_pass "tests/Stratum.Interop.Tests (alone)" tests/Stratum.Interop.Tests "${COMMON[@]}" --no-build || rc=1
+echo "test.sh: fuzz smoke run"
+bash tests/Stratum.Fuzz/smoke.sh || rc=1
 sleep 0.2 # let tee flush the last lines into $LOG
 
 # VSTest prints one line per test assembly:

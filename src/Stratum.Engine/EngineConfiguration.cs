@@ -5,8 +5,14 @@ using Stratum.Engine.Associations;
 namespace Stratum.Engine;
 
 /// <summary>Engine inputs from the configuration.</summary>
+/// <remarks>Discipline: tinker step/stepout/panic, -g, -x (ntpd's defaults when null); Selection: tos
+/// minsane/minclock/maxclock/maxdist/mindist; DriftFrequency: the drift file's value, s/s.</remarks>
 public sealed record EngineConfiguration(
     IReadOnlyList<LocalClockSettings> LocalClocks,
     IReadOnlyList<string> UnsupportedAssociations,
     bool DisciplineEnabled,
-    IReadOnlyList<RemoteAssociationSettings>? RemoteAssociations = null);
+    IReadOnlyList<RemoteAssociationSettings>? RemoteAssociations = null,
+    Access.AccessSettings? Access = null,
+    Discipline.DisciplineParameters? Discipline = null,
+    Selection.SelectionParameters? Selection = null,
+    double? DriftFrequency = null);

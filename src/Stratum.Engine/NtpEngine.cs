@@ -26,8 +26,8 @@ public sealed class NtpEngine
         ArgumentNullException.ThrowIfNull(configuration);
         _configuration = configuration;
         System = new SystemVariables(precision);
-        Server = new ServerResponder(System);
-        Control = new ControlResponder(this);
+        Server = new ServerResponder(System, CreateAccessControl(configuration, random));
+        Control = new ControlResponder(this, random);
         foreach (LocalClockSettings settings in configuration.LocalClocks)
         {
             _localClocks.Add(new LocalClockSource(settings, precision));
@@ -44,8 +44,10 @@ public sealed class NtpEngine
             throw new ArgumentNullException(nameof(random), "remote associations need a random source");
         }
 
-        Sources = new SourceManager(remotes, System, random ?? NoRandom.Instance, precision, Selection.SelectionParameters.Default,
-            Discipline.DisciplineParameters.Default, driftFrequency: null, configuration.DisciplineEnabled);
+        Sources = new SourceManager(remotes, System, random ?? NoRandom.Instance, precision,
+            configuration.Selection ?? Selection.SelectionParameters.Default,
+            configuration.Discipline ?? Discipline.DisciplineParameters.Default,
+            configuration.DriftFrequency, configuration.DisciplineEnabled);
     }
 
     /// <summary>Remote servers and peers: polling, filter, selection, discipline.</summary>
@@ -66,6 +68,7 @@ public sealed class NtpEngine
     public void Start(LoopTime now, EngineActions actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
+        Control.MarkStarted(now);
         foreach (string association in _configuration.UnsupportedAssociations)
         {
             actions.Notice(NoticeKind.NotImplemented, $"{association}: remote time sources are not implemented yet; association not mobilized");
@@ -112,6 +115,21 @@ public sealed class NtpEngine
         }
 
         actions.NextDeadline = NextDeadline();
+    }
+
+    /// <summary>Restrict list, MRU list and rate limits; "restrict source" covers the configured association addresses.</summary>
+    private static Access.AccessControl CreateAccessControl(EngineConfiguration configuration, IRandomSource? random)
+    {
+        var sources = new List<Access.ClientAddress>();
+        foreach (RemoteAssociationSettings remote in configuration.RemoteAssociations ?? [])
+        {
+            sources.Add(Access.ClientAddress.From(remote.Address.Address));
+        }
+
+        // The seed keys the MRU hash against chosen collisions. It is drawn only when access settings
+        // are given (ntpd, with its CSPRNG), so seeded tests without them keep their random sequence.
+        ulong seed = configuration.Access is not null && random is not null ? random.NextUInt64() : 0x6A09E667F3BCC908UL;
+        return new Access.AccessControl(configuration.Access ?? Access.AccessSettings.Default, seed, sources);
     }
 
     private long NextDeadline()

@@ -8,7 +8,8 @@ namespace Stratum.Tools.Ntpd;
 
 internal static class InactiveConfiguration
 {
-    /// <summary>True for a server or peer line with an address literal: those associations run today.</summary>
+    /// <summary>True for a server or peer line with an address literal: mobilized at start; host names and
+    /// pools are resolved at run time (NameMobilizer).</summary>
     public static bool IsMobilized(AssociationConfig association, out System.Net.IPAddress? address)
     {
         ArgumentNullException.ThrowIfNull(association);
@@ -20,25 +21,12 @@ internal static class InactiveConfiguration
     {
         ArgumentNullException.ThrowIfNull(config);
         var warnings = new List<string>();
-        foreach (AssociationConfig association in config.Associations)
-        {
-            if (!IsMobilized(association, out _))
-            {
-                warnings.Add($"{association.Kind.ToString().ToLowerInvariant()} {association.Address} (line {association.Line}): host names and pools are not resolved yet; association not mobilized");
-            }
-        }
-
         foreach (RefClockConfig refclock in config.RefClocks)
         {
             if (refclock.IsLocalClock && refclock.Time2 != 0)
             {
                 warnings.Add($"fudge {refclock.Address} time2 (line {refclock.Line}): not used by the local clock driver");
             }
-        }
-
-        if (config.DriftFile is not null)
-        {
-            warnings.Add($"driftfile {config.DriftFile}: not read or written yet");
         }
 
         if (config.StatsDirectory is not null || config.Statistics.Count > 0 || config.Filegens.Count > 0)
@@ -56,24 +44,32 @@ internal static class InactiveConfiguration
             warnings.Add("keys/trustedkey/controlkey/requestkey: symmetric-key authentication is not implemented yet; requests with a MAC get a crypto-NAK");
         }
 
-        if (config.Restrictions.Count > 0)
+        // restrict, discard and mru are enforced (Engine/Access); only the MRU growth steps have no use,
+        // because the list is allocated once at its maximum size.
+        MruOptions mru = config.Mru;
+        if (mru.InitialAllocation is not null || mru.InitialMemoryKib is not null || mru.IncrementAllocation is not null || mru.IncrementMemoryKib is not null)
         {
-            warnings.Add("restrict: access control is not enforced yet; every client is answered");
+            warnings.Add("mru initalloc/initmem/incalloc/incmem: not used; the MRU list is allocated once at its maximum size (maxdepth/maxmem)");
         }
 
-        if (config.Discard != DiscardOptions.Default || config.Mru != MruOptions.Default)
+        TosOptions tos = config.Tos;
+        if (tos.OrphanStratum is not null || tos.OrphanWait is not null || tos.BeaconInterval is not null
+            || tos.Floor is not null || tos.Ceiling is not null || tos.Cohort is not null)
         {
-            warnings.Add("discard/mru: rate limiting is not implemented yet");
+            warnings.Add("tos orphan/orphanwait/beacon/floor/ceiling/cohort: not used yet (minsane, minclock, maxclock, maxdist and mindist are)");
         }
 
-        if (config.Tos != TosOptions.Default || config.Tinker != TinkerOptions.Default)
+        TinkerOptions tinker = config.Tinker;
+        if (tinker.AllanIntercept is not null || tinker.DispersionRate is not null || tinker.Frequency is not null
+            || tinker.HuffPuffWindow is not null || tinker.StepBackThreshold is not null || tinker.StepForwardThreshold is not null || tinker.Tick is not null)
         {
-            warnings.Add("tos/tinker: selection and discipline parameters are not used yet");
+            warnings.Add("tinker allan/dispersion/freq/huffpuff/stepback/stepfwd/tick: not used (step, stepout and panic are)");
         }
 
-        if (config.System with { ClockDiscipline = SystemOptions.Default.ClockDiscipline } != SystemOptions.Default)
+        SystemOptions defaults = SystemOptions.Default;
+        if (config.System with { ClockDiscipline = defaults.ClockDiscipline, KernelDiscipline = defaults.KernelDiscipline, Mode7 = defaults.Mode7 } != defaults)
         {
-            warnings.Add("enable/disable: only 'ntp' is acted on yet");
+            warnings.Add("enable/disable: only 'ntp', 'kernel' and 'mode7' are acted on yet");
         }
 
         return warnings;

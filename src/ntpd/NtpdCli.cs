@@ -23,7 +23,7 @@ internal static class NtpdCli
     public const string VersionText = "ntpd Stratum 0.1.0 (ntpd 4.2.8 compatible)";
 
     private const string Usage =
-        "usage: ntpd [-46gnqx] [-c conffile] [-d]... [-l logfile] [-p pidfile] [-f driftfile] [-s statsdir] [-k keyfile] [-I iface]... [--check] [--virtual-clock [OFFSET[,PPM]]] [--version]";
+        "usage: ntpd [-46gnqx] [-c conffile] [-d]... [-l logfile] [-p pidfile] [-f driftfile] [-s statsdir] [-k keyfile] [-I iface]... [--check] [--virtual-clock [OFFSET[,PPM]]] [--io-batch N] [--version]";
 
     private const string DaemonChildVariable = "STRATUM_NTPD_DAEMON_CHILD";
 
@@ -62,6 +62,14 @@ internal static class NtpdCli
         if (!VirtualClockArgument.TryParse(parsed, options.VirtualClock, out VirtualClockArgument? virtualClock, out string? virtualError))
         {
             stderr.WriteLine($"ntpd: {virtualError}");
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+
+        int ioBatch = parsed.GetValue(options.IoBatch) ?? DaemonHost.DefaultIoBatch;
+        if (ioBatch is < 1 or > DaemonHost.MaxIoBatch)
+        {
+            stderr.WriteLine($"ntpd: --io-batch must be 1 to {DaemonHost.MaxIoBatch}, not {ioBatch}");
             stderr.WriteLine(Usage);
             return 2;
         }
@@ -130,7 +138,9 @@ internal static class NtpdCli
             Port: parsed.GetValue(options.Port) ?? 123,
             VirtualClock: virtualClock,
             CommandLine: "ntpd " + string.Join(' ', args),
-            ConfigWarnings: [.. config.Diagnostics.Select(d => d.ToString()), .. InactiveConfiguration.Describe(effective)]);
+            ConfigWarnings: [.. config.Diagnostics.Select(d => d.ToString()), .. InactiveConfiguration.Describe(effective)],
+            IoBatch: ioBatch,
+            InterpolateTransmitStamps: parsed.GetValue(options.TransmitStamp) != "once");
         return NtpdDaemon.Run(settings, stderr, environment);
     }
 
@@ -167,6 +177,16 @@ internal static class NtpdCli
         public Option<string?> VirtualClock { get; } = new("--virtual-clock") { Description = "run on a private virtual clock: OFFSET seconds, PPM frequency (never touches the system clock)", Arity = ArgumentArity.ZeroOrOne };
         public Option<int?> Port { get; } = new("--port") { Description = "UDP port to serve on (default 123; for tests)" };
         public Option<bool> Version { get; } = new("--version") { Description = "print the version and exit" };
+        public Option<int?> IoBatch { get; } = new("--io-batch") { Description = "datagrams per recvmmsg/sendmmsg on the server sockets (1 = no batching; default 32)" };
+        public Option<string?> TransmitStamp { get; } = CreateTransmitStampOption();
+
+        private static Option<string?> CreateTransmitStampOption()
+        {
+            // For measurements only: "once" gives every reply of a sendmmsg batch the same transmit stamp.
+            var option = new Option<string?>("--tx-stamp") { Description = "transmit stamps in a batch: interpolated (default) or once", Hidden = true };
+            option.AcceptOnlyFromAmong("interpolated", "once");
+            return option;
+        }
 
         public RootCommand Command => _command ??= Build();
 
@@ -177,7 +197,7 @@ internal static class NtpdCli
             var command = new RootCommand("ntpd: Network Time Protocol daemon (Stratum)")
             {
                 ConfigFile, NoFork, Debug, LogFile, PidFile, DriftFile, StatsDir, KeyFile, AllowBigStep, QuitAfterSet,
-                SlewOnly, IPv4Only, IPv6Only, Interface, Check, VirtualClock, Port, Version,
+                SlewOnly, IPv4Only, IPv6Only, Interface, Check, VirtualClock, Port, Version, IoBatch, TransmitStamp,
             };
             // Our own --version replaces System.CommandLine's built-in one, which would shadow it.
             for (int i = command.Options.Count - 1; i >= 0; i--)

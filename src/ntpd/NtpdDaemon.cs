@@ -8,7 +8,10 @@ using Stratum.Core.Config;
 using Stratum.Core.Wire;
 using Stratum.Engine;
 using Stratum.Engine.Associations;
+using Stratum.Engine.Discipline;
+using Stratum.Engine.Selection;
 using Stratum.Platform.Clock;
+using Stratum.Platform.Files;
 using Stratum.Platform.Hosting;
 using Stratum.Platform.Logging;
 using Stratum.Platform.Loop;
@@ -68,8 +71,23 @@ internal static class NtpdDaemon
         (sbyte precision, double step) = PrecisionProbe.Measure(clock);
         DaemonLog.Precision(logger, (step * 1e6).ToString("0.000", CultureInfo.InvariantCulture), precision);
 
-        var engine = new NtpEngine(Translate(config), precision, new CryptoRandomSource());
-        using var host = new DaemonHost(clock, engine, logger);
+        double? driftFrequency = ReadDriftFile(settings, logger);
+        var engine = new NtpEngine(Translate(config, settings, driftFrequency), precision, new CryptoRandomSource());
+        ControlSetup.Apply(config, engine.Control.Host);
+        List<PendingAssociation> names = PendingNames(config);
+        using var host = new DaemonHost(clock, engine, logger, settings.IoBatch)
+        {
+            Names = names.Count > 0
+                ? new NameMobilizer(names, new Stratum.Platform.Net.HostResolver(environment.Resolve), config.Tos.MaxClock ?? TosOptions.DefaultMaxClock)
+                : null,
+            KernelDiscipline = config.System.KernelDiscipline,
+            DriftFile = config.DriftFile is { } driftPath && config.System.ClockDiscipline ? new DriftFileKeeper(driftPath) : null,
+        };
+        if (host.SendBatch is { } replies)
+        {
+            replies.InterpolateTransmitStamps = settings.InterpolateTransmitStamps;
+        }
+
         if (!host.Bind(PlanListen(settings, config)))
         {
             DaemonLog.BindFailed(logger, "no address to listen on; exiting");
@@ -100,6 +118,7 @@ internal static class NtpdDaemon
         }
         finally
         {
+            host.SaveDriftFile();
             if (settings.PidFile is not null)
             {
                 ProcessSession.RemovePidFile(settings.PidFile);
@@ -135,8 +154,58 @@ internal static class NtpdDaemon
         return new LinuxClockDriver();
     }
 
-    /// <summary>The Engine's view of the config: local clocks now, remote sources with the sync engine.</summary>
-    internal static EngineConfiguration Translate(NtpConfig config)
+    // The drift file's frequency (s/s), applied at once; a missing file is normal, a corrupt one is reported
+    // and ignored (never fatal), as in ntpd.
+    private static double? ReadDriftFile(NtpdSettings settings, ILogger logger)
+    {
+        if (settings.Config.DriftFile is not { } path || !settings.Config.System.ClockDiscipline)
+        {
+            return null;
+        }
+
+        if (DriftFile.TryRead(path, out double ppm, out string? error))
+        {
+            DaemonLog.Info(logger, string.Create(CultureInfo.InvariantCulture, $"initial drift restored to {ppm:F6}"));
+            return ppm * 1e-6;
+        }
+
+        if (error is not null)
+        {
+            DaemonLog.ConfigWarning(logger, error);
+        }
+
+        return null;
+    }
+
+    // server/pool lines with a host name: resolved by the daemon at run time (NameMobilizer).
+    private static List<PendingAssociation> PendingNames(NtpConfig config)
+    {
+        var pending = new List<PendingAssociation>();
+        foreach (AssociationConfig association in config.Associations)
+        {
+            if (InactiveConfiguration.IsMobilized(association, out _))
+            {
+                continue;
+            }
+
+            var template = new RemoteAssociationSettings(new IPEndPoint(IPAddress.None, 123),
+                association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
+                association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
+                association.MinPoll, association.MaxPoll, association.Version, association.Address);
+            System.Net.Sockets.AddressFamily family = association.Family switch
+            {
+                AddressFamilyHint.IPv4 => System.Net.Sockets.AddressFamily.InterNetwork,
+                AddressFamilyHint.IPv6 => System.Net.Sockets.AddressFamily.InterNetworkV6,
+                _ => System.Net.Sockets.AddressFamily.Unspecified,
+            };
+            pending.Add(new PendingAssociation(association.Address, association.Kind == AssociationKind.Pool, template, family));
+        }
+
+        return pending;
+    }
+
+    /// <summary>The Engine's view of the config and command line.</summary>
+    internal static EngineConfiguration Translate(NtpConfig config, NtpdSettings? settings = null, double? driftFrequency = null)
     {
         var locals = new List<LocalClockSettings>();
         var unsupported = new List<string>();
@@ -165,7 +234,35 @@ internal static class NtpdDaemon
             }
         }
 
-        return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline, remotes);
+        return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline, remotes,
+            Stratum.Engine.Access.AccessSettings.From(config.Restrictions, config.Discard, config.Mru),
+            DisciplineFrom(config.Tinker, settings), SelectionFrom(config.Tos), driftFrequency);
+    }
+
+    // tinker step/stepout/panic and -g/-x; ntpd's defaults for what is not given. `tinker step 0` and
+    // `tinker panic 0` disable stepping and the panic check, as in ntpd.
+    private static DisciplineParameters DisciplineFrom(TinkerOptions tinker, NtpdSettings? settings)
+    {
+        DisciplineParameters defaults = DisciplineParameters.Default;
+        return defaults with
+        {
+            StepThreshold = tinker.StepThreshold ?? defaults.StepThreshold,
+            StepoutSeconds = tinker.StepOutInterval ?? defaults.StepoutSeconds,
+            PanicThreshold = tinker.PanicThreshold ?? defaults.PanicThreshold,
+            AllowFirstPanicStep = settings?.AllowBigFirstStep ?? false,
+            SlewOnly = settings?.SlewOnly ?? false,
+        };
+    }
+
+    private static SelectionParameters SelectionFrom(TosOptions tos)
+    {
+        SelectionParameters defaults = SelectionParameters.Default;
+        return new SelectionParameters(
+            tos.MinSane ?? defaults.MinSane,
+            tos.MinClock ?? defaults.MinClock,
+            tos.MaxClock ?? defaults.MaxClock,
+            tos.MaxDistance ?? defaults.MaxDistance,
+            tos.MinDistance ?? defaults.MinDistance);
     }
 
     private static IReadOnlyList<ListenEndpoint> PlanListen(NtpdSettings settings, NtpConfig config)

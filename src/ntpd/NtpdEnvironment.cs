@@ -1,6 +1,6 @@
 // NtpdEnvironment: what ntpd takes from its surroundings (default config path, process id, signal
-// registration, a hook to see the running host), so tests can run the daemon in-process on an
-// ephemeral port and stop it without sending signals to the test runner.
+// registration, a hook to see the running host, the name resolver), so tests can run the daemon
+// in-process on an ephemeral port, resolve names without DNS, and stop it without signals.
 using Stratum.Platform.Hosting;
 using Stratum.Platform.Loop;
 
@@ -11,7 +11,8 @@ internal sealed record NtpdEnvironment(
     int ProcessId,
     Func<ShutdownSignals> RegisterSignals,
     Action<DaemonHost, ShutdownSignals>? OnRunning = null,
-    bool AllowDaemonize = true)
+    bool AllowDaemonize = true,
+    Func<string, System.Net.IPAddress[]>? Resolve = null)
 {
     public static NtpdEnvironment System() =>
         new("/etc/ntp.conf", Environment.ProcessId, ShutdownSignals.Register);

@@ -1,5 +1,6 @@
 // NtpdSettings: the command line and the parsed config, merged into what one daemon run needs.
 // AllowBigFirstStep (-g) and SlewOnly (-x) are carried for the clock discipline of the sync engine.
+// IoBatch and InterpolateTransmitStamps (--io-batch, --tx-stamp) shape the server sockets' fast path.
 using Stratum.Core.Config;
 
 namespace Stratum.Tools.Ntpd;
@@ -20,4 +21,6 @@ internal sealed record NtpdSettings(
     int Port,
     VirtualClockArgument? VirtualClock,
     string CommandLine,
-    IReadOnlyList<string> ConfigWarnings);
+    IReadOnlyList<string> ConfigWarnings,
+    int IoBatch = Stratum.Platform.Hosting.DaemonHost.DefaultIoBatch,
+    bool InterpolateTransmitStamps = true);

@@ -1,23 +1,137 @@
-// NtpdcCli: placeholder command line of ntpdc. It recognises --version and otherwise reports that
-// the tool is not implemented yet (exit 1), as the first-suite issue allows.
+// NtpdcCli: ntpdc's command line (ntpdc 4.2.8 ntpdc.c ntpdcmain): parses options, opens one UDP
+// transport and, for each host (default localhost), runs the -c/-l/-p/-s commands in order, or
+// reads commands from stdin after the prompt "ntpdc> " when none were given (or with -i). Exit
+// codes: 0 after the commands ran (query failures are reported on stderr), 1 for an unresolvable
+// host or a transport that cannot open, 2 for a bad command line.
+using System.Net;
+using System.Net.Sockets;
+using Stratum.Client.Mode6;
+using Stratum.Client.Mode7;
+using Stratum.Client.Transport;
+
 namespace Stratum.Tools.Ntpdc;
 
 internal static class NtpdcCli
 {
     public const string VersionText = "ntpdc Stratum 0.1.0 (ntpd 4.2.8 compatible)";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, NtpdcEnvironment.Default);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, NtpdcEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args is ["--version"])
+        ArgumentNullException.ThrowIfNull(environment);
+        NtpdcCommandLine commandLine = NtpdcCommandLine.Parse(args);
+        if (commandLine.Error is not null)
+        {
+            stderr.Write(commandLine.Error + "\n" + NtpdcCommandLine.Usage + "\n");
+            return 2;
+        }
+
+        if (commandLine.ShowVersion)
         {
             stdout.WriteLine(VersionText);
             return 0;
         }
 
-        stderr.WriteLine("ntpdc: not yet implemented (mode 6/7 queries arrive with the ntpq/ntpdc work)");
-        return 1;
+        bool interactive = commandLine.Interactive || commandLine.Commands.Count == 0;
+        IReadOnlyList<string> hosts = commandLine.Hosts.Count > 0 ? commandLine.Hosts : ["localhost"];
+        TransportOpenResult opened = environment.OpenTransport(
+            new TransportOpenRequest(false, !commandLine.IPv6Only, !commandLine.IPv4Only), environment.Clock);
+        if (opened.Transport is null)
+        {
+            stderr.Write($"ntpdc: cannot open a socket: {opened.Error.Message}\n");
+            return 1;
+        }
+
+        using INtpTransport transport = opened.Transport;
+        ushort sequence = 1;
+        NtpdcQueries? Connect(string host)
+        {
+            IPAddress? address = Resolve(host, commandLine);
+            if (address is null)
+            {
+                return null;
+            }
+
+            var server = new IPEndPoint(address, environment.Port);
+            sequence += 100;
+            return new NtpdcQueries(new Mode7Client(transport, environment.Clock, server), new Mode6Client(transport, environment.Clock, server, sequence),
+                environment.Mode7ProbeTimeoutNanoseconds);
+        }
+
+        foreach (string host in hosts)
+        {
+            NtpdcQueries? queries = Connect(host);
+            if (queries is null)
+            {
+                stderr.Write($"***Can't find host {host}\n");
+                return 1;
+            }
+
+            var session = new NtpdcSession(Connect, queries, host, environment, commandLine.NumericHosts, stdout, stderr);
+            if (interactive)
+            {
+                while (true)
+                {
+                    stdout.Write("ntpdc> ");
+                    stdout.Flush();
+                    string? line = environment.Input.ReadLine();
+                    if (line is null || !session.Execute(line))
+                    {
+                        return 0;
+                    }
+                }
+            }
+
+            foreach (string command in commandLine.Commands)
+            {
+                if (!session.Execute(command))
+                {
+                    break;
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private static IPAddress? Resolve(string host, NtpdcCommandLine commandLine)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
+        {
+            return literal;
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = Dns.GetHostAddresses(host);
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+
+        IPAddress? fallback = null;
+        foreach (IPAddress address in addresses)
+        {
+            bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+            if ((v6 && commandLine.IPv4Only) || (!v6 && commandLine.IPv6Only))
+            {
+                continue;
+            }
+
+            if (!v6)
+            {
+                return address;
+            }
+
+            fallback ??= address;
+        }
+
+        return fallback;
     }
 }

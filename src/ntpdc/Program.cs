@@ -1,5 +1,5 @@
-// ntpdc entry point. The mode 6/7 query tool arrives with the ntpq/ntpdc issue; until then it says
-// so plainly and exits 1 rather than pretending to query anything.
+// ntpdc entry point: the mode 7 query tool (with mode 6 fallback). All behaviour lives in NtpdcCli
+// so tests run it in-process.
 namespace Stratum.Tools.Ntpdc;
 
 internal static class Program

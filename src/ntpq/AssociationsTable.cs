@@ -14,7 +14,7 @@ internal static class AssociationsTable
         "\nind assid status  conf reach auth condition  last_event cnt\n"
         + "===========================================================\n";
 
-    public static string Format(IReadOnlyList<(ushort Id, ushort Status)> associations)
+    public static string Format(IReadOnlyList<(ushort Id, ushort Status)> associations, bool showAll = false)
     {
         if (associations.Count == 0)
         {
@@ -26,6 +26,11 @@ internal static class AssociationsTable
         {
             (ushort id, ushort status) = associations[i];
             PeerStatusWord word = PeerStatusWord.Decode(status);
+            if (!showAll && !word.Configured && !word.Reachable)
+            {
+                continue;
+            }
+
             string auth = word.AuthenticationEnabled ? (word.Authentic ? "ok " : "bad") : "none";
             string line = string.Create(CultureInfo.InvariantCulture,
                 $"{i + 1,3} {id,5}  {status:x4}   {Cut(word.Configured ? "yes" : "no", 3),3}  {(word.Reachable ? "yes" : "no"),4}  {Cut(auth, 4),4} {Cut(StatusText.Conditions[(int)word.Selection], 9),9} {StatusText.PeerEventName(word.EventCode),11} {word.EventCount,2}");

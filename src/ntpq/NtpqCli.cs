@@ -2,7 +2,9 @@
 // transport, and for each host (default localhost) runs the -c/-p commands in order through a
 // Mode6Client. Exit codes: 0 after the commands ran (ntpq reports query failures on stderr and
 // still exits 0), 1 for an unresolvable host or a transport that cannot open, 2 for a bad
-// command line. Interactive mode (no commands, or -i) is not implemented yet and says so.
+// command line. Without -c/-p (or with -i) ntpq is interactive: it reads commands from stdin,
+// printing the prompt "ntpq> " before each, until EOF, quit or exit; with several hosts the
+// interactive session talks to the first (`host` switches).
 using System.Net;
 using System.Net.Sockets;
 using Stratum.Client.Mode6;
@@ -35,12 +37,7 @@ internal static class NtpqCli
             return 0;
         }
 
-        if (commandLine.Interactive || commandLine.Commands.Count == 0)
-        {
-            stderr.Write("ntpq: interactive mode is not implemented yet; give commands with -c or -p\n");
-            return 2;
-        }
-
+        bool interactive = commandLine.Interactive || commandLine.Commands.Count == 0;
         IReadOnlyList<string> hosts = commandLine.Hosts.Count > 0 ? commandLine.Hosts : ["localhost"];
         TransportOpenResult opened = environment.OpenTransport(
             new TransportOpenRequest(false, !commandLine.IPv6Only, !commandLine.IPv4Only), environment.Clock);
@@ -52,26 +49,64 @@ internal static class NtpqCli
 
         using INtpTransport transport = opened.Transport;
         ushort sequence = 1;
-        foreach (string host in hosts)
+        Mode6Client? Connect(string host)
         {
             IPAddress? address = Resolve(host, commandLine);
             if (address is null)
+            {
+                return null;
+            }
+
+            sequence += 100;
+            return new Mode6Client(transport, environment.Clock, new IPEndPoint(address, environment.Port), sequence);
+        }
+
+        foreach (string host in hosts)
+        {
+            Mode6Client? client = Connect(host);
+            if (client is null)
             {
                 stderr.Write($"***Can't find host {host}\n");
                 return 1;
             }
 
-            var client = new Mode6Client(transport, environment.Clock, new IPEndPoint(address, environment.Port), sequence);
-            var session = new NtpqSession(client, environment, commandLine.NumericHosts, stdout, stderr);
-            foreach (string command in commandLine.Commands)
+            var session = new NtpqSession(Connect, client, host, environment, commandLine.NumericHosts, stdout, stderr);
+            if (interactive)
             {
-                session.Execute(command);
+                RunInteractive(session, environment.Input, stdout);
+                return 0;
             }
 
-            sequence += 100;
+            foreach (string command in commandLine.Commands)
+            {
+                if (!session.Execute(command))
+                {
+                    break;
+                }
+            }
         }
 
         return 0;
+    }
+
+    /// <summary>Prompt, read a line, run it; stops at EOF, quit or exit (bounded by the input).</summary>
+    private static void RunInteractive(NtpqSession session, TextReader input, TextWriter stdout)
+    {
+        while (true)
+        {
+            stdout.Write("ntpq> ");
+            stdout.Flush();
+            string? line = input.ReadLine();
+            if (line is null)
+            {
+                return;
+            }
+
+            if (!session.Execute(line))
+            {
+                return;
+            }
+        }
     }
 
     private static IPAddress? Resolve(string host, NtpqCommandLine commandLine)

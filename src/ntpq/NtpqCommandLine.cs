@@ -1,7 +1,6 @@
 // NtpqCommandLine: ntpq 4.2.8's command line, `ntpq [-46dinpw] [-c cmd]... [host...]`, parsed
 // getopt-style (bundled flags as in `-pn`, `-c cmd` or `-ccmd`). -p adds the command `peers` in
-// its place among the -c commands, as ntpq does; -i asks for interactive mode, which is not
-// implemented yet.
+// its place among the -c commands, as ntpq does; -i asks for interactive mode.
 namespace Stratum.Tools.Ntpq;
 
 /// <summary>Parsed options, or an error text for stderr.</summary>

@@ -12,11 +12,14 @@ namespace Stratum.Tools.Ntpq;
 internal sealed record NtpqEnvironment(int Port, Func<TransportOpenRequest, SntpClock, TransportOpenResult> OpenTransport, SntpClock Clock,
     TimeZoneInfo Zone)
 {
+    /// <summary>Where interactive mode reads commands (stdin in ntpq).</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
     public static NtpqEnvironment Default { get; } = new(
         UdpNtpTransport.NtpPort,
         UdpNtpTransport.Open,
         new SntpClock(
             () => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100,
             () => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency))),
-        TimeZoneInfo.Local);
+        TimeZoneInfo.Local) { Input = Console.In };
 }

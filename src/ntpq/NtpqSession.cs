@@ -1,9 +1,11 @@
-// NtpqSession: runs ntpq commands against one server over a Mode6Client (ntpq.c docmd and the
-// command table of ntpq-subs.c). Implemented: peers, associations (as), readvar (rv), timeout,
-// version. Keywords may be abbreviated to a unique prefix, as in ntpq. Errors are written to
-// stderr in ntpq's words ("***Request timed out", "***Command `x' unknown").
-// Not yet: lpeers, opeers, lassociations, clockvar, pstatus, mrulist, ifstats, reslist, sysinfo,
-// sysstats, kerninfo, iostats, host, raw, help, writevar and the config commands.
+// NtpqSession: runs ntpq commands against one server at a time over a Mode6Client (ntpq.c docmd
+// and the command table of ntpq-subs.c). Keywords may be abbreviated to a unique prefix, as in
+// ntpq. Errors go to stderr in ntpq's words ("***Request timed out", "***Command `x' unknown").
+// The display tables of sysinfo & co live in DisplayTables, the peers spreadsheet in PeersTable,
+// ifstats/reslist in OrderedListPrinter. Not implemented: writevar/writelist and the :config
+// commands (the daemon refuses writes without controlkey authentication, which ntpq would ask
+// for), addvars/readlist variable lists and mreadvar. mrulist fetches through the client's
+// MruCollector and prints MruListTable.
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -13,86 +15,97 @@ using Stratum.Core.Time;
 
 namespace Stratum.Tools.Ntpq;
 
-/// <summary>One host's command interpreter.</summary>
-internal sealed class NtpqSession(Mode6Client client, NtpqEnvironment environment, bool numericHosts, TextWriter stdout, TextWriter stderr)
+/// <summary>One ntpq command interpreter; <see cref="Execute"/> returns false on quit.</summary>
+internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Client initial, string initialHost, NtpqEnvironment environment,
+    bool numericHosts, TextWriter stdout, TextWriter stderr)
 {
-    private static readonly string[] s_keywords = ["associations", "peers", "readvar", "rv", "timeout", "version"];
+    private static readonly string[] s_modes = ["unspec", "sym_active", "sym_passive", "client", "server", "broadcast", "control", "private", "bclient"];
 
-    public void Execute(string commandLine)
+    private Mode6Client _client = initial;
+    private string _host = initialHost;
+    private bool _numeric = numericHosts;
+    private bool _raw;
+    private List<(ushort Id, ushort Status)> _associations = [];
+
+    public bool Execute(string commandLine)
     {
         string[] words = commandLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
         {
-            return;
+            return true;
         }
 
-        string? keyword = Resolve(words[0]);
+        string? keyword = NtpqCommands.Resolve(words[0], out string? error);
         if (keyword is null)
         {
-            return;
+            stderr.Write(error + "\n");
+            return true;
         }
 
         string[] arguments = words[1..];
         switch (keyword)
         {
-            case "peers": Peers(); break;
-            case "associations": Associations(); break;
-            case "readvar" or "rv": ReadVariables(arguments); break;
+            case "peers": Peers(false, PeersVariant.Peers, arguments); break;
+            case "lpeers": Peers(true, PeersVariant.Peers, arguments); break;
+            case "opeers": Peers(false, PeersVariant.OldPeers, arguments); break;
+            case "lopeers": Peers(true, PeersVariant.OldPeers, arguments); break;
+            case "apeers": Peers(false, PeersVariant.AssociationPeers, arguments); break;
+            case "associations": Associations(false, fetch: true); break;
+            case "lassociations": Associations(true, fetch: true); break;
+            case "passociations": Associations(false, fetch: false); break;
+            case "lpassociations": Associations(true, fetch: false); break;
+            case "readvar" or "rv": ReadVariables(ControlOpcode.ReadVariables, arguments); break;
+            case "clockvar" or "cv": ReadVariables(ControlOpcode.ReadClock, arguments); break;
+            case "pstatus": PeerStatus(arguments); break;
+            case "pstats": PeerStats(arguments); break;
+            case "sysinfo": CollectDisplay(0, DisplayTables.SystemInfo, decodeStatus: true); break;
+            case "kerninfo": CollectDisplay(0, DisplayTables.KernelInfo, decodeStatus: true); break;
+            case "sysstats": CollectDisplay(0, DisplayTables.SystemStats, decodeStatus: false); break;
+            case "monstats": CollectDisplay(0, DisplayTables.MonitorStats, decodeStatus: false); break;
+            case "iostats": CollectDisplay(0, DisplayTables.IoStats, decodeStatus: false); break;
+            case "timerstats": CollectDisplay(0, DisplayTables.TimerStats, decodeStatus: false); break;
+            case "authinfo": CollectDisplay(0, DisplayTables.AuthInfo, decodeStatus: false); break;
+            case "ifstats": OrderedList(string.Empty); break;
+            case "reslist": OrderedList("addr_restrictions"); break;
+            case "mrulist": MruList(arguments); break;
             case "timeout": Timeout(arguments); break;
+            case "host": Host(arguments); break;
+            case "hostnames": HostNames(arguments); break;
+            case "raw": _raw = true; stdout.Write("Output set to raw\n"); break;
+            case "cooked": _raw = false; stdout.Write("Output set to cooked\n"); break;
             case "version": stdout.Write(NtpqCli.VersionText + "\n"); break;
+            case "help" or "?": stdout.Write(arguments.Length == 0 ? NtpqCommands.Listing() : Help(arguments[0])); break;
+            case "quit" or "exit": return false;
             default: break;
         }
+
+        return true;
     }
 
-    private string? Resolve(string word)
+    private static string Help(string word)
     {
-        string lower = word.ToLowerInvariant();
-        if (Array.IndexOf(s_keywords, lower) >= 0)
-        {
-            return lower;
-        }
-
-        string? match = null;
-        foreach (string keyword in s_keywords)
-        {
-            if (keyword.StartsWith(lower, StringComparison.Ordinal))
-            {
-                if (match is not null)
-                {
-                    stderr.Write($"***Command `{word}' ambiguous\n");
-                    return null;
-                }
-
-                match = keyword;
-            }
-        }
-
-        if (match is null)
-        {
-            stderr.Write($"***Command `{word}' unknown\n");
-        }
-
-        return match;
+        string? keyword = NtpqCommands.Resolve(word, out string? error);
+        return keyword is null ? error + "\n" : NtpqCommands.Describe(keyword);
     }
 
-    private List<(ushort Id, ushort Status)>? ReadAssociations()
+    private bool Fetch()
     {
-        Mode6Result result = client.Query(ControlOpcode.ReadStatus, 0, []);
+        Mode6Result result = _client.Query(ControlOpcode.ReadStatus, 0, []);
         if (!Report(result, 0))
         {
-            return null;
+            return false;
         }
 
         if (result.Data.Length == 0)
         {
-            stderr.Write("No association ID's returned\n");
-            return null;
+            stdout.Write("No association ID's returned\n");
+            return false;
         }
 
         if ((result.Data.Length & 3) != 0)
         {
             stderr.Write(string.Create(CultureInfo.InvariantCulture, $"***Server returned {result.Data.Length} octets, should be multiple of 4\n"));
-            return null;
+            return false;
         }
 
         var list = new List<(ushort, ushort)>();
@@ -103,37 +116,40 @@ internal sealed class NtpqSession(Mode6Client client, NtpqEnvironment environmen
         }
 
         list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        return list;
+        _associations = list;
+        return true;
     }
 
-    private void Associations()
+    private void Associations(bool showAll, bool fetch)
     {
-        List<(ushort Id, ushort Status)>? associations = ReadAssociations();
-        if (associations is not null)
-        {
-            stdout.Write(AssociationsTable.Format(associations));
-        }
-    }
-
-    private void Peers()
-    {
-        List<(ushort Id, ushort Status)>? associations = ReadAssociations();
-        if (associations is null)
+        if (fetch && !Fetch())
         {
             return;
         }
 
-        stdout.Write(PeersTable.Header);
-        var table = new PeersTable(numericHosts, ReverseLookup);
-        foreach ((ushort id, ushort status) in associations)
+        stdout.Write(AssociationsTable.Format(_associations, showAll));
+    }
+
+    private void Peers(bool showAll, PeersVariant variant, string[] arguments)
+    {
+        System.Net.Sockets.AddressFamily? family = arguments is ["-4", ..] ? System.Net.Sockets.AddressFamily.InterNetwork
+            : arguments is ["-6", ..] ? System.Net.Sockets.AddressFamily.InterNetworkV6 : null;
+        if (!Fetch())
+        {
+            return;
+        }
+
+        var table = new PeersTable(_numeric, ReverseLookup, variant);
+        stdout.Write(table.HeaderText);
+        foreach ((ushort id, ushort status) in _associations)
         {
             PeerStatusWord word = PeerStatusWord.Decode(status);
-            if (!word.Configured && !word.Reachable)
+            if (!showAll && !word.Configured && !word.Reachable)
             {
                 continue;
             }
 
-            Mode6Result result = client.Query(ControlOpcode.ReadVariables, id, []);
+            Mode6Result result = _client.Query(ControlOpcode.ReadVariables, id, []);
             if (!Report(result, id))
             {
                 return;
@@ -145,54 +161,195 @@ internal sealed class NtpqSession(Mode6Client client, NtpqEnvironment environmen
                 return;
             }
 
+            VariableList variables = VariableList.Parse(result.Data);
+            if (family is { } wanted && NtpqValues.ParseAddress(variables["srcadr"] ?? string.Empty)?.AddressFamily != wanted)
+            {
+                continue;
+            }
+
             NtpTimestamp now = NtpTimestamp.FromUnixNanoseconds(environment.Clock.ReadRealtimeNanoseconds());
-            stdout.Write(table.Line(result.Status, VariableList.Parse(result.Data), now));
+            stdout.Write(table.Line(id, result.Status, variables, now));
         }
     }
 
-    private void ReadVariables(string[] arguments)
+    /// <summary>readvar/rv and clockvar/cv: "[assocID] [name[,name...]]...".</summary>
+    private void ReadVariables(ControlOpcode opcode, string[] arguments)
     {
-        ushort associationId = 0;
-        int first = 0;
-        if (arguments.Length > 0 && char.IsAsciiDigit(arguments[0][0]))
+        if (!TryAssociationArgument(arguments, out ushort associationId, out int first))
         {
-            if (!ushort.TryParse(arguments[0], NumberStyles.None, CultureInfo.InvariantCulture, out associationId))
-            {
-                stderr.Write($"***Association ID {arguments[0]} invalid/undecodable\n");
-                return;
-            }
-
-            first = 1;
+            return;
         }
 
         var names = new List<string>();
         foreach (string argument in arguments[first..])
         {
-            names.AddRange(argument.Split(',', StringSplitOptions.RemoveEmptyEntries));
+            names.AddRange(argument.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
-        byte[] request = Encoding.ASCII.GetBytes(string.Join(",", names));
-        Mode6Result result = client.Query(ControlOpcode.ReadVariables, associationId, request);
+        Mode6Result result = _client.Query(opcode, associationId, Encoding.ASCII.GetBytes(string.Join(",", names)));
         if (!Report(result, associationId))
         {
             return;
         }
 
+        bool clock = opcode == ControlOpcode.ReadClock;
         if (result.Data.Length == 0)
         {
-            stderr.Write(associationId == 0 ? "No system data returned\n" : "No data returned for association\n");
+            stdout.Write(associationId == 0
+                ? $"No system{(clock ? " clock" : string.Empty)} variables returned\n"
+                : string.Create(CultureInfo.InvariantCulture, $"No information returned for{(clock ? " clock" : string.Empty)} association {associationId}\n"));
             return;
         }
 
-        var printer = new VariablePrinter(numericHosts, environment.Clock.ReadRealtimeNanoseconds(), environment.Zone);
-        stdout.Write(printer.Print(associationId, result.Status, associationId == 0, VariableList.Parse(result.Data)));
+        PrintVariables(associationId, result, clock ? VariableKind.Clock : associationId == 0 ? VariableKind.System : VariableKind.Peer, quiet: names.Count > 0);
+    }
+
+    /// <summary>pstatus (ntpq 4.2.6): the peer status word of one association, and any variables sent with it.</summary>
+    private void PeerStatus(string[] arguments)
+    {
+        if (!TryRequiredAssociation(arguments, out ushort associationId))
+        {
+            return;
+        }
+
+        Mode6Result result = _client.Query(ControlOpcode.ReadStatus, associationId, []);
+        if (!Report(result, associationId))
+        {
+            return;
+        }
+
+        stdout.Write(string.Create(CultureInfo.InvariantCulture, $"associd={associationId} status={result.Status:x4} {StatusText.Peer(result.Status)},\n"));
+        if (result.Data.Length > 0)
+        {
+            PrintVariables(associationId, result, VariableKind.Peer, quiet: true);
+        }
+    }
+
+    private void PeerStats(string[] arguments)
+    {
+        if (TryRequiredAssociation(arguments, out ushort associationId))
+        {
+            CollectDisplay(associationId, DisplayTables.PeerStats, decodeStatus: true);
+        }
+    }
+
+    private void PrintVariables(ushort associationId, Mode6Result result, VariableKind kind, bool quiet)
+    {
+        if (_raw)
+        {
+            var text = new StringBuilder();
+            if (!quiet)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"associd={associationId} status=0x{result.Status:x4},\n");
+            }
+
+            string data = Encoding.ASCII.GetString(result.Data).Replace("\r\n", "\n", StringComparison.Ordinal);
+            text.Append(data);
+            if (!data.EndsWith('\n'))
+            {
+                text.Append('\n');
+            }
+
+            stdout.Write(text.ToString());
+            return;
+        }
+
+        var printer = new VariablePrinter(_numeric, environment.Clock.ReadRealtimeNanoseconds(), environment.Zone);
+        stdout.Write(printer.Print(associationId, result.Status, kind, VariableList.Parse(result.Data), quiet));
+    }
+
+    /// <summary>collect_display_vdc: one READVAR for a table's tags, then "label  value" lines in table order.</summary>
+    private void CollectDisplay(ushort associationId, (string Tag, string Label, DisplayKind Kind)[] table, bool decodeStatus)
+    {
+        var tags = new List<string>();
+        foreach ((string tag, _, DisplayKind kind) in table)
+        {
+            if (kind == DisplayKind.AddressPair)
+            {
+                tags.Add(tag + "adr");
+                tags.Add(tag + "port");
+            }
+            else
+            {
+                tags.Add(tag);
+            }
+        }
+
+        Mode6Result result = _client.Query(ControlOpcode.ReadVariables, associationId, Encoding.ASCII.GetBytes(string.Join(",", tags)));
+        if (!Report(result, associationId))
+        {
+            return;
+        }
+
+        VariableList variables = VariableList.Parse(result.Data);
+        var text = new StringBuilder();
+        if (decodeStatus)
+        {
+            string status = associationId == 0 ? StatusText.System(result.Status) : StatusText.Peer(result.Status);
+            text.Append(CultureInfo.InvariantCulture, $"associd={associationId} status={result.Status:x4} {status},\n");
+        }
+
+        foreach ((string tag, string label, DisplayKind kind) in table)
+        {
+            string? value = kind == DisplayKind.AddressPair ? variables[tag + "adr"] : variables[tag];
+            string? shown = kind switch
+            {
+                DisplayKind.Text => value is null ? null : Unquote(value),
+                DisplayKind.AddressPort => AddressWithPort(value ?? string.Empty, null),
+                DisplayKind.AddressPair => AddressWithPort(value ?? string.Empty, variables[tag + "port"]),
+                DisplayKind.Timestamp => value is not null && NtpqValues.TryParseTimestamp(value, out NtpTimestamp stamp)
+                    ? NtpqValues.PrettyDate(stamp, environment.Clock.ReadRealtimeNanoseconds(), environment.Zone)
+                    : NtpqValues.PrettyDate(NtpTimestamp.Zero, environment.Clock.ReadRealtimeNanoseconds(), environment.Zone),
+                DisplayKind.Mode => value is null ? null : ModeName(value),
+                DisplayKind.LeapBits => value is null ? null : LeapBits(value),
+                _ => null,
+            };
+            if (shown is not null)
+            {
+                text.Append(label).Append("  ").Append(shown).Append('\n');
+            }
+        }
+
+        stdout.Write(text.ToString());
+    }
+
+    private void OrderedList(string listName)
+    {
+        Mode6Result result = _client.Query(ControlOpcode.ReadOrderedList, 0, Encoding.ASCII.GetBytes(listName));
+        if (!Report(result, 0))
+        {
+            return;
+        }
+
+        VariableList variables = VariableList.Parse(result.Data);
+        stdout.Write(listName.Length == 0 ? OrderedListPrinter.Interfaces(variables) : OrderedListPrinter.Restrictions(variables));
+    }
+
+    /// <summary>mrulist [tag=value]...: the nonce handshake, READ_MRU until the list is complete, then the table (raw: each answer's variables).</summary>
+    private void MruList(string[] arguments)
+    {
+        stderr.Write("Ctrl-C will stop MRU retrieval and display partial results.\n");
+        (string parameters, string sort) = MruListTable.ParseArguments(arguments, stderr);
+        var collector = new MruCollector(_client, environment.Clock, stderr.Write);
+        if (_raw)
+        {
+            collector.RawAnswer = data => PrintVariables(0, new Mode6Result(Mode6Error.None, 0, data), VariableKind.System, quiet: true);
+        }
+
+        MruCollection collection = collector.Collect(parameters);
+        if (!collection.IsSuccess || _raw)
+        {
+            return;
+        }
+
+        stdout.Write(MruListTable.Format(collection, sort, address => _numeric ? address.ToString() : ReverseLookup(address) ?? address.ToString()));
     }
 
     private void Timeout(string[] arguments)
     {
         if (arguments.Length == 0)
         {
-            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"primary timeout {client.TimeoutNanoseconds / 1_000_000} ms\n"));
+            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"primary timeout {_client.TimeoutNanoseconds / 1_000_000} ms\n"));
             return;
         }
 
@@ -202,8 +359,130 @@ internal sealed class NtpqSession(Mode6Client client, NtpqEnvironment environmen
             return;
         }
 
-        client.TimeoutNanoseconds = milliseconds * 1_000_000;
+        _client.TimeoutNanoseconds = milliseconds * 1_000_000;
     }
+
+    private void Host(string[] arguments)
+    {
+        if (arguments.Length == 0)
+        {
+            stdout.Write($"current host is {_host}\n");
+            return;
+        }
+
+        Mode6Client? next = connect(arguments[0]);
+        if (next is null)
+        {
+            stderr.Write($"***Can't find host {arguments[0]}\n");
+            return;
+        }
+
+        next.TimeoutNanoseconds = _client.TimeoutNanoseconds;
+        _client = next;
+        _host = arguments[0];
+        _associations = [];
+        stdout.Write($"current host set to {_host}\n");
+    }
+
+    private void HostNames(string[] arguments)
+    {
+        if (arguments.Length == 0)
+        {
+            stdout.Write(_numeric ? "hostnames not being shown\n" : "hostnames being shown\n");
+            return;
+        }
+
+        switch (arguments[0])
+        {
+            case "yes": _numeric = false; break;
+            case "no": _numeric = true; break;
+            default: stderr.Write("What?\n"); break;
+        }
+    }
+
+    private bool TryAssociationArgument(string[] arguments, out ushort associationId, out int first)
+    {
+        associationId = 0;
+        first = 0;
+        if (arguments.Length > 0 && char.IsAsciiDigit(arguments[0][0]))
+        {
+            if (!ushort.TryParse(arguments[0], NumberStyles.None, CultureInfo.InvariantCulture, out associationId))
+            {
+                stderr.Write($"***Association ID {arguments[0]} invalid/undecodable\n");
+                return false;
+            }
+
+            first = 1;
+        }
+
+        return true;
+    }
+
+    private bool TryRequiredAssociation(string[] arguments, out ushort associationId)
+    {
+        associationId = 0;
+        if (arguments.Length == 0)
+        {
+            stderr.Write("***Command requires an association ID\n");
+            return false;
+        }
+
+        if (!ushort.TryParse(arguments[0], NumberStyles.None, CultureInfo.InvariantCulture, out associationId) || associationId == 0)
+        {
+            stderr.Write($"***Invalid association ID {arguments[0]} specified\n");
+            return false;
+        }
+
+        return true;
+    }
+
+    private string AddressWithPort(string value, string? port)
+    {
+        IPAddress? address = NtpqValues.ParseAddress(StripPort(value, out string? embeddedPort));
+        string portText = port ?? embeddedPort ?? "0";
+        if (address is null)
+        {
+            return value;
+        }
+
+        if (!_numeric && NtpqValues.IsRefclockAddress(address))
+        {
+            return NtpqValues.RefclockName(address);
+        }
+
+        string host = _numeric ? address.ToString() : ReverseLookup(address) ?? address.ToString();
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && _numeric ? $"[{host}]:{portText}" : $"{host}:{portText}";
+    }
+
+    /// <summary>"1.2.3.4:123" or "[::1]:123" → the address text and the port.</summary>
+    private static string StripPort(string value, out string? port)
+    {
+        port = null;
+        if (value.StartsWith('[') && value.IndexOf("]:", StringComparison.Ordinal) is int close and > 0)
+        {
+            port = value[(close + 2)..];
+            return value[1..close];
+        }
+
+        int colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && colon == value.LastIndexOf(':'))
+        {
+            port = value[(colon + 1)..];
+            return value[..colon];
+        }
+
+        return value;
+    }
+
+    private static string Unquote(string value) => value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
+
+    private static string ModeName(string value) =>
+        NtpqValues.TryParseUnsigned(value, out ulong mode) && mode < (ulong)s_modes.Length ? s_modes[mode] : "mode#" + value;
+
+    private static string LeapBits(string value) =>
+        NtpqValues.TryParseUnsigned(value, out ulong leap)
+            ? ((leap >> 1) & 1).ToString(CultureInfo.InvariantCulture) + (leap & 1).ToString(CultureInfo.InvariantCulture)
+            : "00";
 
     private bool Report(Mode6Result result, ushort associationId)
     {
@@ -218,12 +497,17 @@ internal sealed class NtpqSession(Mode6Client client, NtpqEnvironment environmen
 
     private static string? ReverseLookup(IPAddress address)
     {
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return null;
+        }
+
         try
         {
             string name = Dns.GetHostEntry(address).HostName;
             return string.IsNullOrEmpty(name) ? null : name;
         }
-        catch (System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
         {
             return null;
         }

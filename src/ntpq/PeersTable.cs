@@ -14,12 +14,62 @@ using Stratum.Core.Time;
 
 namespace Stratum.Tools.Ntpq;
 
+/// <summary>The three spreadsheets: peers (refid), opeers (local address, dispersion), apeers (assid).</summary>
+internal enum PeersVariant
+{
+    Peers,
+    OldPeers,
+    AssociationPeers,
+}
+
 /// <summary>Formats the `peers` header and lines.</summary>
-internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? reverseLookup)
+internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? reverseLookup, PeersVariant variant = PeersVariant.Peers)
 {
     public const string Header =
         "     remote           refid      st t when poll reach   delay   offset  jitter\n"
         + "==============================================================================\n";
+
+    public const string OldHeader =
+        "     remote           local      st t when poll reach   delay   offset    disp\n"
+        + "==============================================================================\n";
+
+    public const string AssociationHeader =
+        "     remote       refid   assid  st t when poll reach   delay   offset  jitter\n"
+        + "==============================================================================\n";
+
+    public string HeaderText => variant switch
+    {
+        PeersVariant.OldPeers => OldHeader,
+        PeersVariant.AssociationPeers => AssociationHeader,
+        _ => Header,
+    };
+
+    /// <summary>One line (ntpq doprintpeers) for association <paramref name="associationId"/>.</summary>
+    public string Line(ushort associationId, ushort peerStatus, VariableList variables, NtpTimestamp now)
+    {
+        string line = Line(peerStatus, variables, now);
+        if (variant == PeersVariant.Peers)
+        {
+            return line;
+        }
+
+        string refidOrLocal = variant == PeersVariant.OldPeers
+            ? TruncateLeft(variables["dstadr"] is string d && NtpqValues.ParseAddress(d) is IPAddress local ? local.ToString() : "0.0.0.0", 15).PadRight(15)
+            : Cut(RefidText(variables["refid"]), 9).PadRight(9) + associationId.ToString(CultureInfo.InvariantCulture).PadRight(6);
+        string rest = line[32..];
+        if (variant == PeersVariant.OldPeers)
+        {
+            string dispersion = Milliseconds(variables["dispersion"] ?? variables["rootdisp"]);
+            rest = rest[..^8] + NtpqValues.Fit(dispersion, 7, 7, leftAlign: false) + "\n";
+        }
+
+        return line[..17] + refidOrLocal + rest;
+    }
+
+    /// <summary>trunc_left: keep the last characters, marking the cut with '_'.</summary>
+    private static string TruncateLeft(string text, int width) => text.Length <= width ? text : "_" + text[^(width - 1)..];
+
+    private static string Cut(string text, int width) => text.Length <= width ? text : text[..width];
 
     /// <summary>One line for an association, from its READVAR variables and peer status word.</summary>
     public string Line(ushort peerStatus, VariableList variables, NtpTimestamp now)

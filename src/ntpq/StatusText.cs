@@ -35,7 +35,15 @@ internal static class StatusText
     /// <summary>`associations` condition column.</summary>
     public static readonly string[] Conditions = ["reject", "falsetick", "excess", "outlier", "candidate", "backup", "sys.peer", "pps.peer"];
 
+    private static readonly string[] s_clockEvents =
+        ["clk_unspec", "clk_no_reply", "clk_bad_format", "clk_fault", "clk_bad_signal", "clk_bad_date", "clk_bad_time"];
+
     public static string PeerEventName(int code) => s_peerEvents[code & 0xF];
+
+    /// <summary>A clock status word: current status and last event (ntpq statustoa TYPE_CLOCK).</summary>
+    public static string Clock(ushort status) => $"{ClockEvent(status >> 8)}, last_{ClockEvent(status & 0xFF)}";
+
+    private static string ClockEvent(int code) => code < s_clockEvents.Length ? s_clockEvents[code] : "clk";
 
     public static string System(ushort status)
     {

@@ -10,16 +10,33 @@ using Stratum.Core.Time;
 
 namespace Stratum.Tools.Ntpq;
 
+/// <summary>Which status word a variable list comes with.</summary>
+internal enum VariableKind
+{
+    System,
+    Peer,
+    Clock,
+}
+
 /// <summary>ntpq's cooked variable output.</summary>
 internal sealed class VariablePrinter(bool numericHosts, long nowUnixNanoseconds, TimeZoneInfo zone)
 {
     private const int MaxOutputLine = 72;
 
-    public string Print(ushort associationId, ushort status, bool isSystem, VariableList variables)
+    public string Print(ushort associationId, ushort status, VariableKind kind, VariableList variables, bool quiet = false)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"associd={associationId} status={status:x4} ")
-            .Append(isSystem ? StatusText.System(status) : StatusText.Peer(status)).Append(",\n");
+        if (!quiet)
+        {
+            string decoded = kind switch
+            {
+                VariableKind.System => StatusText.System(status),
+                VariableKind.Clock => StatusText.Clock(status),
+                _ => StatusText.Peer(status),
+            };
+            text.Append(CultureInfo.InvariantCulture, $"associd={associationId} status={status:x4} ").Append(decoded).Append(",\n");
+        }
+
         int lineLength = 0;
         bool any = false;
         foreach (KeyValuePair<string, string> item in variables.Items)

@@ -1,7 +1,10 @@
-// Mode 6 both ways on loopback: ntpsec's ntpq (-c rv, -p, -c as) against our dist/ntpd on
-// 127.0.0.26 must show stratum 11, refid LOCL and the local clock association as system peer;
-// our dist/ntpq -c rv against ntpsec's ntpd on 127.0.0.1 must show the stratum and refid that
-// ntpsec's own ntpq shows for the same server.
+// Mode 6 both ways on loopback: ntpsec's ntpq (-c rv, -p, -c as, sysinfo) against our dist/ntpd
+// on 127.0.0.26 must show stratum 11, refid LOCL and the local clock association as system peer;
+// our dist/ntpq (-c rv, -p, -c as) and our dist/ntpdc -c sysinfo (mode 6 fallback: ntpsec has no
+// mode 7) against ntpsec's ntpd on 127.0.0.1 must show what ntpsec's own ntpq shows for the same
+// fields. mrulist both ways: NTPsec's `ntpq -n -c mrulist` against our ntpd lists the address it
+// queried from (mode 6); our `ntpq -n -c mrulist` against NTPsec's ntpd lists every address
+// NTPsec's own ntpq listed just before (entries only get added or refreshed in between).
 using System.Text.RegularExpressions;
 using Stratum.Interop.Tests.Harness;
 
@@ -70,4 +73,106 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
         Assert.True(oursAll.StandardOutput.StartsWith("associd=0 status=", StringComparison.Ordinal), oursAll.Describe());
         Assert.Equal(theirStratum, StratumVariable().Match(oursAll.StandardOutput).Groups[1].Value);
     }
+
+    [GeneratedRegex(@"^stratum: +(\d+)$", RegexOptions.Multiline)]
+    private static partial Regex SysinfoStratum();
+
+    [Fact]
+    public async Task NtpsecNtpqSysinfo_AgainstOurNtpd_ShowsLocalClockPeer()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await ntpd.StartAsync(s_address, cancellationToken);
+
+        ProcessResult result = await ClientTools.NtpsecNtpqAsync(["-c", "sysinfo", s_address.ToString()], cancellationToken);
+
+        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.Contains("127.127.1.0", result.StandardOutput, StringComparison.Ordinal);
+        Assert.True(SysinfoStratum().Match(result.StandardOutput).Groups[1].Value == "11", result.Describe());
+    }
+
+    [Fact]
+    public async Task OurNtpqPeersAndAssociations_AgainstNtpsec_ShowWhatNtpsecNtpqShows()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        RunningDaemon ntpsec = await anchors.NtpsecAsync(cancellationToken);
+        string host = ntpsec.Address.ToString();
+
+        ProcessResult theirAs = await ClientTools.NtpsecNtpqAsync(["-c", "as", host], cancellationToken);
+        ProcessResult ourAs = await ClientTools.OurNtpqAsync(["-c", "as", host], cancellationToken);
+        ProcessResult theirPeers = await ClientTools.NtpsecNtpqAsync(["-pn", host], cancellationToken);
+        ProcessResult ourPeers = await ClientTools.OurNtpqAsync(["-pn", host], cancellationToken);
+
+        Assert.True(ourAs.ExitCode == 0 && ourAs.StandardError.Length == 0, ourAs.Describe());
+        Assert.True(ourPeers.ExitCode == 0 && ourPeers.StandardError.Length == 0, ourPeers.Describe());
+        // Association ids and status words: the first two columns after "ind" of every row.
+        Assert.Equal(AssociationRows(theirAs.StandardOutput), AssociationRows(ourAs.StandardOutput));
+        // Per peer: tally, remote, refid and stratum agree (delay/offset move between the two queries).
+        // (The ntpsec anchor runs in orphan mode without associations: both lists are then empty.)
+        Assert.Equal(PeerKeys(theirPeers.StandardOutput), PeerKeys(ourPeers.StandardOutput));
+    }
+
+    [Fact]
+    public async Task OurNtpdcSysinfo_AgainstNtpsec_FallsBackToMode6AndMatchesNtpsecNtpq()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        RunningDaemon ntpsec = await anchors.NtpsecAsync(cancellationToken);
+        string host = ntpsec.Address.ToString();
+
+        ProcessResult theirs = await ClientTools.NtpsecNtpqAsync(["-c", "rv 0 stratum,leap", host], cancellationToken);
+        ProcessResult ours = await ManagedProcess.RunAsync(InteropEnvironment.OurTool("ntpdc"), ["-c", "sysinfo", host],
+            TimeSpan.FromSeconds(20), cancellationToken);
+
+        Assert.True(ours.ExitCode == 0 && ours.StandardError.Length == 0, ours.Describe());
+        Assert.Contains("system peer mode:", ours.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(StratumVariable().Match(theirs.StandardOutput).Groups[1].Value, SysinfoStratum().Match(ours.StandardOutput).Groups[1].Value);
+    }
+
+    [GeneratedRegex(@"^ *-?\d+ +-?\d+ +[0-9a-f]+ [.KL] (\d) (\d) +\d+ +\d+ (\S+)$", RegexOptions.Multiline)]
+    private static partial Regex MruRow();
+
+    /// <summary>(mode, version, address) of each row of an mrulist table printed with -n.</summary>
+    private static List<(string Mode, string Version, string Address)> MruRows(string output) =>
+        [.. MruRow().Matches(output).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value))];
+
+    [Fact]
+    public async Task NtpsecNtpqMruList_AgainstOurNtpd_ListsTheQueryingClient()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await ntpd.StartAsync(s_address, cancellationToken);
+
+        ProcessResult result = await ClientTools.NtpsecNtpqAsync(["-n", "-c", "mrulist", s_address.ToString()], cancellationToken);
+
+        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.Contains("lstint avgint rstr r m v  count rport remote address", result.StandardOutput, StringComparison.Ordinal);
+        // ntpq's socket is unbound, so the kernel gives it 127.0.0.1 toward a loopback address.
+        Assert.True(MruRows(result.StandardOutput).Exists(row => row is ("6", _, "127.0.0.1")), result.Describe());
+    }
+
+    [Fact]
+    public async Task OurNtpqMruList_AgainstNtpsec_ShowsTheAddressesNtpsecNtpqShows()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        RunningDaemon ntpsec = await anchors.NtpsecAsync(cancellationToken);
+        string host = ntpsec.Address.ToString();
+
+        ProcessResult theirs = await ClientTools.NtpsecNtpqAsync(["-n", "-c", "mrulist", host], cancellationToken);
+        ProcessResult ours = await ClientTools.OurNtpqAsync(["-n", "-c", "mrulist", host], cancellationToken);
+
+        Assert.True(theirs.ExitCode == 0, theirs.Describe());
+        Assert.True(ours.ExitCode == 0, ours.Describe());
+        Assert.StartsWith("lstint avgint rstr r m v  count rport remote address\n" + new string('=', 78) + "\n", ours.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\rRetrieved ", ours.StandardError, StringComparison.Ordinal);
+        HashSet<string> theirAddresses = [.. MruRows(theirs.StandardOutput).Select(row => row.Address)];
+        HashSet<string> ourAddresses = [.. MruRows(ours.StandardOutput).Select(row => row.Address)];
+        Assert.True(theirAddresses.Contains("127.0.0.1") && theirAddresses.IsSubsetOf(ourAddresses),
+            $"NTPsec's ntpq: {string.Join(' ', theirAddresses)}; ours: {string.Join(' ', ourAddresses)}\n{theirs.Describe()}\n{ours.Describe()}");
+    }
+
+    private static List<string> AssociationRows(string output) =>
+        [.. output.Split('\n').Where(l => l.Length > 20 && char.IsAsciiDigit(l.TrimStart()[0]))
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(2)))];
+
+    private static List<string> PeerKeys(string output) =>
+        [.. output.Split('\n').Skip(2).Where(l => l.Length > 40)
+            .Select(l => l[0] + " " + string.Join(' ', l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3)))];
 }

@@ -15,8 +15,12 @@ public sealed record ConfigDiagnostic(DiagnosticSeverity Severity, string File, 
     public override string ToString()
     {
         string severity = Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        // File names and OS messages are not quoted words, so escape them here too: a control
+        // character in an includefile path must not reach a terminal (found by fuzzing).
+        string file = DiagnosticText.EscapeControl(File);
+        string message = DiagnosticText.EscapeControl(Message);
         return Line > 0
-            ? $"{File}:{Line}:{Column}: {severity}: {Message}"
-            : $"{File}: {severity}: {Message}";
+            ? $"{file}:{Line}:{Column}: {severity}: {message}"
+            : $"{file}: {severity}: {message}";
     }
 }

@@ -38,5 +38,35 @@ internal static class DiagnosticText
         return text.Append('\'').ToString();
     }
 
+    /// <summary>The text with control characters as \xNN, unquoted and uncut (for file names and whole messages).</summary>
+    public static string EscapeControl(string text)
+    {
+        int firstControl = 0;
+        while (firstControl < text.Length && !char.IsControl(text[firstControl]))
+        {
+            firstControl++;
+        }
+
+        if (firstControl == text.Length)
+        {
+            return text;
+        }
+
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            if (char.IsControl(c))
+            {
+                escaped.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
+    }
+
     public static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

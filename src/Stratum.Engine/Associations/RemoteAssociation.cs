@@ -72,6 +72,9 @@ public sealed class RemoteAssociation
     /// <summary>The last accepted sample.</summary>
     public ClockSample? LastSample { get; private set; }
 
+    /// <summary>Reference time of the last accepted packet (ntpq's peer reftime).</summary>
+    public NtpTimestamp ReferenceTime { get; private set; }
+
     /// <summary>Replies dropped, by verdict, for ntpq and tests.</summary>
     public long[] DroppedReplies { get; } = new long[8];
 
@@ -108,8 +111,12 @@ public sealed class RemoteAssociation
         NextPollMono = now.Mono + (_burstRemaining > 0
             ? BurstSpacingSeconds * LoopTime.NanosecondsPerSecond
             : PollIntervalNanoseconds());
+        PacketsSent++;
         return BuildRequest(now, packet);
     }
+
+    /// <summary>Requests sent since the association was mobilized.</summary>
+    public long PacketsSent { get; private set; }
 
     /// <summary>Records T1: the host calls this with its clock reading just before sending.</summary>
     public void MarkSent(NtpTimestamp transmitTime) => _transmitTime = transmitTime;
@@ -192,6 +199,7 @@ public sealed class RemoteAssociation
         sample = new ClockSample(offset, delay, dispersion, monoSeconds, header.Leap, header.Stratum,
             header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
         LastSample = sample;
+        ReferenceTime = header.ReferenceTime;
         return ReplyVerdict.Accepted;
     }
 

@@ -25,4 +25,8 @@ public sealed record RemoteAssociationSettings(
     sbyte MinPoll,
     sbyte MaxPoll,
     byte Version,
-    string DisplayName);
+    string DisplayName)
+{
+    /// <summary>The `pool` line this association was drawn from (its name), or null for server/peer.</summary>
+    public string? Pool { get; init; }
+}

@@ -50,6 +50,9 @@ public sealed class SourceManager
     private double _holdSelectionUntil;
     private double _lastDisciplinedSampleTime = double.NegativeInfinity;
     private LeapIndicator _armedLeap = LeapIndicator.NoWarning;
+    private readonly IRandomSource _random;
+    private int _nextId = 1;
+    private bool _started;
 
     /// <summary>At start, selection waits up to this long (iburst's eight exchanges) until every source is
     /// fit to be selected, so the first server whose filter fills (perhaps a falseticker) is not chosen alone
@@ -80,10 +83,56 @@ public sealed class SourceManager
         _disciplineClock = disciplineClock;
         _selector = new ClockSelector(selection);
         _discipline = new ClockDiscipline(discipline, driftFrequency);
+        _random = random;
         foreach ((int id, RemoteAssociationSettings settings) in associations)
         {
-            _sources.Add(new RemoteSource(new RemoteAssociation(id, settings, random, system), new ClockFilter(Math.ScaleB(1.0, precision))));
+            _sources.Add(NewSource(id, settings));
+            _nextId = Math.Max(_nextId, id + 1);
         }
+    }
+
+    private RemoteSource NewSource(int id, RemoteAssociationSettings settings) =>
+        new(new RemoteAssociation(id, settings, _random, _system), new ClockFilter(Math.ScaleB(1.0, _precision)) { AgingRate = FrequencyTolerance });
+
+    /// <summary>Mobilizes an association at run time (a host name or pool member resolved); returns its id.
+    /// It starts polling at once (iburst as configured).</summary>
+    /// <param name="settings">The association, with its resolved address.</param>
+    /// <param name="now">Loop time.</param>
+    /// <param name="firstId">Lowest id to use (ids of local clocks come first).</param>
+    public int Mobilize(RemoteAssociationSettings settings, LoopTime now, int firstId = 1)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        int id = Math.Max(_nextId, firstId);
+        _nextId = id + 1;
+        RemoteSource source = NewSource(id, settings);
+        _sources.Add(source);
+        if (_started)
+        {
+            source.Association.Start(now);
+        }
+
+        return id;
+    }
+
+    /// <summary>Demobilizes association <paramref name="id"/> (a pool member replaced); false if unknown.</summary>
+    public bool Demobilize(int id, EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        RemoteSource? source = Find(id);
+        if (source is null)
+        {
+            return false;
+        }
+
+        _sources.Remove(source);
+        if (_systemPeerId == id)
+        {
+            _systemPeerId = null;
+            _system.Unsynchronize();
+            actions.Notice(NoticeKind.SyncLost, $"{source.Association.Settings.DisplayName}: system peer demobilized");
+        }
+
+        return true;
     }
 
     public IReadOnlyList<RemoteSource> Sources => _sources;
@@ -98,6 +147,7 @@ public sealed class SourceManager
 
     public void Start(LoopTime now)
     {
+        _started = true;
         _holdSelectionUntil = now.MonoSeconds + StartupHoldSeconds;
         foreach (RemoteSource source in _sources)
         {

@@ -1,23 +1,32 @@
 // ControlResponder: ntpd's mode 6 server side (RFC 1305 appendix B; draft-ietf-ntp-mode-6-cmds;
 // ntpd 4.2.8 ntp_control.c). Answers READSTAT (assoc 0: system status word and the list of
-// association id / peer status pairs; assoc N: that peer's status) and READVAR (assoc 0: system
-// variables; assoc N: peer variables) with ntpd's variable names and number formats. Long answers
-// are split into fragments of at most 468 data octets with the More bit and offsets, as ntpd's
-// ctl_flushpkt does.
+// association id / peer status pairs; assoc N: that peer's status), READVAR (assoc 0: system
+// variables, SystemVariableSet; assoc N: peer variables, ControlAssociation), READCLOCK (the local
+// clock driver's clock variables) and READ_ORDLIST_A (ifstats with no data, reslist with
+// "addr_restrictions"), with ntpd's names, number formats and error codes. Long answers are split
+// into fragments of at most 468 data octets with the More bit and offsets, as ntpd's ctl_flushpkt.
 //
-// Limits of this first slice: malformed datagrams and responses are dropped silently (ntpd
-// counts and drops them); write operations (WRITEVAR, WRITECLOCK, CONFIGURE, traps) answer
-// CERR_PERMISSION because controlkey authentication is not implemented; READCLOCK, READ_MRU,
-// REQ_NONCE and READ_ORDLIST answer CERR_BADOP for now. `restrict noquery` and query rate limits
-// are not enforced yet (they arrive with Access/). As in ntpd, a 12-octet READVAR can draw a few
-// fragments (about 1 KB); no MAC is checked or sent.
+// Errors as ntpd sends them: a request whose count exceeds its data, or whose length is not a
+// multiple of 4, gets CERR_BADFMT; an unknown opcode CERR_BADOP; an unknown association
+// CERR_BADASSOC; an unknown variable name CERR_UNKNOWNVAR (the whole request fails). Write
+// operations (WRITEVAR, WRITECLOCK, CONFIGURE, SAVECONFIG, traps) need controlkey authentication,
+// which Stratum does not implement: they get CERR_PERMISSION, as ntpd answers an unauthenticated
+// write. REQ_NONCE answers "nonce=…" (ControlNonce) and READ_MRU pages through the MRU list
+// (MruRequest, MruListWriter): an absent, malformed or stale nonce gets no answer at all, as in
+// ntpd; a source restricted with `nomrulist` gets CERR_PERMISSION for READ_MRU. Responses,
+// fragments, a nonzero offset or a header too short to answer are dropped silently and counted.
+// `restrict noquery` and rate limits are applied by the host before a request gets here; the host
+// passes the source and its restrict flags along.
 //
-// Association ids: ntpd 4.2.8 starts at a random 16-bit value; Stratum numbers associations from
-// 1 in configuration order so ids are stable across restarts and in golden tests.
-using System.Globalization;
+// Association ids: ntpd 4.2.8 starts at a random 16-bit value; Stratum numbers associations from 1
+// in configuration order (local clocks first) so ids are stable across restarts and in golden tests.
+using System.Buffers.Binary;
+using System.Text;
+using Stratum.Core.Config;
 using Stratum.Core.Mode6;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
+using Stratum.Engine.Access;
 using Stratum.Engine.Associations;
 using Stratum.Engine.SystemState;
 
@@ -26,41 +35,43 @@ namespace Stratum.Engine.Control;
 /// <summary>Builds mode 6 responses from the engine's state. Loop thread only.</summary>
 public sealed class ControlResponder
 {
-    /// <summary>ntpd's minimum loop time constant (`tinker` default), shown as mintc.</summary>
-    private const int MinimumTimeConstant = 3;
-
     /// <summary>First association id (see the file header).</summary>
     public const ushort FirstAssociationId = 1;
 
-    private const double MaxDispersion = 16.0;
-    private const int FilterStages = 8;
-
-    private static readonly string[] s_systemVariableNames =
-    [
-        "version", "processor", "system", "leap", "stratum", "precision", "rootdelay", "rootdisp", "refid",
-        "reftime", "clock", "peer", "tc", "mintc", "offset", "frequency", "sys_jitter", "clk_jitter", "clk_wander",
-    ];
-
-    private static readonly string[] s_peerVariableNames =
-    [
-        "srcadr", "srcport", "dstadr", "dstport", "leap", "stratum", "precision", "rootdelay", "rootdisp", "refid",
-        "reftime", "rec", "reach", "unreach", "hmode", "pmode", "hpoll", "ppoll", "headway", "flash", "keyid",
-        "offset", "delay", "dispersion", "jitter", "filtdelay", "filtoffset", "filtdisp",
-    ];
+    private const string RestrictionListName = "addr_restrictions";
 
     private readonly NtpEngine _engine;
+    private readonly SystemVariableSet _systemVariables;
     private readonly List<byte[]> _fragments = [];
     private readonly ControlVariableWriter _writer = new();
     private readonly List<string> _requested = [];
+    private readonly List<ControlAssociation> _associations = [];
+    private readonly ControlNonce _nonce;
+    private readonly MruRequest _mruRequest = new();
+    private double? _startMonoSeconds;
 
-    public ControlResponder(NtpEngine engine)
+    /// <param name="engine">The state to report.</param>
+    /// <param name="random">Keys the mrulist nonces (a CSPRNG in ntpd); null: a fixed key, for tests.</param>
+    public ControlResponder(NtpEngine engine, IRandomSource? random = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _engine = engine;
+        _nonce = new ControlNonce(random);
+        _systemVariables = new SystemVariableSet(engine, this);
+        Mode7 = new Mode7Responder(engine, this);
     }
 
     /// <summary>Strings for version, processor and system; replaceable for tests.</summary>
     public ControlIdentity Identity { get; set; } = ControlIdentity.ForCurrentProcess();
+
+    /// <summary>Facts and counters only the host knows.</summary>
+    public ControlHostState Host { get; } = new();
+
+    /// <summary>ntpdc's read-only mode 7 subset (answers only with <see cref="ControlHostState.Mode7Enabled"/>).</summary>
+    public Mode7Responder Mode7 { get; }
+
+    /// <summary>Control requests received (ntpd numctlreq).</summary>
+    public long Requests { get; private set; }
 
     /// <summary>Requests dropped as malformed or as responses.</summary>
     public long Dropped { get; private set; }
@@ -68,24 +79,49 @@ public sealed class ControlResponder
     /// <summary>Requests answered with an error code.</summary>
     public long Errors { get; private set; }
 
+    /// <summary>READ_MRU requests not answered: nonce absent, malformed, stale or for another client (ntpd answers none of them).</summary>
+    public long MruNonceRejected { get; private set; }
+
+    /// <summary>READ_MRU requests refused by `restrict nomrulist`.</summary>
+    public long MruRestricted { get; private set; }
+
     /// <summary>Association id of the local clock at <paramref name="index"/> in <see cref="NtpEngine.LocalClocks"/>.</summary>
     public static ushort AssociationIdOf(int index) => (ushort)(FirstAssociationId + index);
+
+    /// <summary>Records when the daemon started (uptime counters).</summary>
+    public void MarkStarted(LoopTime now) => _startMonoSeconds ??= now.MonoSeconds;
+
+    internal long UptimeSeconds(LoopTime now) => _startMonoSeconds is double start ? (long)Math.Max(0, now.MonoSeconds - start) : 0;
 
     /// <summary>
     /// Answers one datagram. Returns the fragments to send in order (empty: send nothing). The list
     /// is reused by the next call.
     /// </summary>
     /// <param name="now">The loop's time: "clock" is its real part; root dispersion grows with its monotonic part.</param>
-    public IReadOnlyList<byte[]> Respond(ReadOnlySpan<byte> request, LoopTime now)
+    public IReadOnlyList<byte[]> Respond(ReadOnlySpan<byte> request, LoopTime now) => Respond(request, now, default, RestrictFlags.None);
+
+    /// <summary>
+    /// Answers one datagram from <paramref name="client"/>, whose restrict entry has
+    /// <paramref name="flags"/> (the nonce is bound to the source address and port; `nomrulist`
+    /// refuses READ_MRU). Returns the fragments to send in order (empty: send nothing).
+    /// </summary>
+    public IReadOnlyList<byte[]> Respond(ReadOnlySpan<byte> request, LoopTime now, in ClientAddress client, RestrictFlags flags)
     {
         _fragments.Clear();
-        if (!ControlMessage.TryRead(request, out ControlHeader header, out ReadOnlySpan<byte> data, out _, out _)
-            || header.IsResponse || header.Offset != 0 || header.HasMore)
+        Requests++;
+        if (!TryReadRequest(request, out ControlHeader header, out ReadOnlySpan<byte> data, out bool badFormat))
         {
             Dropped++;
             return _fragments;
         }
 
+        if (badFormat)
+        {
+            AddError(header, ControlErrorCode.BadFormat);
+            return _fragments;
+        }
+
+        CollectAssociations();
         switch (header.Opcode)
         {
             case ControlOpcode.ReadStatus:
@@ -93,6 +129,20 @@ public sealed class ControlResponder
                 break;
             case ControlOpcode.ReadVariables:
                 ReadVariables(header, data, now);
+                break;
+            case ControlOpcode.ReadClock:
+                ReadClock(header, data);
+                break;
+            case ControlOpcode.ReadOrderedList:
+                ReadOrderedList(header, data);
+                break;
+            case ControlOpcode.RequestNonce:
+                _writer.Clear();
+                _writer.AddRaw("nonce", _nonce.Issue(client, now));
+                AddFragments(header, 0, _writer.ToBytes());
+                break;
+            case ControlOpcode.ReadMru:
+                ReadMru(header, data, now, client, flags);
                 break;
             case ControlOpcode.WriteVariables or ControlOpcode.WriteClock or ControlOpcode.Configure
                 or ControlOpcode.SaveConfig or ControlOpcode.SetTrap or ControlOpcode.UnsetTrap:
@@ -110,101 +160,269 @@ public sealed class ControlResponder
     public ushort SystemStatus()
     {
         SystemVariables system = _engine.System;
-        return system.IsSynchronized
-            ? new SystemStatusWord(system.Leap, SystemStatusWord.SourceLocal, 1, SystemStatusWord.EventClockSync).Encode()
-            : new SystemStatusWord(LeapIndicator.Unsynchronized, SystemStatusWord.SourceUnspecified, 1, SystemStatusWord.EventRestart).Encode();
+        if (!system.IsSynchronized)
+        {
+            return new SystemStatusWord(LeapIndicator.Unsynchronized, SystemStatusWord.SourceUnspecified, 1, SystemStatusWord.EventRestart).Encode();
+        }
+
+        byte source = _engine.Sources.SystemPeer is not null ? SystemStatusWord.SourceNtp : SystemStatusWord.SourceLocal;
+        return new SystemStatusWord(system.Leap, source, 1, SystemStatusWord.EventClockSync).Encode();
     }
 
     /// <summary>The peer status word of one local clock (ntpd ctlpeerstatus).</summary>
     public ushort PeerStatus(LocalClockSource clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        bool isSystemPeer = ReferenceEquals(clock, _engine.SystemPeer);
-        PeerSelection selection = isSystemPeer ? PeerSelection.SystemPeer : clock.HasSample ? PeerSelection.Candidate : PeerSelection.Reject;
-        byte evt = isSystemPeer ? PeerStatusWord.EventSystemPeer : clock.HasSample ? PeerStatusWord.EventReachable : PeerStatusWord.EventMobilize;
-        return new PeerStatusWord(true, false, false, clock.HasSample, false, selection, 1, evt).Encode();
+        return new LocalClockAssociation(clock, 0, ReferenceEquals(clock, _engine.SystemPeer)).StatusWord();
+    }
+
+    /// <summary>INFO_FLAG_* system flags (ntpdc sysinfo).</summary>
+    public byte SystemFlags() => SystemVariableSet.Flags(Host);
+
+    /// <summary>Every association, local clocks first, in id order.</summary>
+    internal IReadOnlyList<ControlAssociation> CollectAssociations()
+    {
+        _associations.Clear();
+        IReadOnlyList<LocalClockSource> clocks = _engine.LocalClocks;
+        for (int i = 0; i < clocks.Count; i++)
+        {
+            _associations.Add(new LocalClockAssociation(clocks[i], AssociationIdOf(i), ReferenceEquals(clocks[i], _engine.SystemPeer)));
+        }
+
+        RemoteSource? remotePeer = _engine.Sources.SystemPeer;
+        foreach (RemoteSource source in _engine.Sources.Sources)
+        {
+            _associations.Add(new RemoteSourceAssociation(source, ReferenceEquals(source, remotePeer)));
+        }
+
+        return _associations;
+    }
+
+    internal ControlAssociation? SystemPeerAssociation()
+    {
+        foreach (ControlAssociation association in CollectAssociationsIfEmpty())
+        {
+            if (association.IsSystemPeer)
+            {
+                return association;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The system refid as ntpd prints it: text at stratum 0, 1 and 16, an address otherwise.
+    /// Deviation: synchronized to a local clock, Stratum serves the driver's ASCII refid (LOCL)
+    /// where ntpd serves the clock's address; we show it as the text we serve.
+    /// </summary>
+    internal string SystemReferenceIdText()
+    {
+        SystemVariables system = _engine.System;
+        return system.Stratum <= 1 || system.Stratum >= SystemVariables.UnsynchronizedStratum || _engine.SystemPeer is not null
+            ? system.ReferenceId.ToAscii()
+            : system.ReferenceId.ToDottedQuad();
+    }
+
+    internal ControlAssociation? FindAssociation(int associationId)
+    {
+        foreach (ControlAssociation association in CollectAssociationsIfEmpty())
+        {
+            if (association.Id == associationId)
+            {
+                return association;
+            }
+        }
+
+        return null;
+    }
+
+    private IReadOnlyList<ControlAssociation> CollectAssociationsIfEmpty() =>
+        _associations.Count == 0 ? CollectAssociations() : _associations;
+
+    /// <summary>
+    /// ntpd's process_control checks: too short, a response, a fragment or a nonzero offset is
+    /// dropped; a count beyond the data or a length not a multiple of 4 is answerable with BADFMT.
+    /// </summary>
+    private static bool TryReadRequest(ReadOnlySpan<byte> request, out ControlHeader header, out ReadOnlySpan<byte> data, out bool badFormat)
+    {
+        badFormat = false;
+        data = default;
+        if (ControlMessage.TryRead(request, out header, out data, out _, out ControlMessageError error))
+        {
+            if (header.IsResponse || header.IsError || header.HasMore || header.Offset != 0)
+            {
+                return false;
+            }
+
+            badFormat = (request.Length & 3) != 0;
+            return true;
+        }
+
+        if (error is not (ControlMessageError.BadCount or ControlMessageError.BadOffset) || request.Length < ControlMessage.HeaderSize
+            || (request[1] & 0xE0) != 0 || BinaryPrimitives.ReadUInt16BigEndian(request[8..]) != 0)
+        {
+            return false;
+        }
+
+        header = new ControlHeader((byte)((request[0] >> 3) & 7), false, false, false, (ControlOpcode)(request[1] & 0x1F),
+            BinaryPrimitives.ReadUInt16BigEndian(request[2..]), 0, BinaryPrimitives.ReadUInt16BigEndian(request[6..]), 0, 0);
+        badFormat = true;
+        return true;
     }
 
     private void ReadStatus(ControlHeader request)
     {
         if (request.AssociationId == 0)
         {
-            IReadOnlyList<LocalClockSource> clocks = _engine.LocalClocks;
-            var data = new byte[clocks.Count * 4];
-            for (int i = 0; i < clocks.Count; i++)
+            var data = new byte[_associations.Count * 4];
+            for (int i = 0; i < _associations.Count; i++)
             {
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(i * 4), AssociationIdOf(i));
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan((i * 4) + 2), PeerStatus(clocks[i]));
+                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(i * 4), (ushort)_associations[i].Id);
+                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan((i * 4) + 2), _associations[i].StatusWord());
             }
 
             AddFragments(request, SystemStatus(), data);
             return;
         }
 
-        LocalClockSource? clock = FindAssociation(request.AssociationId);
-        if (clock is null)
+        ControlAssociation? association = FindAssociation(request.AssociationId);
+        if (association is null)
         {
             AddError(request, ControlErrorCode.BadAssociation);
             return;
         }
 
-        AddFragments(request, PeerStatus(clock), []);
+        AddFragments(request, association.StatusWord(), []);
     }
 
     private void ReadVariables(ControlHeader request, ReadOnlySpan<byte> data, LoopTime now)
     {
-        LocalClockSource? clock = null;
+        ControlAssociation? association = null;
         if (request.AssociationId != 0)
         {
-            clock = FindAssociation(request.AssociationId);
-            if (clock is null)
+            association = FindAssociation(request.AssociationId);
+            if (association is null)
             {
                 AddError(request, ControlErrorCode.BadAssociation);
                 return;
             }
         }
 
-        string[] known = clock is null ? s_systemVariableNames : s_peerVariableNames;
-        if (!TryCollectRequested(data, known))
+        bool known = association is null
+            ? TryCollectRequested(data, SystemVariableSet.DefaultVariables, SystemVariableSet.ExtraVariables)
+            : TryCollectRequested(data, ControlAssociation.DefaultVariables, ControlAssociation.ExtraVariables);
+        if (!known)
         {
             AddError(request, ControlErrorCode.UnknownVariable);
             return;
         }
 
         _writer.Clear();
-        IReadOnlyList<string> names = _requested.Count > 0 ? _requested : known;
-        foreach (string name in names)
+        if (association is null)
         {
-            if (clock is null)
+            foreach (string name in _requested.Count > 0 ? (IReadOnlyList<string>)_requested : SystemVariableSet.DefaultVariables)
             {
-                AddSystemVariable(name, now);
+                _systemVariables.Write(name, _writer, now);
             }
-            else
-            {
-                AddPeerVariable(clock, name);
-            }
+
+            AddFragments(request, SystemStatus(), _writer.ToBytes());
+            return;
         }
 
-        ushort status = clock is null ? SystemStatus() : PeerStatus(clock);
-        AddFragments(request, status, _writer.ToBytes());
+        Host.AssociationSockets.TryGetValue(association.Id, out System.Net.IPEndPoint? local);
+        foreach (string name in _requested.Count > 0 ? (IReadOnlyList<string>)_requested : ControlAssociation.DefaultVariables)
+        {
+            association.TryWrite(name, _writer, now, local);
+        }
+
+        AddFragments(request, association.StatusWord(), _writer.ToBytes());
     }
 
-    private bool TryCollectRequested(ReadOnlySpan<byte> data, string[] known)
+    /// <summary>READCLOCK: the clock variables of a reference clock (assoc 0: the system peer's).</summary>
+    private void ReadClock(ControlHeader request, ReadOnlySpan<byte> data)
+    {
+        ControlAssociation? association = request.AssociationId == 0 ? SystemPeerAssociation() : FindAssociation(request.AssociationId);
+        if (association is not LocalClockAssociation clock)
+        {
+            AddError(request, ControlErrorCode.BadAssociation);
+            return;
+        }
+
+        if (!TryCollectRequested(data, LocalClockAssociation.ClockVariables, []))
+        {
+            AddError(request, ControlErrorCode.UnknownVariable);
+            return;
+        }
+
+        _writer.Clear();
+        foreach (string name in _requested.Count > 0 ? (IReadOnlyList<string>)_requested : LocalClockAssociation.ClockVariables)
+        {
+            clock.TryWriteClockVariable(name, _writer);
+        }
+
+        AddFragments(request, LocalClockAssociation.ClockStatusWord, _writer.ToBytes());
+    }
+
+    /// <summary>READ_ORDLIST_A: interface statistics (no data) or the restrict list ("addr_restrictions").</summary>
+    private void ReadOrderedList(ControlHeader request, ReadOnlySpan<byte> data)
+    {
+        ReadOnlySpan<byte> name = data.TrimEnd("\0\r\n "u8);
+        _writer.Clear();
+        if (name.IsEmpty || Ascii.Equals(name, "ifstats"))
+        {
+            OrderedListWriter.WriteInterfaces(Host.Interfaces, _writer);
+        }
+        else if (Ascii.Equals(name, RestrictionListName))
+        {
+            OrderedListWriter.WriteRestrictions(Host.Restrictions, _writer);
+        }
+        else
+        {
+            AddError(request, ControlErrorCode.UnknownVariable);
+            return;
+        }
+
+        AddFragments(request, 0, _writer.ToBytes());
+    }
+
+    /// <summary>READ_MRU: one page of the MRU list for a client that echoes a valid nonce.</summary>
+    private void ReadMru(ControlHeader request, ReadOnlySpan<byte> data, LoopTime now, in ClientAddress client, RestrictFlags flags)
+    {
+        if ((flags & RestrictFlags.NoMruList) != 0)
+        {
+            MruRestricted++;
+            AddError(request, ControlErrorCode.Permission);
+            return;
+        }
+
+        if (_mruRequest.Parse(data) != MruRequestError.None || !_nonce.IsValid(_mruRequest.Nonce, client, now))
+        {
+            MruNonceRejected++;
+            return;
+        }
+
+        switch (MruListWriter.Write(_engine.Server.Access?.Mru, _mruRequest, _nonce.Issue(client, now), now, _writer))
+        {
+            case MruAnswer.BadValue:
+                AddError(request, ControlErrorCode.BadValue);
+                break;
+            case MruAnswer.UnknownStart:
+                AddError(request, ControlErrorCode.UnknownVariable);
+                break;
+            default:
+                AddFragments(request, 0, _writer.ToBytes());
+                break;
+        }
+    }
+
+    private bool TryCollectRequested(ReadOnlySpan<byte> data, string[] defaults, string[] extras)
     {
         _requested.Clear();
         var reader = new ControlVariableReader(data);
         while (reader.TryReadNext(out ControlVariable variable))
         {
-            string? match = null;
-            foreach (string name in known)
-            {
-                if (variable.Name.Length == name.Length && System.Text.Ascii.Equals(variable.Name, name))
-                {
-                    match = name;
-                    break;
-                }
-            }
-
+            string? match = Match(variable.Name, defaults) ?? Match(variable.Name, extras);
             if (match is null)
             {
                 return false;
@@ -216,120 +434,17 @@ public sealed class ControlResponder
         return true;
     }
 
-    private void AddSystemVariable(string name, LoopTime now)
+    private static string? Match(ReadOnlySpan<byte> name, string[] known)
     {
-        SystemVariables system = _engine.System;
-        Discipline.DisciplineStatus discipline = _engine.Sources.Discipline.Status;
-        switch (name)
+        foreach (string candidate in known)
         {
-            case "version": _writer.AddString(name, Identity.Version); break;
-            case "processor": _writer.AddString(name, Identity.Processor); break;
-            case "system": _writer.AddString(name, Identity.System); break;
-            case "leap": _writer.AddInteger(name, (int)system.Leap); break;
-            case "stratum": _writer.AddInteger(name, system.Stratum); break;
-            case "precision": _writer.AddInteger(name, system.Precision); break;
-            case "rootdelay": _writer.AddMilliseconds(name, system.RootDelay); break;
-            case "rootdisp": _writer.AddMilliseconds(name, system.IsSynchronized ? system.RootDispersionAt(now.MonoSeconds) : 0); break;
-            case "refid": _writer.AddRaw(name, SystemRefid(system)); break;
-            case "reftime": _writer.AddTimestamp(name, system.ReferenceTime); break;
-            case "clock": _writer.AddTimestamp(name, now.Real); break;
-            case "peer": _writer.AddInteger(name, SystemPeerAssociationId()); break;
-            // The clock discipline's state (ntpd's loop variables): offset and jitters in ms, frequency and wander in PPM.
-            case "tc": _writer.AddInteger(name, discipline.TimeConstant); break;
-            case "mintc": _writer.AddInteger(name, MinimumTimeConstant); break;
-            case "offset": _writer.AddMillisecondsPrecise(name, discipline.Offset); break;
-            case "frequency": _writer.AddFixed3(name, discipline.Frequency * 1e6); break;
-            case "sys_jitter": _writer.AddMillisecondsPrecise(name, _engine.Sources.SystemJitter); break;
-            case "clk_jitter": _writer.AddMilliseconds(name, discipline.Jitter); break;
-            case "clk_wander": _writer.AddFixed3(name, discipline.Wander * 1e6); break;
-            default: break;
-        }
-    }
-
-    /// <summary>
-    /// ntpd prints the refid as text at stratum 0, 1 and 16 and as an address otherwise.
-    /// Deviation: synchronized to a local clock, Stratum serves the driver's ASCII refid (LOCL)
-    /// where ntpd serves the clock's address; we show it as the text we serve.
-    /// </summary>
-    private string SystemRefid(SystemVariables system) =>
-        system.Stratum <= 1 || system.Stratum >= SystemVariables.UnsynchronizedStratum || _engine.SystemPeer is not null
-            ? system.ReferenceId.ToAscii()
-            : system.ReferenceId.ToDottedQuad();
-
-    private int SystemPeerAssociationId()
-    {
-        IReadOnlyList<LocalClockSource> clocks = _engine.LocalClocks;
-        for (int i = 0; i < clocks.Count; i++)
-        {
-            if (ReferenceEquals(clocks[i], _engine.SystemPeer))
+            if (name.Length == candidate.Length && Ascii.Equals(name, candidate))
             {
-                return AssociationIdOf(i);
+                return candidate;
             }
         }
 
-        return 0;
-    }
-
-    private void AddPeerVariable(LocalClockSource clock, string name)
-    {
-        Span<double> stages = stackalloc double[FilterStages];
-        switch (name)
-        {
-            case "srcadr": _writer.AddRaw(name, string.Create(CultureInfo.InvariantCulture, $"127.127.1.{clock.Settings.Unit}")); break;
-            case "srcport": _writer.AddInteger(name, 123); break;
-            case "dstadr": _writer.AddRaw(name, "0.0.0.0"); break;
-            case "dstport": _writer.AddInteger(name, 123); break;
-            case "leap": _writer.AddInteger(name, clock.HasSample ? 0 : 3); break;
-            case "stratum": _writer.AddInteger(name, clock.Settings.Stratum); break;
-            case "precision": _writer.AddInteger(name, clock.Precision); break;
-            case "rootdelay": _writer.AddMilliseconds(name, 0); break;
-            case "rootdisp": _writer.AddMilliseconds(name, 0); break;
-            case "refid": _writer.AddRaw(name, clock.ReferenceId.ToAscii()); break;
-            case "reftime": _writer.AddTimestamp(name, clock.LastSampleTime); break;
-            case "rec": _writer.AddTimestamp(name, clock.LastSampleTime); break;
-            case "reach": _writer.AddHex(name, clock.Reach); break;
-            case "unreach": _writer.AddInteger(name, 0); break;
-            case "hmode": _writer.AddInteger(name, (int)NtpMode.Client); break;
-            case "pmode": _writer.AddInteger(name, clock.HasSample ? (int)NtpMode.Server : 0); break;
-            case "hpoll": _writer.AddInteger(name, 6); break;
-            case "ppoll": _writer.AddInteger(name, 6); break;
-            case "headway": _writer.AddInteger(name, 0); break;
-            case "flash": _writer.AddHex(name, clock.HasSample ? 0u : 0x400u); break;
-            case "keyid": _writer.AddInteger(name, 0); break;
-            case "offset": _writer.AddMilliseconds(name, clock.LastOffset); break;
-            case "delay": _writer.AddMilliseconds(name, 0); break;
-            case "dispersion": _writer.AddMilliseconds(name, clock.HasSample ? clock.LastDispersion : MaxDispersion); break;
-            case "jitter": _writer.AddMilliseconds(name, 0); break;
-            case "filtdelay":
-                FillStages(clock, stages, 0, 0);
-                _writer.AddArray(name, stages);
-                break;
-            case "filtoffset":
-                FillStages(clock, stages, clock.LastOffset, 0);
-                _writer.AddArray(name, stages);
-                break;
-            case "filtdisp":
-                FillStages(clock, stages, clock.LastDispersion, MaxDispersion);
-                _writer.AddArray(name, stages);
-                break;
-            default: break;
-        }
-    }
-
-    /// <summary>Clock filter stages, newest first: a sample's value where reach has a 1, else the empty value.</summary>
-    private static void FillStages(LocalClockSource clock, Span<double> stages, double sampled, double empty)
-    {
-        for (int i = 0; i < stages.Length; i++)
-        {
-            stages[i] = ((clock.Reach >> i) & 1) != 0 ? sampled : empty;
-        }
-    }
-
-    private LocalClockSource? FindAssociation(ushort associationId)
-    {
-        int index = associationId - FirstAssociationId;
-        IReadOnlyList<LocalClockSource> clocks = _engine.LocalClocks;
-        return index >= 0 && index < clocks.Count ? clocks[index] : null;
+        return null;
     }
 
     private void AddError(ControlHeader request, ControlErrorCode code)

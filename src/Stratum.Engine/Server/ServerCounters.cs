@@ -1,4 +1,6 @@
-// ServerCounters: packet counts of the time server path, read by logs and, later, ntpq sysstats.
+// ServerCounters: packet counts of the time server path and of the control-query gate, by outcome
+// and drop reason, read by logs and, later, ntpq sysstats (ntpd 4.2.8 ntpq.html "sysstats":
+// "bad length or format", "rate limited", "KoD responses", "restricted" ...).
 namespace Stratum.Engine.Server;
 
 /// <summary>Counts of requests seen and what became of them.</summary>
@@ -14,6 +16,7 @@ public sealed class ServerCounters
 
     public long DroppedMode { get; internal set; }
 
+    /// <summary>Mode 6/7 packets handed to the control path.</summary>
     public long Control { get; internal set; }
 
     /// <summary>Replies that carried a crypto-NAK because the request had a MAC we cannot check.</summary>
@@ -22,7 +25,43 @@ public sealed class ServerCounters
     /// <summary>Replies answered with an older version than 4.</summary>
     public long OlderVersion { get; internal set; }
 
-    public long Dropped => DroppedMalformed + DroppedVersion + DroppedMode;
+    /// <summary>Source port 0.</summary>
+    public long DroppedBogusPort { get; internal set; }
+
+    /// <summary>restrict ignore (and multicast sources, and our own addresses from port 123).</summary>
+    public long DroppedIgnored { get; internal set; }
+
+    public long DroppedNoServe { get; internal set; }
+
+    public long DroppedNoPeer { get; internal set; }
+
+    public long DroppedNotTrusted { get; internal set; }
+
+    /// <summary>restrict version: a request that was not NTPv4.</summary>
+    public long DroppedVersionRestricted { get; internal set; }
+
+    /// <summary>Over the rate and dropped.</summary>
+    public long DroppedRateLimited { get; internal set; }
+
+    /// <summary>RATE kiss-o'-death replies sent.</summary>
+    public long KodSent { get; internal set; }
+
+    /// <summary>Normal replies let through to a client over the rate (one per average interval).</summary>
+    public long LeakReplies { get; internal set; }
+
+    /// <summary>Mode 6/7 refused by restrict noquery.</summary>
+    public long DroppedNoQuery { get; internal set; }
+
+    /// <summary>Mode 6/7 over the query rate limit.</summary>
+    public long DroppedQueryRate { get; internal set; }
+
+    /// <summary>Time requests over the rate, however answered (ntpd sysstats "rate limited").</summary>
+    public long RateLimited => DroppedRateLimited + KodSent + LeakReplies;
+
+    /// <summary>Packets refused by a restrict flag (ntpd sysstats "restricted").</summary>
+    public long Restricted => DroppedIgnored + DroppedNoServe + DroppedNoPeer + DroppedNotTrusted + DroppedVersionRestricted + DroppedNoQuery;
+
+    public long Dropped => DroppedMalformed + DroppedVersion + DroppedMode + DroppedBogusPort + Restricted + DroppedRateLimited + DroppedQueryRate;
 
     internal void Count(ServerDecision decision)
     {
@@ -33,6 +72,16 @@ public sealed class ServerCounters
             case ServerDecision.DropVersion: DroppedVersion++; break;
             case ServerDecision.DropMode: DroppedMode++; break;
             case ServerDecision.Control: Control++; break;
+            case ServerDecision.DropBogusPort: DroppedBogusPort++; break;
+            case ServerDecision.DropIgnored: DroppedIgnored++; break;
+            case ServerDecision.DropNoServe: DroppedNoServe++; break;
+            case ServerDecision.DropNoPeer: DroppedNoPeer++; break;
+            case ServerDecision.DropNotTrusted: DroppedNotTrusted++; break;
+            case ServerDecision.DropVersionRestricted: DroppedVersionRestricted++; break;
+            case ServerDecision.DropRateLimited: DroppedRateLimited++; break;
+            case ServerDecision.Kod: KodSent++; break;
+            case ServerDecision.DropNoQuery: DroppedNoQuery++; break;
+            case ServerDecision.DropQueryRate: DroppedQueryRate++; break;
         }
     }
 }

@@ -1,12 +1,22 @@
-// ServerResponder: the stateless time server (RFC 5905 §8 and §9.2, appendix A.5.1.1 fast_xmit).
-// A client request (mode 3) or a symmetric-active request (mode 1) from an unconfigured peer is
-// answered with the system variables: origin = the request's transmit timestamp, receive = the
-// kernel receive stamp, version echoed (v1–v4), poll echoed, mode 4 (or 2). The transmit
-// timestamp is left zero: the event loop writes it just before sending. A request carrying a MAC
-// gets a crypto-NAK (a 4-byte zero key id) because symmetric-key authentication is not yet
-// implemented; the reply is never longer than the request. Nothing here allocates.
+// ServerResponder: the time server (RFC 5905 §8 and §9.2, appendix A.5.1.1 fast_xmit) behind
+// ntpd's access control (ntpd 4.2.8 accopt.html). A client request (mode 3) or a symmetric-active
+// request (mode 1) from an unconfigured peer is answered with the system variables: origin = the
+// request's transmit timestamp, receive = the kernel receive stamp, version echoed (v1–v4), poll
+// echoed, mode 4 (or 2). The transmit timestamp is left zero: the event loop writes it just
+// before sending. A request carrying a MAC gets a crypto-NAK (a 4-byte zero key id) because
+// symmetric-key authentication is not yet implemented; the reply is never longer than the request.
+// With a client address (the daemon's path) the source's restrict entry applies first: source
+// port 0 and `ignore` drop before parsing; then the MRU list records the request and scores its
+// rate; then `noserve`, `version`, `notrust` (no MAC), `nopeer` (mode 1); last the rate limit of
+// `limited` sources: drop, a leak reply, or with `kod` a RATE kiss-o'-death (RFC 5905 §7.4:
+// leap 3, stratum 0, refid RATE, poll raised to the discard average; origin, receive and transmit
+// all carry the request's transmit timestamp, so the KoD tells the client nothing about our time).
+// AdmitQuery gates mode 6/7 for the host before the control responder sees them: `ignore`,
+// `noquery`, and the query rate limit. Nothing here allocates.
+using Stratum.Core.Config;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
+using Stratum.Engine.Access;
 using Stratum.Engine.SystemState;
 
 namespace Stratum.Engine.Server;
@@ -14,19 +24,30 @@ namespace Stratum.Engine.Server;
 /// <summary>Builds the reply to one time request.</summary>
 public sealed class ServerResponder
 {
+    /// <summary>NTPv4: what restrict `version` insists on.</summary>
+    private const byte CurrentVersion = 4;
+
+    private static readonly ReferenceId s_rateKiss = ReferenceId.FromAscii("RATE");
+
     private readonly SystemVariables _system;
 
-    public ServerResponder(SystemVariables system)
+    /// <param name="system">The variables replies are made of.</param>
+    /// <param name="access">Restrict list, MRU list and rate limits; null answers everyone (simulations, tests).</param>
+    public ServerResponder(SystemVariables system, AccessControl? access = null)
     {
         _system = system;
+        Access = access;
     }
 
     public ServerCounters Counters { get; } = new();
 
-    /// <summary>Answer mode 1 (symmetric active) with a mode 2 reply; off when `nopeer` applies.</summary>
+    /// <summary>Access control, or null when every client is answered.</summary>
+    public AccessControl? Access { get; }
+
+    /// <summary>Answer mode 1 (symmetric active) with a mode 2 reply; restrict `nopeer` turns it off per source.</summary>
     public bool AnswerSymmetricActive { get; set; } = true;
 
-    /// <summary>Parses <paramref name="request"/> and writes the reply into <paramref name="reply"/>.</summary>
+    /// <summary>Parses <paramref name="request"/> and writes the reply, without access control.</summary>
     /// <param name="request">The datagram as received.</param>
     /// <param name="receiveTime">T2: when it arrived, on the disciplined clock.</param>
     /// <param name="monoSeconds">Monotonic now, for root dispersion growth.</param>
@@ -40,21 +61,153 @@ public sealed class ServerResponder
         return decision;
     }
 
+    /// <summary>Answers a time request from <paramref name="client"/> under access control.</summary>
+    /// <param name="request">The datagram as received.</param>
+    /// <param name="client">Its source address and port.</param>
+    /// <param name="receiveTime">T2 on the disciplined clock.</param>
+    /// <param name="monoNanoseconds">Receive time on the monotonic clock (rate limits, dispersion growth).</param>
+    /// <param name="reply">At least 52 bytes.</param>
+    /// <param name="replyLength">Bytes to send when the decision is Reply or Kod.</param>
+    public ServerDecision Respond(ReadOnlySpan<byte> request, in ClientAddress client, NtpTimestamp receiveTime, long monoNanoseconds, Span<byte> reply, out int replyLength)
+    {
+        Counters.Received++;
+        ServerDecision decision = Access is null
+            ? Decide(request, receiveTime, monoNanoseconds / 1e9, reply, out replyLength)
+            : DecideRestricted(Access, request, client, receiveTime, monoNanoseconds, reply, out replyLength);
+        Counters.Count(decision);
+        return decision;
+    }
+
+    /// <summary>Gates a mode 6/7 request before the control responder: Control when it may be
+    /// answered, else the drop reason. <paramref name="flags"/> are the source's restrict flags,
+    /// for the control responder (nomodify, notrap, nomrulist).</summary>
+    public ServerDecision AdmitQuery(ReadOnlySpan<byte> request, in ClientAddress client, NtpTimestamp receiveTime, long monoNanoseconds, out RestrictFlags flags)
+    {
+        Counters.Received++;
+        ServerDecision decision = DecideQuery(request, client, receiveTime, monoNanoseconds, out flags);
+        Counters.Count(decision);
+        return decision;
+    }
+
+    private ServerDecision DecideQuery(ReadOnlySpan<byte> request, in ClientAddress client, NtpTimestamp receiveTime, long monoNanoseconds, out RestrictFlags flags)
+    {
+        flags = RestrictFlags.None;
+        if (request.IsEmpty)
+        {
+            return ServerDecision.DropMalformed;
+        }
+
+        if (Access is null)
+        {
+            return ServerDecision.Control;
+        }
+
+        if (client.Port == 0)
+        {
+            return ServerDecision.DropBogusPort;
+        }
+
+        flags = Access.Match(client).Flags;
+        if ((flags & RestrictFlags.Ignore) != 0)
+        {
+            return ServerDecision.DropIgnored;
+        }
+
+        if ((flags & RestrictFlags.NoQuery) != 0)
+        {
+            return ServerDecision.DropNoQuery;
+        }
+
+        return Access.AdmitQuery(client, flags, request[0], monoNanoseconds, receiveTime)
+            ? ServerDecision.Control
+            : ServerDecision.DropQueryRate;
+    }
+
+    private ServerDecision DecideRestricted(AccessControl access, ReadOnlySpan<byte> request, in ClientAddress client, NtpTimestamp receiveTime, long monoNanoseconds, Span<byte> reply, out int replyLength)
+    {
+        replyLength = 0;
+        if (client.Port == 0)
+        {
+            return ServerDecision.DropBogusPort;
+        }
+
+        RestrictFlags flags = access.Match(client).Flags;
+        if ((flags & RestrictFlags.Ignore) != 0)
+        {
+            return ServerDecision.DropIgnored;
+        }
+
+        if (!TryParseRequest(request, out NtpPacket packet, out NtpMode replyMode, out ServerDecision rejected))
+        {
+            return rejected;
+        }
+
+        NtpHeader header = packet.Header;
+        TimeAdmission admission = access.AdmitTimeRequest(client, flags, request[0], monoNanoseconds, receiveTime);
+        if ((flags & RestrictFlags.NoServe) != 0)
+        {
+            return ServerDecision.DropNoServe;
+        }
+
+        if ((flags & RestrictFlags.Version) != 0 && header.Version != CurrentVersion)
+        {
+            return ServerDecision.DropVersionRestricted;
+        }
+
+        if ((flags & RestrictFlags.NoTrust) != 0 && !packet.HasMac)
+        {
+            return ServerDecision.DropNotTrusted;
+        }
+
+        if (header.Mode == NtpMode.SymmetricActive && (flags & RestrictFlags.NoPeer) != 0)
+        {
+            return ServerDecision.DropNoPeer;
+        }
+
+        switch (admission)
+        {
+            case TimeAdmission.Drop:
+                return ServerDecision.DropRateLimited;
+            case TimeAdmission.Kod:
+                replyLength = WriteRateKiss(header, replyMode, access.RateLimits, reply);
+                return ServerDecision.Kod;
+            case TimeAdmission.Leak:
+                Counters.LeakReplies++;
+                break;
+        }
+
+        replyLength = WriteReply(packet, replyMode, receiveTime, monoNanoseconds / 1e9, reply);
+        return ServerDecision.Reply;
+    }
+
     private ServerDecision Decide(ReadOnlySpan<byte> request, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply, out int replyLength)
     {
         replyLength = 0;
-        if (!NtpPacket.TryRead(request, out NtpPacket packet, out PacketError error))
+        if (!TryParseRequest(request, out NtpPacket packet, out NtpMode replyMode, out ServerDecision rejected))
         {
-            return error switch
+            return rejected;
+        }
+
+        replyLength = WriteReply(packet, replyMode, receiveTime, monoSeconds, reply);
+        return ServerDecision.Reply;
+    }
+
+    /// <summary>Parses a time request and picks the reply mode; false with the drop reason otherwise.</summary>
+    private bool TryParseRequest(ReadOnlySpan<byte> request, out NtpPacket packet, out NtpMode replyMode, out ServerDecision rejected)
+    {
+        replyMode = NtpMode.Server;
+        if (!NtpPacket.TryRead(request, out packet, out PacketError error))
+        {
+            rejected = error switch
             {
                 PacketError.UnsupportedVersion => ServerDecision.DropVersion,
                 PacketError.ControlMode => ServerDecision.Control,
                 _ => ServerDecision.DropMalformed,
             };
+            return false;
         }
 
         NtpHeader header = packet.Header;
-        NtpMode replyMode;
         switch (header.Mode)
         {
             case NtpMode.Client:
@@ -68,9 +221,17 @@ public sealed class ServerResponder
                 replyMode = NtpMode.SymmetricPassive;
                 break;
             default:
-                return ServerDecision.DropMode;
+                rejected = ServerDecision.DropMode;
+                return false;
         }
 
+        rejected = ServerDecision.Reply;
+        return true;
+    }
+
+    private int WriteReply(in NtpPacket packet, NtpMode replyMode, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply)
+    {
+        NtpHeader header = packet.Header;
         var replyHeader = new NtpHeader(
             _system.Leap,
             header.Version,
@@ -85,12 +246,12 @@ public sealed class ServerResponder
             header.TransmitTime,
             receiveTime,
             NtpTimestamp.Zero);
-        replyLength = replyHeader.Write(reply);
+        int length = replyHeader.Write(reply);
 
         if (packet.HasMac)
         {
             // Crypto-NAK: key id 0, no digest (RFC 5905 §7.4 / ntpd): the client learns we could not authenticate.
-            replyLength = MessageAuthenticationCode.Write(reply, replyLength, 0, []);
+            length = MessageAuthenticationCode.Write(reply, length, 0, []);
             Counters.CryptoNaks++;
         }
 
@@ -99,6 +260,25 @@ public sealed class ServerResponder
             Counters.OlderVersion++;
         }
 
-        return ServerDecision.Reply;
+        return length;
+    }
+
+    private int WriteRateKiss(in NtpHeader request, NtpMode replyMode, RateLimitSettings limits, Span<byte> reply)
+    {
+        var kiss = new NtpHeader(
+            LeapIndicator.Unsynchronized,
+            request.Version,
+            replyMode,
+            0,
+            (sbyte)Math.Max(request.Poll, (sbyte)Math.Min(limits.AverageLog2Seconds, sbyte.MaxValue)),
+            _system.Precision,
+            default,
+            default,
+            s_rateKiss,
+            NtpTimestamp.Zero,
+            request.TransmitTime,
+            request.TransmitTime,
+            request.TransmitTime);
+        return kiss.Write(reply);
     }
 }

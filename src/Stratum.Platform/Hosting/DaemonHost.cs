@@ -1,13 +1,17 @@
 // DaemonHost: wires the Engine to the operating system for ntpd (ARCHITECTURE.md §2): binds the
 // listen sockets, runs the event loop, feeds it datagrams and timers, carries out the Engine's
 // actions (log notices today; clock actions with the sync engine) and stamps every reply's
-// transmit time as late as possible, just before sendto. The packet path allocates nothing.
+// transmit time as late as possible, just before sendto — or, on the batched server path (recvmmsg
+// in, one sendmmsg out per batch; SendBatch explains the stamping), just before the sendmmsg. The
+// packet path allocates nothing.
 using Microsoft.Extensions.Logging;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine;
+using Stratum.Engine.Access;
 using Stratum.Engine.Server;
 using Stratum.Platform.Clock;
+using Stratum.Platform.Files;
 using Stratum.Platform.Logging;
 using Stratum.Platform.Loop;
 using Stratum.Platform.Net;
@@ -23,6 +27,15 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// <summary>Datagrams read per readable socket before returning to poll(), for fairness.</summary>
     private const int MaxDatagramsPerWakeup = 64;
 
+    /// <summary>Datagrams per recvmmsg/sendmmsg unless configured (ntpd --io-batch).</summary>
+    public const int DefaultIoBatch = 32;
+
+    /// <summary>Largest batch accepted.</summary>
+    public const int MaxIoBatch = 256;
+
+    /// <summary>NTP mode 7: ntpd's private (ntpdc) protocol.</summary>
+    private const byte PrivateMode = 7;
+
     private readonly IClockDriver _clock;
     private readonly NtpEngine _engine;
     private readonly ILogger _logger;
@@ -32,8 +45,10 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private readonly List<UdpSocket> _sockets = [];
     private readonly bool _debugPackets;
     private NativeSocketAddress _source;
-    private bool _clockErrorReported;
+    private ClockActionApplier? _clockActions;
     private readonly Dictionary<UdpSocket, AssociationSocket> _associationSockets = [];
+    private readonly ReceiveBatch? _receiveBatch;
+    private readonly SendBatch? _sendBatch;
 
     /// <summary>One client socket per remote association, on a random ephemeral port (RFC 9109).</summary>
     private sealed record AssociationSocket(int Id, UdpSocket Socket, System.Net.IPEndPoint Remote)
@@ -41,11 +56,21 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         public NativeSocketAddress RemoteAddress = NativeSocketAddress.From(Remote);
     }
 
-    public DaemonHost(IClockDriver clock, NtpEngine engine, ILogger logger)
+    /// <param name="ioBatch">Datagrams per recvmmsg/sendmmsg on the server sockets; 1 turns
+    /// batching off (recvmsg and sendto per datagram, as simulators need).</param>
+    public DaemonHost(IClockDriver clock, NtpEngine engine, ILogger logger, int ioBatch = DefaultIoBatch)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ioBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ioBatch, MaxIoBatch);
         _clock = clock;
         _engine = engine;
         _logger = logger;
+        if (ioBatch > 1)
+        {
+            _receiveBatch = new ReceiveBatch(ioBatch, ReceiveBufferSize);
+            _sendBatch = new SendBatch(ioBatch, NtpHeader.Size + NtpPacket.MaxMacLength);
+        }
+
         // -d: one debug line per datagram (allocates; never on in production).
         _debugPackets = logger.IsEnabled(LogLevel.Debug);
     }
@@ -66,6 +91,12 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// <summary>Datagrams whose reply could not be sent.</summary>
     public long SendErrors { get; private set; }
 
+    /// <summary>The batched receive path of the server sockets, or null when batching is off.</summary>
+    public ReceiveBatch? ReceiveBatch => _receiveBatch;
+
+    /// <summary>The batched reply path of the server sockets, or null when batching is off.</summary>
+    public SendBatch? SendBatch => _sendBatch;
+
     /// <summary>Binds every endpoint, logging each as ntpd does; false when none could be bound.</summary>
     public bool Bind(IReadOnlyList<ListenEndpoint> endpoints)
     {
@@ -81,6 +112,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
 
             _sockets.Add(socket);
+            _engine.Control.Host.Interfaces.Add(new Stratum.Engine.Control.ControlInterface(endpoint.InterfaceName, socket.LocalEndPoint));
             string address = endpoint.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
                 ? $"[{socket.LocalEndPoint.Address}]:{socket.LocalEndPoint.Port}"
                 : $"{socket.LocalEndPoint.Address}:{socket.LocalEndPoint.Port}";
@@ -88,23 +120,114 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         }
 
         bool serving = _sockets.Count > 0;
+        SetInterfaceRestrictions();
         foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
         {
-            System.Net.IPEndPoint remote = source.Association.Settings.Address;
-            var local = new System.Net.IPEndPoint(
-                remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any, 0);
-            UdpSocket? socket = UdpSocket.TryBind(local, reuseAddress: false, out string? error);
-            if (socket is null)
-            {
-                DaemonLog.BindFailed(_logger, $"association {source.Id} ({source.Association.Settings.DisplayName}): {error}");
-                continue;
-            }
-
-            _sockets.Add(socket);
-            _associationSockets[socket] = new AssociationSocket(source.Id, socket, remote);
+            OpenAssociationSocket(source);
         }
 
         return serving;
+    }
+
+    // One client socket per association, on a random ephemeral port (RFC 9109).
+    private void OpenAssociationSocket(Stratum.Engine.Associations.RemoteSource source)
+    {
+        System.Net.IPEndPoint remote = source.Association.Settings.Address;
+        var local = new System.Net.IPEndPoint(
+            remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any, 0);
+        UdpSocket? socket = UdpSocket.TryBind(local, reuseAddress: false, out string? error);
+        if (socket is null)
+        {
+            DaemonLog.BindFailed(_logger, $"association {source.Id} ({source.Association.Settings.DisplayName}): {error}");
+            return;
+        }
+
+        _sockets.Add(socket);
+        _associationSockets[socket] = new AssociationSocket(source.Id, socket, remote);
+        _engine.Control.Host.AssociationSockets[source.Id] = socket.LocalEndPoint;
+        SocketsVersion++;
+    }
+
+    private void CloseAssociationSocket(int id)
+    {
+        foreach (AssociationSocket association in _associationSockets.Values)
+        {
+            if (association.Id == id)
+            {
+                _associationSockets.Remove(association.Socket);
+                _sockets.Remove(association.Socket);
+                _engine.Control.Host.AssociationSockets.Remove(id);
+                association.Socket.Dispose();
+                SocketsVersion++;
+                return;
+            }
+        }
+    }
+
+    /// <summary>Changes whenever association sockets are opened or closed (the loop re-reads the set).</summary>
+    public int SocketsVersion { get; private set; }
+
+    /// <summary>`server NAME` / `pool NAME` lines resolved at run time, or null when there are none.</summary>
+    public NameMobilizer? Names { get; init; }
+
+    private LoopTime _now;
+
+    private void WireNames()
+    {
+        if (Names is not { } names)
+        {
+            return;
+        }
+
+        int firstId = _engine.LocalClocks.Count + 1;
+        names.Mobilize = settings =>
+        {
+            int id = _engine.Sources.Mobilize(settings, _now, firstId);
+            foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
+            {
+                if (source.Id == id)
+                {
+                    OpenAssociationSocket(source);
+                }
+            }
+
+            return id;
+        };
+        names.Demobilize = id =>
+        {
+            _engine.Sources.Demobilize(id, _actions);
+            CloseAssociationSocket(id);
+        };
+        names.Log = text => DaemonLog.EngineInfo(_logger, text);
+    }
+
+    private long RunNames(long deadline)
+    {
+        if (Names is not { } names)
+        {
+            return deadline;
+        }
+
+        double next = names.OnTimer(_now.MonoSeconds, _engine.Sources);
+        // A newly mobilized association polls at once (iburst): wake for it.
+        return Math.Min(Math.Min(deadline, (long)(next * 1e9)), _engine.Sources.NextDeadline());
+    }
+
+    /// <summary>ntpd's "ignore, ntpport" entries for our own listening addresses (accopt.html), so
+    /// the daemon never answers itself; wildcard sockets add none.</summary>
+    private void SetInterfaceRestrictions()
+    {
+        var own = new List<ClientAddress>();
+        foreach (UdpSocket socket in _sockets)
+        {
+            System.Net.IPAddress address = socket.LocalEndPoint.Address;
+            if (!address.Equals(System.Net.IPAddress.Any) && !address.Equals(System.Net.IPAddress.IPv6Any))
+            {
+                own.Add(ClientAddress.From(address));
+            }
+        }
+
+        _engine.Server.Access?.SetInterfaceAddresses(own);
     }
 
     /// <summary>Runs until a stop signal; returns the signal number.</summary>
@@ -117,16 +240,22 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
     public long OnStart(LoopTime now)
     {
+        _now = now;
         _actions.Clear();
         _engine.Start(now, _actions);
-        return CarryOut();
+        WireNames();
+        long deadline = RunNames(CarryOut());
+        _actions.Clear();
+        return Math.Min(deadline, CarryOut());
     }
 
     public long OnTimer(LoopTime now)
     {
+        _now = now;
         _actions.Clear();
+        long names = RunNames(long.MaxValue);
         _engine.OnTimer(now, _actions);
-        return CarryOut();
+        return Math.Min(names, CarryOut());
     }
 
     public void OnReload(LoopTime now) =>
@@ -141,7 +270,12 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             return;
         }
 
-        ServerResponder server = _engine.Server;
+        if (_receiveBatch is not null && _sendBatch is not null)
+        {
+            ServeBatches(socket, _receiveBatch, _sendBatch);
+            return;
+        }
+
         for (int i = 0; i < MaxDatagramsPerWakeup; i++)
         {
             if (!socket.TryReceive(_receiveBuffer, ref _source, out int length, out long kernelStamp, out int errno))
@@ -155,32 +289,132 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
 
             long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
-            double monoSeconds = _clock.ReadMonotonicNanoseconds() / 1e9;
+            long receiveMono = _clock.ReadMonotonicNanoseconds();
             ReadOnlySpan<byte> request = _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize));
-            if (!request.IsEmpty && (request[0] & 0x07) == (byte)NtpMode.Control)
-            {
-                // Mode 6 messages are shorter than an NTP header, so they bypass the time server's parser.
-                AnswerControl(socket, request, receiveReal);
-                continue;
-            }
-
-            ServerDecision decision = server.Respond(request, NtpTimestamp.FromUnixNanoseconds(receiveReal), monoSeconds, _replyBuffer, out int replyLength);
-            if (_debugPackets)
-            {
-                DaemonLog.Packet(_logger, length, _source.ToString(), decision.ToString());
-            }
-            if (decision != ServerDecision.Reply)
+            int replyLength = Dispatch(socket, request, length, receiveReal, receiveMono, _replyBuffer, out bool stampTransmit);
+            if (replyLength == 0)
             {
                 continue;
             }
 
             Span<byte> reply = _replyBuffer.AsSpan(0, replyLength);
-            NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()).Write(reply[NtpHeader.TransmitTimeOffset..]);
+            if (stampTransmit)
+            {
+                NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()).Write(reply[NtpHeader.TransmitTimeOffset..]);
+            }
+
             if (socket.Send(reply, ref _source) != 0)
             {
                 SendErrors++;
             }
         }
+    }
+
+    /// <summary>The batched server path (issue 6): recvmmsg up to a batch, dispatch each datagram as
+    /// the one-at-a-time path does, queue the time replies, then one sendmmsg that writes their
+    /// transmit stamps just before the call. At most <see cref="MaxDatagramsPerWakeup"/> × 4
+    /// datagrams per wake-up, so timers and other sockets wait at most a few hundred µs.</summary>
+    private void ServeBatches(UdpSocket socket, ReceiveBatch received, SendBatch replies)
+    {
+        int budget = MaxDatagramsPerWakeup * 4;
+        while (budget > 0)
+        {
+            int count = received.Receive(socket, out int errno);
+            if (errno != 0)
+            {
+                ReceiveErrors++;
+            }
+
+            if (count == 0)
+            {
+                return;
+            }
+
+            budget -= count;
+            long receiveMono = _clock.ReadMonotonicNanoseconds();
+            long wakeReal = 0;
+            for (int i = 0; i < count; i++)
+            {
+                received.CopySource(i, ref _source);
+                long kernelStamp = received.KernelRealtime(i);
+                if (kernelStamp == 0 && wakeReal == 0)
+                {
+                    wakeReal = _clock.ReadRealtimeNanoseconds();
+                }
+
+                long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : wakeReal;
+                int replyLength = Dispatch(socket, received.Payload(i), received.Length(i), receiveReal, receiveMono, replies.NextSlot, out bool stampTransmit);
+                if (replyLength > 0)
+                {
+                    replies.Add(replyLength, _source, stampTransmit ? NtpHeader.TransmitTimeOffset : -1);
+                }
+            }
+
+            if (replies.Count > 0)
+            {
+                _ = replies.Flush(socket, _clock, out int failed);
+                SendErrors += failed;
+            }
+
+            if (count < received.Capacity)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One datagram from <see cref="_source"/> on a server socket: modes 6 and 7 are gated
+    /// and answered at once; a time request's reply or KoD is written into <paramref name="reply"/>.
+    /// Returns the reply's length, 0 when nothing is to be sent; <paramref name="stampTransmit"/> is
+    /// true for a reply whose transmit timestamp the caller writes just before sending (a KoD keeps
+    /// the request's: it must not tell the client our time).</summary>
+    private int Dispatch(UdpSocket socket, ReadOnlySpan<byte> request, int length, long receiveReal, long receiveMono, Span<byte> reply, out bool stampTransmit)
+    {
+        stampTransmit = false;
+        ServerResponder server = _engine.Server;
+        var receiveTime = NtpTimestamp.FromUnixNanoseconds(receiveReal);
+        ClientAddress client = _source.ToClientAddress();
+        _engine.Control.Host.Received++;
+        Stratum.Core.Config.RestrictFlags queryFlags = default;
+        if (!request.IsEmpty && (request[0] & 0x07) is (byte)NtpMode.Control or PrivateMode
+            && server.AdmitQuery(request, client, receiveTime, receiveMono, out queryFlags) is not ServerDecision.Control and var refused)
+        {
+            // restrict ignore/noquery and the query rate limit gate modes 6 and 7 (their replies are larger).
+            if (_debugPackets)
+            {
+                DaemonLog.Packet(_logger, length, _source.ToString(), refused.ToString());
+            }
+
+            return 0;
+        }
+
+        if (!request.IsEmpty && (request[0] & 0x07) == (byte)NtpMode.Control)
+        {
+            // Mode 6 messages are shorter than an NTP header, so they bypass the time server's parser.
+            AnswerControl(socket, request, receiveReal, client, queryFlags);
+            return 0;
+        }
+
+        if (!request.IsEmpty && (request[0] & 0x07) == PrivateMode)
+        {
+            // Mode 7 (ntpdc): answered only with `enable mode7`, read-only, never larger than the request.
+            AnswerPrivate(socket, request);
+            return 0;
+        }
+
+        ServerDecision decision = server.Respond(request, client, receiveTime, receiveMono, reply, out int replyLength);
+        if (_debugPackets)
+        {
+            DaemonLog.Packet(_logger, length, _source.ToString(), decision.ToString());
+        }
+
+        if (decision is not (ServerDecision.Reply or ServerDecision.Kod))
+        {
+            return 0;
+        }
+
+        stampTransmit = decision == ServerDecision.Reply;
+        return replyLength;
     }
 
     /// <summary>Replies on an association's own socket; only datagrams from its remote address count.</summary>
@@ -204,6 +438,13 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 continue;
             }
 
+            if (_engine.Server.Access?.Match(_source.ToClientAddress()).Flags is { } restricted
+                && (restricted & (Stratum.Core.Config.RestrictFlags.Ignore | Stratum.Core.Config.RestrictFlags.NoServe)) != 0)
+            {
+                // ntpd drops even its servers' replies from an `ignore` or `noserve` source ("restrict source" exempts them).
+                continue;
+            }
+
             var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
             _actions.Clear();
             _engine.OnReply(association.Id, _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize)), NtpTimestamp.FromUnixNanoseconds(receiveReal),
@@ -212,15 +453,33 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         }
     }
 
-    /// <summary>Mode 6 (ntpq): the Engine's control responder builds the fragments (mode 7 is dropped by the server path).</summary>
-    private void AnswerControl(UdpSocket socket, ReadOnlySpan<byte> request, long receiveReal)
+    /// <summary>Mode 6 (ntpq): the Engine's control responder builds the fragments (the source and
+    /// its restrict flags bind mrulist nonces and apply `nomrulist`).</summary>
+    private void AnswerControl(UdpSocket socket, ReadOnlySpan<byte> request, long receiveReal, in ClientAddress client, Stratum.Core.Config.RestrictFlags flags)
     {
         var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(receiveReal));
-        foreach (byte[] fragment in _engine.Control.Respond(request, now))
+        SendAll(socket, _engine.Control.Respond(request, now, client, flags));
+    }
+
+    /// <summary>Mode 7 (ntpdc): the Engine's mode 7 responder decides, including whether to answer at all.</summary>
+    private void AnswerPrivate(UdpSocket socket, ReadOnlySpan<byte> request)
+    {
+        var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
+        SendAll(socket, _engine.Control.Mode7.Respond(request, now));
+    }
+
+    private void SendAll(UdpSocket socket, IReadOnlyList<byte[]> datagrams)
+    {
+        foreach (byte[] datagram in datagrams)
         {
-            if (socket.Send(fragment, ref _source) != 0)
+            if (socket.Send(datagram, ref _source) != 0)
             {
                 SendErrors++;
+                _engine.Control.Host.SendFailures++;
+            }
+            else
+            {
+                _engine.Control.Host.Sent++;
             }
         }
     }
@@ -261,23 +520,52 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
         }
 
+        _clockActions ??= new ClockActionApplier(_clock, KernelDiscipline);
         foreach (ClockAction action in _actions.ClockActions)
         {
-            ClockWriteResult result = action.Kind switch
+            if (_clockActions.Apply(action) is { } report)
             {
-                ClockActionKind.Step => _clock.Step(action.Value),
-                ClockActionKind.Slew => _clock.Slew(action.Value),
-                ClockActionKind.SetFrequency => _clock.SetFrequency(action.Value),
-                _ => ClockWriteResult.Ignored,
-            };
-            if (!result.Succeeded && !_clockErrorReported)
-            {
-                _clockErrorReported = true;
-                DaemonLog.BindFailed(_logger, $"cannot adjust the clock ({action.Kind}): {result.Detail} (needs root or CAP_SYS_TIME)");
+                if (report.Failed)
+                {
+                    DaemonLog.BindFailed(_logger, report.Text);
+                }
+                else
+                {
+                    DaemonLog.EngineInfo(_logger, report.Text);
+                }
             }
         }
 
-        return _actions.NextDeadline;
+        long deadline = _actions.NextDeadline;
+        if (DriftFile is { } drift)
+        {
+            if (drift.OnTimer(_clock.ReadMonotonicNanoseconds() / 1e9, _engine.Sources.Discipline.Status) is string error)
+            {
+                DaemonLog.BindFailed(_logger, error);
+            }
+
+            if (!double.IsNaN(drift.NextWriteSeconds))
+            {
+                deadline = Math.Min(deadline, (long)(drift.NextWriteSeconds * 1e9));
+            }
+        }
+
+        return deadline;
+    }
+
+    /// <summary>`enable kernel` (default): phase corrections go to the kernel PLL; `disable kernel`: adjtime.</summary>
+    public bool KernelDiscipline { get; init; } = true;
+
+    /// <summary>The drift file to write hourly and at exit, or null without `driftfile`.</summary>
+    public DriftFileKeeper? DriftFile { get; init; }
+
+    /// <summary>Writes the drift file once more (at exit), if the frequency is known.</summary>
+    public void SaveDriftFile()
+    {
+        if (DriftFile?.Save(_engine.Sources.Discipline.Status) is string error)
+        {
+            DaemonLog.BindFailed(_logger, error);
+        }
     }
 
     public void Dispose()
@@ -288,5 +576,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         }
 
         _sockets.Clear();
+        _receiveBatch?.Dispose();
+        _sendBatch?.Dispose();
+        Names?.Dispose();
     }
 }

@@ -43,11 +43,14 @@ internal static class Libc
     public const int EPERM = 1;
     public const int EADDRINUSE = 98;
     public const int EACCES = 13;
+    public const int ENOSYS = 38;
 
     public const int CLOCK_REALTIME = 0;
     public const int CLOCK_MONOTONIC = 1;
 
     public const int MSG_DONTWAIT = 0x40;
+    public const int MSG_CTRUNC = 0x8;
+    public const int MSG_TRUNC = 0x20;
 
 #pragma warning disable CA2255 // Reason: the resolver must be installed before the first P/Invoke of this assembly.
     [ModuleInitializer]

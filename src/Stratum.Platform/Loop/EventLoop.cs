@@ -38,8 +38,7 @@ public sealed unsafe class EventLoop
         return new LoopTime(mono, NtpTimestamp.FromUnixNanoseconds(real));
     }
 
-    /// <summary>Runs until a stop signal; returns its number.</summary>
-    public int Run()
+    private PollDescriptor[] Describe()
     {
         var descriptors = new PollDescriptor[_sockets.Count];
         for (int i = 0; i < descriptors.Length; i++)
@@ -47,9 +46,24 @@ public sealed unsafe class EventLoop
             descriptors[i] = new PollDescriptor { Fd = _sockets[i].FileDescriptor, Events = Libc.POLLIN };
         }
 
+        return descriptors;
+    }
+
+    /// <summary>Runs until a stop signal; returns its number.</summary>
+    public int Run()
+    {
+        PollDescriptor[] descriptors = Describe();
+        int socketsVersion = _handler.SocketsVersion;
         long deadline = _handler.OnStart(Now());
         while (_signals.StopSignal == 0)
         {
+            if (_handler.SocketsVersion != socketsVersion)
+            {
+                // Associations came or went (a pool or host name resolved): poll the new socket set.
+                socketsVersion = _handler.SocketsVersion;
+                descriptors = Describe();
+            }
+
             if (_signals.TakeReload())
             {
                 _handler.OnReload(Now());

@@ -18,4 +18,7 @@ public interface IEventLoopHandler
 
     /// <summary>SIGHUP arrived.</summary>
     void OnReload(LoopTime now);
+
+    /// <summary>Changes whenever the handler's socket list changes, so the loop polls the new set.</summary>
+    int SocketsVersion => 0;
 }

@@ -1,11 +1,13 @@
 // NativeSocketAddress: a sockaddr_in / sockaddr_in6 held inline (28 bytes), so receiving and
-// replying to a datagram never allocates an IPEndPoint. Conversions to IPEndPoint exist for logs and
-// control queries, off the packet path.
+// replying to a datagram never allocates an IPEndPoint. ToClientAddress gives the Engine's value for
+// access control without allocating; conversions to IPEndPoint exist for logs and control queries,
+// off the packet path.
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Stratum.Engine.Access;
 using Stratum.Platform.Interop;
 
 namespace Stratum.Platform.Net;
@@ -29,6 +31,9 @@ public struct NativeSocketAddress
 
     [UnscopedRef]
     internal Span<byte> Bytes => _bytes;
+
+    [UnscopedRef]
+    internal readonly ReadOnlySpan<byte> ReadOnlyBytes => _bytes;
 
     public readonly AddressFamily Family => BinaryPrimitives.ReadUInt16LittleEndian(((ReadOnlySpan<byte>)_bytes)) switch
     {
@@ -66,6 +71,18 @@ public struct NativeSocketAddress
     /// <summary>True when both hold the same address and port (byte for byte), without allocating.</summary>
     public readonly bool SameAs(in NativeSocketAddress other) =>
         Length == other.Length && ((ReadOnlySpan<byte>)_bytes)[..Length].SequenceEqual(((ReadOnlySpan<byte>)other._bytes)[..other.Length]);
+
+    /// <summary>The Engine's view of this address (family, address bits, port), without allocating.</summary>
+    public readonly ClientAddress ToClientAddress()
+    {
+        ReadOnlySpan<byte> bytes = _bytes;
+        return Family switch
+        {
+            AddressFamily.InterNetwork when Length >= 8 => ClientAddress.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes[4..8]), (ushort)Port),
+            AddressFamily.InterNetworkV6 when Length >= 24 => ClientAddress.FromIPv6(bytes[8..24], (ushort)Port),
+            _ => default,
+        };
+    }
 
     public readonly IPEndPoint ToEndPoint()
     {

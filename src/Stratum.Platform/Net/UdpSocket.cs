@@ -49,7 +49,13 @@ public sealed unsafe class UdpSocket : IDisposable
 
     /// <summary>Creates, configures and binds a socket; on failure returns null and a message
     /// naming the action, the address, the OS error and a hint.</summary>
-    public static UdpSocket? TryBind(IPEndPoint endPoint, bool reuseAddress, out string? error)
+    public static UdpSocket? TryBind(IPEndPoint endPoint, bool reuseAddress, out string? error) =>
+        TryBind(endPoint, reuseAddress, reusePort: false, out error);
+
+    /// <summary>As <see cref="TryBind(IPEndPoint, bool, out string?)"/>; with <paramref name="reusePort"/>
+    /// the socket joins the endpoint's SO_REUSEPORT group (every member must ask for it before bind),
+    /// among which the kernel spreads incoming datagrams (ntpd --server-threads).</summary>
+    public static UdpSocket? TryBind(IPEndPoint endPoint, bool reuseAddress, bool reusePort, out string? error)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         bool v6 = endPoint.AddressFamily == AddressFamily.InterNetworkV6;
@@ -71,6 +77,13 @@ public sealed unsafe class UdpSocket : IDisposable
         if (reuseAddress)
         {
             _ = SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
+        }
+
+        if (reusePort && SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1) < 0)
+        {
+            error = $"cannot set SO_REUSEPORT on the socket for {Format(endPoint)}: {Libc.ErrorText(Libc.LastError)}";
+            _ = SocketCalls.Close(fd);
+            return null;
         }
 
         if (v6)
@@ -147,9 +160,8 @@ public sealed unsafe class UdpSocket : IDisposable
             int nameLength = (int)Math.Min(_header->NameLength, NativeSocketAddress.Capacity);
             new ReadOnlySpan<byte>(_address, nameLength).CopyTo(source.Bytes);
             source.Length = nameLength;
-            kernelRealtime = ParseControlMessages();
-            const int MSG_TRUNC = 0x20;
-            length = (_header->Flags & MSG_TRUNC) != 0 ? buffer.Length + 1 : (int)received;
+            kernelRealtime = ReceiveTimestampParser.Find(_control, _header->ControlLength);
+            length = (_header->Flags & Libc.MSG_TRUNC) != 0 ? buffer.Length + 1 : (int)received;
             return true;
         }
     }
@@ -163,37 +175,6 @@ public sealed unsafe class UdpSocket : IDisposable
             nint sent = MessageCalls.SendTo(_fd, bytes, (nuint)data.Length, 0, address, (uint)destination.Length);
             return sent < 0 ? Libc.LastError : 0;
         }
-    }
-
-    /// <summary>Walks the control messages of the last recvmsg for a receive timestamp.</summary>
-    private long ParseControlMessages()
-    {
-        nuint total = _header->ControlLength;
-        nuint offset = 0;
-        int headerSize = sizeof(ControlMessageHeader);
-        while (offset + (nuint)headerSize <= total)
-        {
-            var cmsg = (ControlMessageHeader*)(_control + offset);
-            if (cmsg->Length < (nuint)headerSize || offset + cmsg->Length > total)
-            {
-                break;
-            }
-
-            if (cmsg->Level == Libc.SOL_SOCKET && cmsg->Length >= (nuint)(headerSize + sizeof(Timespec))
-                && (cmsg->Type == Libc.SCM_TIMESTAMPING || cmsg->Type == Libc.SCM_TIMESTAMPNS))
-            {
-                // SCM_TIMESTAMPING carries three timespecs; the software stamp is the first.
-                var stamp = (Timespec*)((byte*)cmsg + headerSize);
-                if (stamp->Seconds != 0 || stamp->Nanoseconds != 0)
-                {
-                    return stamp->TotalNanoseconds;
-                }
-            }
-
-            offset += (cmsg->Length + 7) & ~(nuint)7;
-        }
-
-        return 0;
     }
 
     public void Dispose()

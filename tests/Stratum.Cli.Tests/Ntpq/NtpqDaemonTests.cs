@@ -173,12 +173,8 @@ public sealed partial class NtpqDaemonTests : IDisposable
         (int exit, string stdout, string stderr) = Ntpq(port, "-c", "rv 0 stratum,refid", "-c", "rv 1 stratum refid reach", "127.0.0.1");
         Assert.Equal(string.Empty, stderr);
         Assert.Equal(0, exit);
-        Assert.Equal(
-            "associd=0 status=0515 leap_none, sync_local, 1 event, clock_sync,\n"
-            + "stratum=11, refid=LOCL\n"
-            + "associd=1 status=961a conf, reach, sel_sys.peer, 1 event, sys_peer,\n"
-            + "stratum=10, refid=LOCL, reach=001\n",
-            stdout);
+        // ntpq 4.2.8 prints no status line when variables are named (ntpq-subs.c dolist, quiet).
+        Assert.Equal("stratum=11, refid=LOCL\nstratum=10, refid=LOCL, reach=001\n", stdout);
     }
 
     [Fact]

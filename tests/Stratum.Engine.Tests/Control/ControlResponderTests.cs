@@ -149,12 +149,16 @@ public class ControlResponderTests
         fragment[1] |= 0x20;
         Assert.Empty(_engine.Control.Respond(fragment, _clock.Now));
 
+        // A count beyond the data is answered as ntpd does: a bare CERR_BADFMT header, no larger than the request.
         byte[] lying = [.. valid];
         BinaryPrimitives.WriteUInt16BigEndian(lying.AsSpan(10), 400);
-        Assert.Empty(_engine.Control.Respond(lying, _clock.Now));
+        byte[] badFormat = Assert.Single(_engine.Control.Respond(lying, _clock.Now));
+        Assert.True(ControlMessage.TryRead(badFormat, out ControlHeader header, out _, out _, out _));
+        Assert.Equal(ControlErrorCode.BadFormat, header.ErrorCode);
+        Assert.Equal(ControlMessage.HeaderSize, badFormat.Length);
 
         Assert.Empty(_engine.Control.Respond(new byte[4000], _clock.Now));
-        Assert.True(_engine.Control.Dropped >= 15);
+        Assert.True(_engine.Control.Dropped >= 14);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 // The daemon's whole packet path (recvmsg with kernel stamp → parse → reply → transmit stamp →
-// sendto) on a loopback socket: replies are correct and the path allocates nothing.
+// sendto, or with batching recvmmsg → … → one sendmmsg) on a loopback socket: replies are correct
+// and the path allocates nothing.
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,11 +15,13 @@ namespace Stratum.Platform.Tests.Hosting;
 
 public class DaemonHostPacketPathTests
 {
-    [Fact]
-    public void OnReadable_ClientRequests_AnsweredWithoutAllocating()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(DaemonHost.DefaultIoBatch)]
+    public void OnReadable_ClientRequests_AnsweredWithoutAllocating(int ioBatch)
     {
         var engine = new NtpEngine(new EngineConfiguration([], [], false), -24);
-        using var host = new DaemonHost(new ObserveOnlyClockDriver(), engine, NullLogger.Instance);
+        using var host = new DaemonHost(new ObserveOnlyClockDriver(), engine, NullLogger.Instance, ioBatch);
         Assert.True(host.Bind([new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), "lo", false)]));
         UdpSocket socket = host.Sockets[0];
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 2000 };
@@ -48,6 +51,7 @@ public class DaemonHostPacketPathTests
 
         Assert.Equal(0, allocated);
         Assert.Equal(Count + 1, engine.Server.Counters.Replied);
+        Assert.Equal(ioBatch > 1, host.SendBatch is not null);
         for (int i = 0; i < Count; i++)
         {
             Assert.Equal(48, client.Receive(reply));

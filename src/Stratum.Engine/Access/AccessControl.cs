@@ -1,0 +1,155 @@
+// AccessControl: restrict lookups, the MRU list and rate limits together, for the server path
+// (ServerResponder) and the control-query gate in front of mode 6/7. ntpd 4.2.8 (accopt.html,
+// "discard" and the restrict flags) decides in this order for each datagram: its source's
+// restrict entry; `ignore`; the monitor list records the packet and scores its rate; modes 6/7
+// then face `noquery`, time requests `noserve`, `version`, `notrust`, `nopeer` and — for `limited`
+// sources — the rate: drop, or a RATE kiss-o'-death with `kod`, the KoDs themselves limited to
+// about one per average interval.
+// Deviations, each for a reason:
+// - Leak replies: a `limited` client over the rate still gets one normal reply per average
+//   interval (2^average s), so a legitimate but misconfigured client is slowed to the permitted
+//   rate instead of being left without time (chrony's "leak" and NTPsec do similarly). A KoD
+//   counts as that interval's reply. Off with RateLimitSettings.LeakReplies = false.
+// - Control queries are rate limited whatever the flags (RateLimitSettings explains why): per
+//   client through its MRU entry, and in total, which also covers sources the full list did not
+//   record.
+// - Packets from `ignore`d sources are not recorded in the MRU list, so a blocked flood cannot
+//   push real clients out of it.
+using Stratum.Core.Config;
+using Stratum.Core.Time;
+
+namespace Stratum.Engine.Access;
+
+/// <summary>The access-control state of the server.</summary>
+public sealed class AccessControl
+{
+    private long _totalQueryArrival;
+    private IReadOnlyList<ClientAddress> _sourceAddresses = [];
+    private IReadOnlyList<ClientAddress> _interfaceAddresses = [];
+
+    /// <param name="settings">Rules and limits.</param>
+    /// <param name="seed">Secret for the MRU list's hash and draws.</param>
+    /// <param name="sourceAddresses">Addresses of configured associations ("restrict source").</param>
+    public AccessControl(AccessSettings settings, ulong seed, IEnumerable<ClientAddress>? sourceAddresses = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings;
+        _sourceAddresses = [.. sourceAddresses ?? []];
+        Restrictions = RestrictionTable.Compile(settings.Restrictions, _sourceAddresses, _interfaceAddresses);
+        Mru = new MruList(settings.Mru, seed);
+    }
+
+    /// <summary>No restrictions, default limits (tests and tools).</summary>
+    public static AccessControl Unrestricted(ulong seed = 0x5EED) => new(AccessSettings.Default, seed);
+
+    public AccessSettings Settings { get; }
+
+    /// <summary>The compiled restrict list now in force.</summary>
+    public RestrictionTable Restrictions { get; private set; }
+
+    /// <summary>Recent clients (ntpq mrulist).</summary>
+    public MruList Mru { get; }
+
+    public RateLimitSettings RateLimits => Settings.RateLimits;
+
+    /// <summary>Recompiles the table with this host's addresses (the host knows them once its
+    /// sockets are bound): each gets ntpd's "ignore, ntpport" interface entry.</summary>
+    public void SetInterfaceAddresses(IEnumerable<ClientAddress> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        _interfaceAddresses = [.. addresses];
+        Restrictions = RestrictionTable.Compile(Settings.Restrictions, _sourceAddresses, _interfaceAddresses);
+    }
+
+    /// <summary>Recompiles the table with the current association addresses ("restrict source").</summary>
+    public void SetSourceAddresses(IEnumerable<ClientAddress> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        _sourceAddresses = [.. addresses];
+        Restrictions = RestrictionTable.Compile(Settings.Restrictions, _sourceAddresses, _interfaceAddresses);
+    }
+
+    /// <summary>The restrictions for a source.</summary>
+    public RestrictMatch Match(in ClientAddress source) => Restrictions.Match(source);
+
+    /// <summary>Records a time request (mode 1 or 3) in the MRU list and applies the rate limit
+    /// when the source's entry is `limited`.</summary>
+    /// <param name="client">The source.</param>
+    /// <param name="flags">Its restrict flags.</param>
+    /// <param name="versionMode">The request's first byte.</param>
+    /// <param name="nowMono">Receive time on the monotonic clock, ns.</param>
+    /// <param name="receiveTime">Receive time on the disciplined clock.</param>
+    public TimeAdmission AdmitTimeRequest(in ClientAddress client, RestrictFlags flags, byte versionMode, long nowMono, NtpTimestamp receiveTime)
+    {
+        int slot = Record(client, flags, versionMode, nowMono, receiveTime, out RateVerdict verdict);
+        if ((flags & RestrictFlags.Limited) == 0 || verdict == RateVerdict.Within)
+        {
+            return TimeAdmission.Serve;
+        }
+
+        long headway = RateLimits.HeadwaySeconds * LoopTime.NanosecondsPerSecond;
+        if (verdict == RateVerdict.ExceededKodAllowed && (flags & RestrictFlags.Kod) != 0)
+        {
+            Mru[slot].NextLeakMono = nowMono + headway;
+            return TimeAdmission.Kod;
+        }
+
+        ref MruEntry entry = ref Mru[slot];
+        if (RateLimits.LeakReplies && nowMono >= entry.NextLeakMono)
+        {
+            entry.NextLeakMono = nowMono + headway;
+            return TimeAdmission.Leak;
+        }
+
+        return TimeAdmission.Drop;
+    }
+
+    /// <summary>Records a control query (mode 6 or 7) in the MRU list and takes it from the
+    /// client's and the server's query budgets; false when either is exhausted.</summary>
+    public bool AdmitQuery(in ClientAddress client, RestrictFlags flags, byte versionMode, long nowMono, NtpTimestamp receiveTime)
+    {
+        int slot = Record(client, flags, versionMode, nowMono, receiveTime, out _);
+        RateLimitSettings limits = RateLimits;
+        if (slot >= 0 && !QueryBudget.TryTake(ref Mru[slot].QueryArrival, nowMono, limits.QueryIntervalPerClientNanoseconds, limits.QueryBurstPerClient))
+        {
+            return false;
+        }
+
+        return QueryBudget.TryTake(ref _totalQueryArrival, nowMono, limits.QueryIntervalTotalNanoseconds, limits.QueryBurstTotal);
+    }
+
+    /// <summary>ntpd's monitor step: find or create the client's entry, score the packet, update
+    /// count and times. Returns the slot, or -1 when the list declined a new client; a new or
+    /// unrecorded client is always within limits.</summary>
+    private int Record(in ClientAddress client, RestrictFlags flags, byte versionMode, long nowMono, NtpTimestamp receiveTime, out RateVerdict verdict)
+    {
+        MruList mru = Mru;
+        int slot = mru.Touch(client, out uint hash);
+        if (slot >= 0)
+        {
+            ref MruEntry entry = ref mru[slot];
+            verdict = HeadwayScore.Account(ref entry, nowMono, RateLimits);
+            entry.Address = client;
+            entry.LastMono = nowMono;
+            entry.LastSeen = receiveTime;
+            entry.Count++;
+            entry.Flags = flags;
+            entry.VersionMode = (byte)(versionMode & 0x3F);
+            return slot;
+        }
+
+        verdict = RateVerdict.Within;
+        slot = mru.Add(client, hash, nowMono);
+        if (slot >= 0)
+        {
+            ref MruEntry entry = ref mru[slot];
+            entry.FirstMono = entry.LastMono = nowMono;
+            entry.FirstSeen = entry.LastSeen = receiveTime;
+            entry.Count = 1;
+            entry.Flags = flags;
+            entry.VersionMode = (byte)(versionMode & 0x3F);
+        }
+
+        return slot;
+    }
+}

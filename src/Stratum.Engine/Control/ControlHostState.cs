@@ -1,0 +1,64 @@
+// ControlHostState: what only the host (DaemonHost) knows and mode 6/7 report: the listening
+// interfaces (ifstats), the restrict list as configured (reslist), I/O counters (iostats), the
+// local end of each association's socket (dstadr/dstport) and the system flags of sysinfo. The
+// host fills it on the loop thread; without a host every list is empty and every count zero.
+using System.Net;
+
+namespace Stratum.Engine.Control;
+
+/// <summary>One listening socket as ifstats shows it.</summary>
+public sealed record ControlInterface(string Name, IPEndPoint Address)
+{
+    public long Received { get; set; }
+
+    public long Sent { get; set; }
+
+    public long SendErrors { get; set; }
+}
+
+/// <summary>One restrict line as reslist shows it: address, mask and flag words.</summary>
+public sealed record ControlRestriction(IPAddress Address, IPAddress Mask, string Flags);
+
+/// <summary>Host facts and counters for the control protocols. Loop thread only.</summary>
+public sealed class ControlHostState
+{
+    public List<ControlInterface> Interfaces { get; } = [];
+
+    public List<ControlRestriction> Restrictions { get; } = [];
+
+    /// <summary>Local endpoint of an association's socket by association id, when the host knows it.</summary>
+    public Dictionary<int, IPEndPoint> AssociationSockets { get; } = [];
+
+    /// <summary>Datagrams read from any socket.</summary>
+    public long Received { get; set; }
+
+    /// <summary>Datagrams sent.</summary>
+    public long Sent { get; set; }
+
+    /// <summary>Sends that failed.</summary>
+    public long SendFailures { get; set; }
+
+    /// <summary>Datagrams dropped before parsing (receive errors).</summary>
+    public long Dropped { get; set; }
+
+    /// <summary>Poll wake-ups, and those that found a datagram.</summary>
+    public long Wakeups { get; set; }
+
+    public long UsefulWakeups { get; set; }
+
+    /// <summary>enable/disable flags for sysinfo: auth, monitor, kernel, stats (ntp comes from the Engine).</summary>
+    public bool Authenticate { get; set; } = true;
+
+    /// <summary>Off until the MRU list exists in the Engine: ntpd's "monitor" means one is kept.</summary>
+    public bool Monitor { get; set; }
+
+    /// <summary>`enable ntp`: the daemon disciplines the clock.</summary>
+    public bool Ntp { get; set; }
+
+    public bool Kernel { get; set; } = true;
+
+    public bool Statistics { get; set; } = true;
+
+    /// <summary>`enable mode7`: answer ntpdc's read-only mode 7 requests.</summary>
+    public bool Mode7Enabled { get; set; }
+}

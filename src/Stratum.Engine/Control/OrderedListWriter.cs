@@ -1,0 +1,45 @@
+// OrderedListWriter: the two READ_ORDLIST_A lists of ntpd 4.2.8 (ntp_control.c read_ordlist):
+// interface statistics as "addr.N, bcast.N, en.N, flags.N, mc.N, name.N, pc.N, rx.N, tl.N, tx.N,
+// txerr.N, up.N" rows (ntpq ifstats) and the restrict list as "addr.N, flags.N, hits.N, mask.N"
+// rows (ntpq reslist). Rows are numbered from 0 in list order.
+using System.Globalization;
+using Stratum.Core.Mode6;
+
+namespace Stratum.Engine.Control;
+
+internal static class OrderedListWriter
+{
+    public static void WriteInterfaces(IReadOnlyList<ControlInterface> interfaces, ControlVariableWriter writer)
+    {
+        for (int i = 0; i < interfaces.Count; i++)
+        {
+            ControlInterface item = interfaces[i];
+            string n = i.ToString(CultureInfo.InvariantCulture);
+            writer.AddRaw("addr." + n, SystemVariableSet.FormatEndpoint(item.Address));
+            writer.AddRaw("bcast." + n, string.Empty);
+            writer.AddInteger("en." + n, 1);
+            writer.AddHex("flags." + n, item.Address.Address.Equals(System.Net.IPAddress.Loopback) || item.Address.Address.Equals(System.Net.IPAddress.IPv6Loopback) ? 0x5u : 0x19u);
+            writer.AddInteger("mc." + n, 0);
+            writer.AddString("name." + n, item.Name);
+            writer.AddInteger("pc." + n, 0);
+            writer.AddInteger("rx." + n, item.Received);
+            writer.AddInteger("tl." + n, 0);
+            writer.AddInteger("tx." + n, item.Sent);
+            writer.AddInteger("txerr." + n, item.SendErrors);
+            writer.AddInteger("up." + n, 0);
+        }
+    }
+
+    public static void WriteRestrictions(IReadOnlyList<ControlRestriction> restrictions, ControlVariableWriter writer)
+    {
+        for (int i = 0; i < restrictions.Count; i++)
+        {
+            ControlRestriction item = restrictions[i];
+            string n = i.ToString(CultureInfo.InvariantCulture);
+            writer.AddRaw("addr." + n, item.Address.ToString());
+            writer.AddRaw("flags." + n, item.Flags);
+            writer.AddInteger("hits." + n, 0);
+            writer.AddRaw("mask." + n, item.Mask.ToString());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// RemoteSourceAssociation: a `server` or `peer` association (RFC 5905 §9) as mode 6 and 7 show it,
+// from the association's last accepted packet (the server's leap, stratum, precision, root delay and
+// dispersion, refid, reference time) and its clock filter (offset, delay, dispersion, jitter and
+// the eight stages). The selection code follows the last selection: system peer, candidate
+// (survivor), falseticker, excess or outlier; otherwise reject.
+using System.Net;
+using Stratum.Core.Mode6;
+using Stratum.Core.Time;
+using Stratum.Core.Wire;
+using Stratum.Engine.Associations;
+using Stratum.Engine.Filter;
+using Stratum.Engine.Selection;
+
+namespace Stratum.Engine.Control;
+
+internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystemPeer) : ControlAssociation
+{
+    private ClockSample? Sample => source.Association.LastSample;
+
+    private bool HasFilterSample => source.Filter.ValidCount > 0;
+
+    public RemoteSource Source_ => source;
+
+    public override int Id => source.Id;
+
+    public override bool IsSystemPeer => isSystemPeer;
+
+    public override bool IsReachable => source.Association.IsReachable;
+
+    public override PeerSelection Selection => isSystemPeer ? PeerSelection.SystemPeer
+        : source.IsSurvivor ? PeerSelection.Candidate
+        : source.Rejection switch
+        {
+            RejectionReason.Falseticker => PeerSelection.Falseticker,
+            RejectionReason.Excess => PeerSelection.Excess,
+            RejectionReason.Outlier => PeerSelection.Outlier,
+            _ => PeerSelection.Reject,
+        };
+
+    public override IPEndPoint Source => source.Association.Settings.Address;
+
+    public override byte HostMode => (byte)source.Association.Settings.Mode;
+
+    public override byte PeerMode => Sample is null ? (byte)0
+        : source.Association.Settings.Mode == AssociationMode.Client ? (byte)NtpMode.Server : (byte)NtpMode.SymmetricPassive;
+
+    public override byte Leap => Sample is { } sample ? (byte)sample.Leap : (byte)3;
+
+    public override byte Stratum => Sample is { } sample ? sample.Stratum : (byte)16;
+
+    public override sbyte Precision => Sample is { } sample ? sample.Precision : (sbyte)0;
+
+    public override double RootDelay => Sample?.RootDelay ?? 0;
+
+    public override double RootDispersion => Sample?.RootDispersion ?? 0;
+
+    public override ReferenceId ReferenceId =>
+        source.Association.LastKiss is { } kiss && Sample is null ? kiss.Id : Sample?.ReferenceId ?? KissCode.Initializing.Id;
+
+    public override NtpTimestamp ReferenceTime => source.Association.ReferenceTime;
+
+    public override byte Reach => source.Association.Reach;
+
+    public override sbyte HostPoll => source.Association.HostPoll;
+
+    public override sbyte PeerPoll => source.Association.PeerPoll;
+
+    public override double Offset => HasFilterSample ? source.Filter.Last.Offset : 0;
+
+    public override double Delay => HasFilterSample ? source.Filter.Last.Delay : 0;
+
+    public override double Dispersion => HasFilterSample ? source.Filter.Last.Dispersion : MaxDispersion;
+
+    public override double Jitter => HasFilterSample ? source.Filter.Last.Jitter : 0;
+
+    public override bool IsRefclock => false;
+
+    public override bool IsPreferred => source.Association.Settings.Prefer;
+
+    public override NtpTimestamp LastReceived(LoopTime now) => Sample is { } sample
+        ? now.Real - NtpDuration.FromSeconds(Math.Max(0, now.MonoSeconds - sample.MonoSeconds))
+        : NtpTimestamp.Zero;
+
+    public override void FillFilter(Span<double> offsets, Span<double> delays, Span<double> dispersions)
+    {
+        ReadOnlySpan<ClockFilterSample> register = source.Filter.Register;
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            ClockFilterSample stage = i < register.Length ? register[i] : new ClockFilterSample(0, 0, MaxDispersion, 0);
+            bool empty = stage.Dispersion >= MaxDispersion;
+            offsets[i] = empty ? 0 : stage.Offset;
+            delays[i] = empty ? 0 : stage.Delay;
+            dispersions[i] = stage.Dispersion;
+        }
+    }
+}

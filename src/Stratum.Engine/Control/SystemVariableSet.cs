@@ -1,0 +1,141 @@
+// SystemVariableSet: ntpd 4.2.8's system variables for READVAR on association 0 (ntp_control.c
+// ctl_putsys): the default list ntpq rv prints, and the variables ntpq's sysinfo, sysstats,
+// iostats, kerninfo, authinfo, monstats and timerstats ask for by name. Values come from the
+// Engine (system variables, discipline, server counters) and from ControlHostState.
+// Limits: no kernel state reaches the Engine, so the k* variables read zero (as ntpd reports them
+// without a kernel loop); authentication counters are zero (no keys are used yet); the MRU list is
+// not kept yet, so mru_* read zero with mru_enabled=0. `sysflags` is a Stratum addition (INFO_FLAG_*
+// bits of ntpdc sysinfo) that ntpdc's mode 6 fallback reads; it is never in the default list.
+using System.Globalization;
+using Stratum.Core.Mode6;
+using Stratum.Core.Mode7;
+using Stratum.Core.Time;
+using Stratum.Engine.SystemState;
+
+namespace Stratum.Engine.Control;
+
+internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder responder)
+{
+    /// <summary>ntpd's minimum loop time constant (`tinker` default), shown as mintc.</summary>
+    private const int MinimumTimeConstant = 3;
+
+    /// <summary>The default list of `ntpq -c rv`, in ntpd's order.</summary>
+    public static readonly string[] DefaultVariables =
+    [
+        "version", "processor", "system", "leap", "stratum", "precision", "rootdelay", "rootdisp", "refid",
+        "reftime", "clock", "peer", "tc", "mintc", "offset", "frequency", "sys_jitter", "clk_jitter", "clk_wander",
+    ];
+
+    /// <summary>Variables answered only when asked for by name.</summary>
+    public static readonly string[] ExtraVariables =
+    [
+        "peeradr", "peermode", "bcastdelay", "authdelay", "sysflags",
+        "ss_uptime", "ss_reset", "ss_received", "ss_thisver", "ss_oldver", "ss_badformat", "ss_badauth", "ss_declined",
+        "ss_restricted", "ss_limited", "ss_kodsent", "ss_processed", "ss_numctlreq",
+        "iostats_reset", "total_rbuf", "free_rbuf", "used_rbuf", "rbuf_lowater", "io_dropped", "io_ignored", "io_received",
+        "io_sent", "io_sendfailed", "io_wakeups", "io_goodwakeups",
+        "koffset", "kfreq", "kmaxerr", "kesterr", "kstflags", "ktimeconst", "kprecis", "kfreqtol", "kppsfreq", "kppsstab",
+        "kppsjitter", "kppscalibdur", "kppscalibs", "kppsjitexc", "kppsstbexc", "kppscaliberrs",
+        "authreset", "authkeys", "authfreek", "authklookups", "authknotfound", "authkuncached", "authkexpired",
+        "authencrypts", "authdecrypts",
+        "timerstats_reset", "timer_overruns", "timer_xmts",
+        "mru_enabled", "mru_depth", "mru_deepest", "mru_maxdepth", "mru_mindepth", "mru_maxage", "mru_mem", "mru_maxmem",
+    ];
+
+    public static bool IsKnown(string name) => Array.IndexOf(DefaultVariables, name) >= 0 || Array.IndexOf(ExtraVariables, name) >= 0;
+
+    /// <summary>Appends one system variable (a known name).</summary>
+    public void Write(string name, ControlVariableWriter writer, LoopTime now)
+    {
+        SystemVariables system = engine.System;
+        Discipline.DisciplineStatus discipline = engine.Sources.Discipline.Status;
+        ControlHostState host = responder.Host;
+        Server.ServerCounters server = engine.Server.Counters;
+        ControlAssociation? peer = responder.SystemPeerAssociation();
+        long uptime = responder.UptimeSeconds(now);
+        switch (name)
+        {
+            case "version": writer.AddString(name, responder.Identity.Version); break;
+            case "processor": writer.AddString(name, responder.Identity.Processor); break;
+            case "system": writer.AddString(name, responder.Identity.System); break;
+            case "leap": writer.AddInteger(name, (int)system.Leap); break;
+            case "stratum": writer.AddInteger(name, system.Stratum); break;
+            case "precision": writer.AddInteger(name, system.Precision); break;
+            case "rootdelay": writer.AddMilliseconds(name, system.RootDelay); break;
+            case "rootdisp": writer.AddMilliseconds(name, system.IsSynchronized ? system.RootDispersionAt(now.MonoSeconds) : 0); break;
+            case "refid": writer.AddRaw(name, responder.SystemReferenceIdText()); break;
+            case "reftime": writer.AddTimestamp(name, system.ReferenceTime); break;
+            case "clock": writer.AddTimestamp(name, now.Real); break;
+            case "peer": writer.AddInteger(name, peer?.Id ?? 0); break;
+            // The clock discipline's state (ntpd's loop variables): offset and jitters in ms, frequency and wander in PPM.
+            case "tc": writer.AddInteger(name, discipline.TimeConstant); break;
+            case "mintc": writer.AddInteger(name, MinimumTimeConstant); break;
+            case "offset": writer.AddMillisecondsPrecise(name, discipline.Offset); break;
+            case "frequency": writer.AddFixed3(name, discipline.Frequency * 1e6); break;
+            case "sys_jitter": writer.AddMillisecondsPrecise(name, engine.Sources.SystemJitter); break;
+            case "clk_jitter": writer.AddMilliseconds(name, discipline.Jitter); break;
+            case "clk_wander": writer.AddFixed3(name, discipline.Wander * 1e6); break;
+            case "peeradr": writer.AddRaw(name, peer is null ? "0.0.0.0:0" : FormatEndpoint(peer.Source)); break;
+            case "peermode": writer.AddInteger(name, peer?.HostMode ?? 0); break;
+            case "bcastdelay" or "authdelay": writer.AddMilliseconds(name, 0); break;
+            case "sysflags": writer.AddHex(name, responder.SystemFlags()); break;
+            case "ss_uptime" or "ss_reset" or "iostats_reset" or "authreset" or "timerstats_reset": writer.AddInteger(name, uptime); break;
+            case "ss_received": writer.AddInteger(name, server.Received); break;
+            case "ss_thisver": writer.AddInteger(name, Math.Max(0, server.Received - server.OlderVersion - server.DroppedVersion)); break;
+            case "ss_oldver": writer.AddInteger(name, server.OlderVersion); break;
+            case "ss_badformat": writer.AddInteger(name, server.DroppedMalformed); break;
+            case "ss_badauth": writer.AddInteger(name, server.CryptoNaks); break;
+            case "ss_declined": writer.AddInteger(name, server.DroppedVersion + server.DroppedMode); break;
+            case "ss_processed": writer.AddInteger(name, server.Replied); break;
+            case "ss_numctlreq": writer.AddInteger(name, responder.Requests); break;
+            case "io_dropped": writer.AddInteger(name, host.Dropped); break;
+            case "io_ignored": writer.AddInteger(name, server.Dropped + responder.Dropped); break;
+            case "io_received": writer.AddInteger(name, host.Received); break;
+            case "io_sent": writer.AddInteger(name, host.Sent); break;
+            case "io_sendfailed": writer.AddInteger(name, host.SendFailures); break;
+            case "io_wakeups": writer.AddInteger(name, host.Wakeups); break;
+            case "io_goodwakeups": writer.AddInteger(name, host.UsefulWakeups); break;
+            case "kstflags": writer.AddString(name, string.Empty); break;
+            case "kfreq" or "kfreqtol": writer.AddRaw(name, "0.000"); break;
+            case "mru_enabled": writer.AddInteger(name, host.Monitor ? 1 : 0); break;
+            default: writer.AddInteger(name, 0); break;
+        }
+    }
+
+    /// <summary>sptoa: "addr:port", IPv6 in brackets; a refclock as its 127.127.t.u address.</summary>
+    public static string FormatEndpoint(System.Net.IPEndPoint endpoint) =>
+        endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? string.Create(CultureInfo.InvariantCulture, $"[{endpoint.Address}]:{endpoint.Port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}");
+
+    /// <summary>INFO_FLAG_* bits of ntpdc sysinfo "system flags".</summary>
+    public static byte Flags(ControlHostState host)
+    {
+        byte flags = 0;
+        if (host.Authenticate)
+        {
+            flags |= SystemInfoItem.FlagAuthenticate;
+        }
+
+        if (host.Monitor)
+        {
+            flags |= SystemInfoItem.FlagMonitor;
+        }
+
+        if (host.Ntp)
+        {
+            flags |= SystemInfoItem.FlagNtp;
+            if (host.Kernel)
+            {
+                flags |= SystemInfoItem.FlagKernel;
+            }
+        }
+
+        if (host.Statistics)
+        {
+            flags |= SystemInfoItem.FlagStatistics;
+        }
+
+        return flags;
+    }
+}

@@ -1,0 +1,223 @@
+// SendBatch: replies collected while a receive batch is answered, then sent with one sendmmsg (issue
+// 6's fast path). Slots for payloads, destination addresses, iovecs and message headers are allocated
+// once in native memory, so adding and flushing allocate nothing. The transmit timestamp (T3) of each
+// reply that asks for one is written in Flush, after every reply of the batch is built and just before
+// the sendmmsg: one clock read for the batch, and reply i is stamped that reading plus i times the
+// measured cost of sending one datagram (an average over earlier batches: the duration of each
+// sendmmsg divided by its datagrams). A single stamp for the whole batch would make reply i early by
+// i datagrams' worth of kernel work — tens of µs for a batch of 64 on loopback (FASTPATH.md) — and
+// bias every client's offset negative; the interpolation keeps that bias near the one-datagram path's.
+// A partial send is resumed with fresh stamps; a datagram the kernel refuses is skipped and counted.
+// When sendmmsg is missing (ENOSYS) the batch falls back, for good, to sendto per datagram, reading
+// the clock before each. Owned and used by the event loop thread only.
+using System.Runtime.InteropServices;
+using Stratum.Core.Time;
+using Stratum.Platform.Clock;
+using Stratum.Platform.Interop;
+
+namespace Stratum.Platform.Net;
+
+/// <summary>Replies waiting for one sendmmsg, with late transmit timestamps.</summary>
+public sealed unsafe class SendBatch : IDisposable
+{
+    /// <summary>Bytes of an NTP timestamp (32.32 fixed point).</summary>
+    private const int NtpTimestampSize = 8;
+
+    /// <summary>Address bytes per slot: sockaddr_in6 (28) rounded up to 8.</summary>
+    private const int AddressSlotSize = 32;
+
+    /// <summary>Weight of a new per-datagram cost sample in the running average (1/8).</summary>
+    private const int AverageShift = 3;
+
+    /// <summary>Upper bound of a per-datagram cost sample: a preempted sendmmsg says nothing about the kernel.</summary>
+    private const long MaxCostSampleNanoseconds = 20_000;
+
+    private readonly DatagramSystemCalls _calls;
+    private readonly int _slotSize;
+    private readonly bool[] _stampTransmit;
+    private readonly int[] _transmitOffset;
+    private MultiMessageHeader* _messages;
+    private IoVector* _iovs;
+    private byte* _payloads;
+    private byte* _addresses;
+
+    /// <param name="capacity">Replies per sendmmsg (1–1024).</param>
+    /// <param name="slotSize">Largest reply in bytes.</param>
+    public SendBatch(int capacity, int slotSize)
+        : this(capacity, slotSize, DatagramSystemCalls.Kernel)
+    {
+    }
+
+    internal SendBatch(int capacity, int slotSize, DatagramSystemCalls calls)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slotSize, NtpTimestampSize);
+        _calls = calls;
+        Capacity = capacity;
+        _slotSize = slotSize;
+        _stampTransmit = new bool[capacity];
+        _transmitOffset = new int[capacity];
+        _messages = (MultiMessageHeader*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(MultiMessageHeader)));
+        _iovs = (IoVector*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(IoVector)));
+        _payloads = (byte*)NativeMemory.AllocZeroed((nuint)capacity * (nuint)slotSize);
+        _addresses = (byte*)NativeMemory.AllocZeroed((nuint)(capacity * AddressSlotSize));
+        for (int i = 0; i < capacity; i++)
+        {
+            _iovs[i].Base = _payloads + ((nuint)i * (nuint)slotSize);
+            _messages[i].Header.Iov = &_iovs[i];
+            _messages[i].Header.IovLength = 1;
+            _messages[i].Header.Name = _addresses + (i * AddressSlotSize);
+        }
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Replies added since the last flush.</summary>
+    public int Count { get; private set; }
+
+    public bool IsFull => Count == Capacity;
+
+    /// <summary>True once sendmmsg proved missing (ENOSYS): flushing uses sendto per datagram.</summary>
+    public bool UsesSingleMessageCalls { get; private set; }
+
+    /// <summary>Running average of the kernel time one datagram takes inside sendmmsg, ns: the step
+    /// between the transmit stamps of consecutive replies in a batch.</summary>
+    public long SendCostNanoseconds { get; private set; }
+
+    /// <summary>When false, every reply of a batch carries the same transmit stamp (for measuring
+    /// what the interpolation buys); true by default.</summary>
+    public bool InterpolateTransmitStamps { get; set; } = true;
+
+    /// <summary>System calls made by flushes so far.</summary>
+    public long SystemCalls { get; private set; }
+
+    /// <summary>The buffer the next reply is written into (the slot size); valid until <see cref="Add"/>.</summary>
+    public Span<byte> NextSlot
+    {
+        get
+        {
+            if (IsFull)
+            {
+                throw new InvalidOperationException("the send batch is full; flush it first");
+            }
+
+            return new Span<byte>(_iovs[Count].Base, _slotSize);
+        }
+    }
+
+    /// <summary>Queues the reply written into <see cref="NextSlot"/>.</summary>
+    /// <param name="length">Its length in bytes.</param>
+    /// <param name="destination">Where it goes.</param>
+    /// <param name="transmitStampOffset">Where Flush writes the 64-bit NTP transmit timestamp, or -1
+    /// for none (a KoD keeps the request's timestamp).</param>
+    public void Add(int length, in NativeSocketAddress destination, int transmitStampOffset)
+    {
+        if (IsFull)
+        {
+            throw new InvalidOperationException("the send batch is full; flush it first");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)length, (uint)_slotSize, nameof(length));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(transmitStampOffset, length - NtpTimestampSize);
+        int index = Count;
+        _iovs[index].Length = (nuint)length;
+        ReadOnlySpan<byte> address = destination.ReadOnlyBytes[..destination.Length];
+        address.CopyTo(new Span<byte>(_messages[index].Header.Name, AddressSlotSize));
+        _messages[index].Header.NameLength = (uint)destination.Length;
+        _stampTransmit[index] = transmitStampOffset >= 0;
+        _transmitOffset[index] = transmitStampOffset;
+        Count = index + 1;
+    }
+
+    /// <summary>Stamps and sends every queued reply on <paramref name="socket"/>, then empties the
+    /// batch. Returns the replies the kernel took; <paramref name="failed"/> counts the others.</summary>
+    public int Flush(UdpSocket socket, IClockDriver clock, out int failed)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(clock);
+        failed = 0;
+        int sent = 0;
+        int next = 0;
+        while (next < Count)
+        {
+            int done = UsesSingleMessageCalls
+                ? SendOne(socket.FileDescriptor, clock, next)
+                : SendMany(socket.FileDescriptor, clock, next);
+            if (done > 0)
+            {
+                sent += done;
+                next += done;
+            }
+            else
+            {
+                // The kernel refused message `next` (EAGAIN on a full buffer, an unreachable
+                // destination): skip it and carry on with the rest.
+                failed++;
+                next++;
+            }
+        }
+
+        Count = 0;
+        return sent;
+    }
+
+    /// <summary>One sendmmsg of messages [first, Count); returns how many went, 0 on failure.</summary>
+    private int SendMany(int fd, IClockDriver clock, int first)
+    {
+        long before = clock.ReadRealtimeNanoseconds();
+        long step = InterpolateTransmitStamps ? SendCostNanoseconds : 0;
+        for (int i = first; i < Count; i++)
+        {
+            StampTransmit(i, before + ((i - first) * step));
+        }
+
+        SystemCalls++;
+        int sent = _calls.SendMany(fd, (nint)(_messages + first), (uint)(Count - first), out int errno);
+        if (sent < 0 && errno == Libc.ENOSYS)
+        {
+            UsesSingleMessageCalls = true;
+            return SendOne(fd, clock, first);
+        }
+
+        if (sent > 1)
+        {
+            long sample = Math.Clamp((clock.ReadRealtimeNanoseconds() - before) / sent, 0, MaxCostSampleNanoseconds);
+            SendCostNanoseconds += (sample - SendCostNanoseconds) >> AverageShift;
+        }
+
+        return Math.Max(sent, 0);
+    }
+
+    /// <summary>One sendto of message <paramref name="index"/>, stamped just before; 1 or 0.</summary>
+    private int SendOne(int fd, IClockDriver clock, int index)
+    {
+        StampTransmit(index, clock.ReadRealtimeNanoseconds());
+        SystemCalls++;
+        return _calls.SendOne(fd, _messages[index].Header, out _) >= 0 ? 1 : 0;
+    }
+
+    private void StampTransmit(int index, long unixNanoseconds)
+    {
+        if (_stampTransmit[index])
+        {
+            var payload = new Span<byte>(_iovs[index].Base, (int)_iovs[index].Length);
+            NtpTimestamp.FromUnixNanoseconds(unixNanoseconds).Write(payload[_transmitOffset[index]..]);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_messages is not null)
+        {
+            NativeMemory.Free(_messages);
+            NativeMemory.Free(_iovs);
+            NativeMemory.Free(_payloads);
+            NativeMemory.Free(_addresses);
+            _messages = null;
+            _iovs = null;
+            _payloads = null;
+            _addresses = null;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+// NtpqCommands: ntpq 4.2.8's command table (ntpq.c builtins and ntpq-subs.c opcmds): keyword,
+// argument synopsis and one-line description, used to resolve abbreviations and to print `help`
+// (commands sorted, in columns of a 76-character screen, as ntpq's help does).
+using System.Text;
+
+namespace Stratum.Tools.Ntpq;
+
+/// <summary>The commands this ntpq understands.</summary>
+internal static class NtpqCommands
+{
+    private const int ScreenWidth = 76;
+
+    public static readonly (string Keyword, string Usage, string Description)[] All =
+    [
+        ("?", "[ command_name ]", "tell the use and syntax of commands"),
+        ("apeers", "[ -4|-6 ]", "obtain and print a list of the server's peers and their assocIDs [IP version]"),
+        ("associations", "", "print list of association ID's and statuses for the server's peers"),
+        ("authinfo", "", "display symmetric authentication counters"),
+        ("clockvar", "[ assocID ] [ name=value[,...] ]", "read clock variables"),
+        ("cooked", "", "print output in cooked form"),
+        ("cv", "[ assocID ] [ name=value[,...] ]", "read clock variables"),
+        ("exit", "", "exit ntpq"),
+        ("help", "[ command_name ]", "tell the use and syntax of commands"),
+        ("host", "[ hostname ]", "specify the host whose NTP server we talk to"),
+        ("hostnames", "[ yes|no ]", "specify whether hostnames or net numbers are printed"),
+        ("ifstats", "", "show statistics for each local address ntpd is using"),
+        ("iostats", "", "display network input and output counters"),
+        ("kerninfo", "", "display kernel loop and PPS statistics"),
+        ("lassociations", "", "print list of associations including all client information"),
+        ("lopeers", "[ -4|-6 ]", "obtain and print a list of all peers and clients showing dstadr [IP version]"),
+        ("lpassociations", "", "print last obtained list of associations, including client information"),
+        ("lpeers", "[ -4|-6 ]", "obtain and print a list of all peers and clients [IP version]"),
+        ("monstats", "", "display monitor (mrulist) counters and limits"),
+        ("mrulist", "[ tag=value ] [ tag=value ] [ tag=value ] [ tag=value ]", "display the list of most recently seen source addresses, tags mincount=... resall=0x... resany=0x..."),
+        ("opeers", "[ -4|-6 ]", "print peer list the old way, with dstadr shown rather than refid [IP version]"),
+        ("passociations", "", "print list of associations returned by last associations command"),
+        ("peers", "[ -4|-6 ]", "obtain and print a list of the server's peers [IP version]"),
+        ("pstats", "assocID", "show statistics for a peer"),
+        ("pstatus", "assocID", "print status information returned for a peer"),
+        ("quit", "", "exit ntpq"),
+        ("raw", "", "do raw mode variable output"),
+        ("readvar", "[ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]", "read system or peer variables"),
+        ("reslist", "", "show ntpd access control list"),
+        ("rv", "[ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]", "read system or peer variables"),
+        ("sysinfo", "", "display system summary"),
+        ("sysstats", "", "display system uptime and packet counts"),
+        ("timeout", "[ msec ]", "set the primary receive time out"),
+        ("timerstats", "", "display interval timer counters"),
+        ("version", "", "print version number"),
+    ];
+
+    /// <summary>Exact keyword, else the unique keyword it abbreviates; null with an error text otherwise.</summary>
+    public static string? Resolve(string word, out string? error)
+    {
+        error = null;
+        string? match = null;
+        foreach ((string keyword, _, _) in All)
+        {
+            if (keyword == word)
+            {
+                return keyword;
+            }
+
+            if (keyword.StartsWith(word, StringComparison.Ordinal))
+            {
+                if (match is not null)
+                {
+                    error = $"***Command `{word}' ambiguous";
+                    return null;
+                }
+
+                match = keyword;
+            }
+        }
+
+        if (match is null)
+        {
+            error = $"***Command `{word}' unknown";
+        }
+
+        return match;
+    }
+
+    /// <summary>`help` without arguments: every keyword except "?" in sorted columns.</summary>
+    public static string Listing()
+    {
+        var words = new List<string>();
+        foreach ((string keyword, _, _) in All)
+        {
+            if (keyword != "?")
+            {
+                words.Add(keyword);
+            }
+        }
+
+        words.Sort(StringComparer.Ordinal);
+        int column = 0;
+        foreach (string word in words)
+        {
+            column = Math.Max(column, word.Length);
+        }
+
+        column++;
+        int columns = ScreenWidth / column;
+        int rows = (words.Count + columns - 1) / columns;
+        var text = new StringBuilder("ntpq commands:\n");
+        for (int row = 0; row < rows; row++)
+        {
+            for (int index = row; index < words.Count; index += rows)
+            {
+                text.Append(words[index].PadRight(column));
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>`help COMMAND`: ntpq's "function:" and "usage:" lines.</summary>
+    public static string Describe(string keyword)
+    {
+        foreach ((string name, string usage, string description) in All)
+        {
+            if (name == keyword)
+            {
+                return $"function: {description}\nusage: {name} {usage}".TrimEnd() + "\n";
+            }
+        }
+
+        return string.Empty;
+    }
+}

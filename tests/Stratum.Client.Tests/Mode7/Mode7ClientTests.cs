@@ -1,0 +1,122 @@
+// Mode7Client against a scripted server: fragments out of order and duplicated are reassembled;
+// a missing fragment is reported as incomplete; silence times out; server errors map to ntpdc's
+// words; a fragment with a different item size is an inconsistency; strangers are ignored.
+using System.Net;
+using Stratum.Client.Mode7;
+using Stratum.Client.Sntp;
+using Stratum.Client.Transport;
+using Stratum.Core.Mode7;
+
+namespace Stratum.Client.Tests.Mode7;
+
+public class Mode7ClientTests
+{
+    private static readonly IPEndPoint s_server = new(IPAddress.Loopback, 123);
+
+    private sealed class ScriptedTransport(Func<Mode7Header, IEnumerable<(byte[] Datagram, IPEndPoint From)>> script) : INtpTransport
+    {
+        private readonly Queue<(byte[], IPEndPoint)> _pending = new();
+
+        public long Mono { get; private set; }
+
+        public SntpClock Clock => new(() => 0, () => Mono);
+
+        public TransportError Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+        {
+            Assert.Equal(Mode7Message.RequestLength, datagram.Length);
+            Assert.True(Mode7Message.TryRead(datagram, out Mode7Header header, out _, out _));
+            foreach ((byte[] Datagram, IPEndPoint From) reply in script(header))
+            {
+                _pending.Enqueue(reply);
+            }
+
+            return TransportError.None;
+        }
+
+        public bool TryReceive(Span<byte> buffer, long timeoutNanoseconds, out ReceivedDatagram datagram)
+        {
+            if (_pending.Count == 0)
+            {
+                Mono += timeoutNanoseconds;
+                datagram = default;
+                return false;
+            }
+
+            (byte[] bytes, IPEndPoint from) = _pending.Dequeue();
+            bytes.CopyTo(buffer);
+            Mono += 1_000_000;
+            datagram = new ReceivedDatagram(bytes.Length, from, 0);
+            return true;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static byte[] Fragment(Mode7Header request, byte sequence, bool more, byte[] items, int itemSize, Mode7ErrorCode error = Mode7ErrorCode.None)
+    {
+        var datagram = new byte[Mode7Message.HeaderSize + items.Length];
+        Mode7Message.Write(new Mode7Header(true, more, 2, false, sequence, request.Implementation, request.Request, error,
+            (ushort)(itemSize == 0 ? 0 : items.Length / itemSize), (ushort)itemSize), items, datagram);
+        return datagram;
+    }
+
+    private static Mode7Result Ask(ScriptedTransport transport) =>
+        new Mode7Client(transport, transport.Clock, s_server) { TimeoutNanoseconds = 1_000_000_000 }.Query(Mode7RequestCode.PeerList);
+
+    [Fact]
+    public void Query_FragmentsOutOfOrderAndDuplicated_Reassembles()
+    {
+        using var transport = new ScriptedTransport(request =>
+        [
+            (Fragment(request, 1, false, [3, 3, 3, 3], 4), s_server),
+            (Fragment(request, 0, true, [1, 1, 1, 1, 2, 2, 2, 2], 4), new IPEndPoint(IPAddress.Loopback, 999)),
+            (Fragment(request, 1, false, [3, 3, 3, 3], 4), s_server),
+            (Fragment(request, 0, true, [1, 1, 1, 1, 2, 2, 2, 2], 4), s_server),
+        ]);
+        Mode7Result result = Ask(transport);
+        Assert.True(result.IsSuccess, result.Message);
+        Assert.Equal(3, result.ItemCount);
+        Assert.Equal(new byte[] { 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3 }, result.Data);
+    }
+
+    [Fact]
+    public void Query_MissingFragment_ReportsIncomplete()
+    {
+        using var transport = new ScriptedTransport(request => [(Fragment(request, 1, false, [3, 3, 3, 3], 4), s_server)]);
+        Assert.Equal(Mode7Outcome.Incomplete, Ask(transport).Outcome);
+    }
+
+    [Fact]
+    public void Query_Silence_TimesOut()
+    {
+        using var transport = new ScriptedTransport(_ => []);
+        Mode7Result result = Ask(transport);
+        Assert.Equal(Mode7Outcome.Timeout, result.Outcome);
+        Assert.Equal("***Request timed out", result.Message);
+    }
+
+    [Theory]
+    [InlineData(Mode7ErrorCode.Request, "***Server doesn't implement this request")]
+    [InlineData(Mode7ErrorCode.Implementation, "***Server implementation incompatible with our own")]
+    [InlineData(Mode7ErrorCode.NoData, "***Server reports data not found")]
+    public void Query_ServerError_MapsToNtpdcWords(Mode7ErrorCode code, string message)
+    {
+        using var transport = new ScriptedTransport(request => [(Fragment(request, 0, false, [], 0, code), s_server)]);
+        Mode7Result result = Ask(transport);
+        Assert.Equal(Mode7Outcome.ServerError, result.Outcome);
+        Assert.Equal(message, result.Message);
+    }
+
+    [Fact]
+    public void Query_FragmentsWithDifferentItemSizes_AreInconsistent()
+    {
+        using var transport = new ScriptedTransport(request =>
+        [
+            (Fragment(request, 0, true, [1, 1, 1, 1], 4), s_server),
+            (Fragment(request, 1, false, [2, 2], 2), s_server),
+        ]);
+        Assert.Equal(Mode7Outcome.Inconsistent, Ask(transport).Outcome);
+    }
+}

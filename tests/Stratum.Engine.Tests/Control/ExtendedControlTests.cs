@@ -1,0 +1,170 @@
+// The control protocols beyond READSTAT/READVAR basics, over a real engine with one local clock
+// (stratum 10) that has taken its first sample: error codes for unknown opcodes, malformed counts
+// and unknown clock variables; READCLOCK; the extended system variables ntpq's sysinfo/sysstats
+// read; the ordered lists; and the mode 7 responder's rules (silent unless enabled, read-only,
+// never monlist, never an answer longer than the request).
+using System.Buffers.Binary;
+using System.Text;
+using Stratum.Core.Mode6;
+using Stratum.Core.Mode7;
+using Stratum.Engine.Associations;
+using Stratum.Engine.Control;
+
+namespace Stratum.Engine.Tests.Control;
+
+public class ExtendedControlTests
+{
+    private readonly EngineTestClock _clock = new();
+    private readonly NtpEngine _engine;
+
+    public ExtendedControlTests()
+    {
+        _engine = new NtpEngine(new EngineConfiguration(
+            [new LocalClockSettings(0, 10, 0, LocalClockSettings.DefaultReferenceId, false)], [], DisciplineEnabled: false), -24);
+        _engine.Control.Identity = new ControlIdentity("ntpd Stratum test", "x86_64", "Linux/6.1.0");
+        var actions = new EngineActions();
+        _engine.Start(_clock.Now, actions);
+        _clock.Advance(1);
+        actions.Clear();
+        _engine.OnTimer(_clock.Now, actions);
+    }
+
+    private (ControlHeader Header, string Data) Ask(byte opcode, ushort associationId, string data = "")
+    {
+        byte[] payload = Encoding.ASCII.GetBytes(data);
+        var request = new byte[ControlMessage.HeaderSize + ControlMessage.PaddedLength(payload.Length)];
+        ControlMessage.Write(ControlHeader.Request((ControlOpcode)opcode, 9, associationId, (ushort)payload.Length), payload, request);
+        byte[] reply = Assert.Single(_engine.Control.Respond(request, _clock.Now));
+        Assert.True(ControlMessage.TryRead(reply, out ControlHeader header, out ReadOnlySpan<byte> body, out _, out _));
+        return (header, Encoding.ASCII.GetString(body));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(13)]
+    [InlineData(30)]
+    public void UnknownOpcode_IsAnsweredWithBadOpcode(byte opcode)
+    {
+        (ControlHeader header, _) = Ask(opcode, 0);
+        Assert.True(header.IsError);
+        Assert.Equal(ControlErrorCode.BadOpcode, header.ErrorCode);
+        Assert.Equal(9, header.Sequence);
+    }
+
+    [Fact]
+    public void CountBeyondData_IsAnsweredWithBadFormat()
+    {
+        var request = new byte[16];
+        ControlMessage.Write(ControlHeader.Request(ControlOpcode.ReadVariables, 5, 0, 0), [], request);
+        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(10), 100);
+        byte[] reply = Assert.Single(_engine.Control.Respond(request, _clock.Now));
+        Assert.True(ControlMessage.TryRead(reply, out ControlHeader header, out _, out _, out _));
+        Assert.Equal(ControlErrorCode.BadFormat, header.ErrorCode);
+    }
+
+    [Fact]
+    public void WriteVariables_WithoutAuthentication_IsRefused()
+    {
+        (ControlHeader header, _) = Ask((byte)ControlOpcode.WriteVariables, 0, "leap=1");
+        Assert.Equal(ControlErrorCode.Permission, header.ErrorCode);
+    }
+
+    [Fact]
+    public void ReadClock_LocalClock_ReturnsClockVariables()
+    {
+        (ControlHeader header, string data) = Ask((byte)ControlOpcode.ReadClock, 1, "device,stratum,refid,poll");
+        Assert.False(header.IsError);
+        Assert.Equal("device=\"Undisciplined local clock\", stratum=10, refid=LOCL, poll=1", data);
+        Assert.Equal(ControlErrorCode.UnknownVariable, Ask((byte)ControlOpcode.ReadClock, 1, "nonsense").Header.ErrorCode);
+        Assert.Equal(ControlErrorCode.BadAssociation, Ask((byte)ControlOpcode.ReadClock, 7).Header.ErrorCode);
+    }
+
+    [Fact]
+    public void ReadVariables_SysInfoVariables_DescribeTheSystemPeer()
+    {
+        (_, string data) = Ask((byte)ControlOpcode.ReadVariables, 0, "peeradr,peermode,ss_uptime,ss_processed,kstflags");
+        Assert.Equal("peeradr=127.127.1.0:123, peermode=3, ss_uptime=1, ss_processed=0,\r\nkstflags=\"\"", data);
+    }
+
+    [Fact]
+    public void ReadOrderedList_Restrictions_ListsHostRestrictions()
+    {
+        _engine.Control.Host.Restrictions.Add(new ControlRestriction(System.Net.IPAddress.Any, System.Net.IPAddress.Any, "noquery"));
+        (_, string data) = Ask((byte)ControlOpcode.ReadOrderedList, 0, "addr_restrictions");
+        Assert.Equal("addr.0=0.0.0.0, flags.0=noquery, hits.0=0, mask.0=0.0.0.0", data);
+        Assert.Equal(ControlErrorCode.UnknownVariable, Ask((byte)ControlOpcode.ReadOrderedList, 0, "other_list").Header.ErrorCode);
+    }
+
+    private IReadOnlyList<byte[]> AskMode7(Mode7RequestCode request, int length = Mode7Message.RequestLength)
+    {
+        var datagram = new byte[Mode7Message.RequestLength];
+        Mode7Message.Write(Mode7Header.ForRequest(Mode7Implementation.Xntpd, request), [], datagram);
+        return _engine.Control.Mode7.Respond(datagram.AsSpan(0, length), _clock.Now);
+    }
+
+    [Fact]
+    public void Mode7_Disabled_AnswersNothing()
+    {
+        Assert.Empty(AskMode7(Mode7RequestCode.SystemInfo));
+        Assert.Equal(1, _engine.Control.Mode7.Dropped);
+    }
+
+    [Fact]
+    public void Mode7_SystemInfo_CarriesSystemVariables()
+    {
+        _engine.Control.Host.Mode7Enabled = true;
+        byte[] reply = Assert.Single(AskMode7(Mode7RequestCode.SystemInfo));
+        Assert.True(reply.Length <= Mode7Message.RequestLength);
+        Assert.True(Mode7Message.TryRead(reply, out Mode7Header header, out ReadOnlySpan<byte> data, out _));
+        Assert.Equal(Mode7ErrorCode.None, header.Error);
+        Assert.True(SystemInfoItem.TryRead(data, out SystemInfoItem? info));
+        Assert.Equal(11, info!.Stratum);
+        Assert.Equal("127.127.1.0", info.Peer.ToString());
+        Assert.Equal(LocalClockSettings.DefaultReferenceId.Value, info.ReferenceId);
+    }
+
+    [Theory]
+    [InlineData(Mode7RequestCode.MonitorList)]
+    [InlineData(Mode7RequestCode.MonitorList1)]
+    [InlineData((Mode7RequestCode)10)]
+    public void Mode7_MonlistAndWrites_AreRefusedWithAHeaderOnly(Mode7RequestCode request)
+    {
+        _engine.Control.Host.Mode7Enabled = true;
+        byte[] reply = Assert.Single(AskMode7(request));
+        Assert.Equal(Mode7Message.HeaderSize, reply.Length);
+        Assert.True(Mode7Message.TryRead(reply, out Mode7Header header, out _, out _));
+        Assert.Equal(Mode7ErrorCode.Request, header.Error);
+    }
+
+    [Fact]
+    public void Mode7_AnswerLongerThanTheRequest_IsRefused()
+    {
+        _engine.Control.Host.Mode7Enabled = true;
+        // A bare 8-octet header asking for an 88-octet sysinfo answer would amplify: refused.
+        byte[] reply = Assert.Single(AskMode7(Mode7RequestCode.SystemInfo, Mode7Message.HeaderSize));
+        Assert.True(Mode7Message.TryRead(reply, out Mode7Header header, out _, out _));
+        Assert.Equal(Mode7ErrorCode.Request, header.Error);
+        Assert.Equal(Mode7Message.HeaderSize, reply.Length);
+    }
+
+    [Fact]
+    public void Mode7_Garbage_IsDroppedWithoutException()
+    {
+        _engine.Control.Host.Mode7Enabled = true;
+        var random = new Random(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            var datagram = new byte[random.Next(0, 300)];
+            random.NextBytes(datagram);
+            if (datagram.Length > 0)
+            {
+                datagram[0] = (byte)((datagram[0] & 0xF8) | 7);
+            }
+
+            foreach (byte[] reply in _engine.Control.Mode7.Respond(datagram, _clock.Now))
+            {
+                Assert.True(reply.Length <= Math.Max(datagram.Length, Mode7Message.HeaderSize));
+            }
+        }
+    }
+}
