@@ -34,11 +34,6 @@ internal static class InactiveConfiguration
             warnings.Add("statsdir/statistics/filegen: statistics files are not written yet");
         }
 
-        if (config.LeapFile is not null)
-        {
-            warnings.Add($"leapfile {config.LeapFile}: leap second files are not read yet");
-        }
-
         if (config.KeysFile is not null || config.TrustedKeys.Count > 0 || config.ControlKey is not null || config.RequestKey is not null)
         {
             warnings.Add("keys/trustedkey/controlkey/requestkey: symmetric-key authentication is not implemented yet; requests with a MAC get a crypto-NAK");

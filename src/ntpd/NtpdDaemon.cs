@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Stratum.Core.Config;
+using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine;
 using Stratum.Engine.Associations;
@@ -74,6 +75,7 @@ internal static class NtpdDaemon
         double? driftFrequency = ReadDriftFile(settings, logger);
         var engine = new NtpEngine(Translate(config, settings, driftFrequency), precision, new CryptoRandomSource());
         ControlSetup.Apply(config, engine.Control.Host);
+        engine.Sources.LeapTable = LoadLeapFile(config, clock, logger);
         List<PendingAssociation> names = PendingNames(config);
         using var host = new DaemonHost(clock, engine, logger, settings.IoBatch)
         {
@@ -83,6 +85,7 @@ internal static class NtpdDaemon
             KernelDiscipline = config.System.KernelDiscipline,
             DriftFile = config.DriftFile is { } driftPath && config.System.ClockDiscipline ? new DriftFileKeeper(driftPath) : null,
         };
+        host.ServerThreads = settings.ServerThreads;
         if (host.SendBatch is { } replies)
         {
             replies.InterpolateTransmitStamps = settings.InterpolateTransmitStamps;
@@ -175,6 +178,50 @@ internal static class NtpdDaemon
         }
 
         return null;
+    }
+
+    // leapfile: the NIST/IERS leap-seconds.list, hash checked; an expired or unhashed file is used with a
+    // warning, a corrupt one is reported and ignored (never fatal), as ntpd does.
+    private static Stratum.Core.Leap.LeapSecondTable? LoadLeapFile(NtpConfig config, IClockDriver clock, ILogger logger)
+    {
+        if (config.LeapFile is not { } path)
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            DaemonLog.ConfigWarning(logger, $"leapsecond file ('{path}'): cannot read: {e.Message}; ignored");
+            return null;
+        }
+
+        NtpTimestamp now = NtpTimestamp.FromUnixNanoseconds(clock.ReadRealtimeNanoseconds());
+        Stratum.Core.Leap.LeapSecondsParseResult result = Stratum.Core.Leap.LeapSecondsParser.Parse(text, path, now);
+        foreach (ConfigDiagnostic diagnostic in result.Diagnostics)
+        {
+            DaemonLog.ConfigWarning(logger, diagnostic.ToString());
+        }
+
+        if (result.HasErrors || result.Table is not { } table)
+        {
+            DaemonLog.ConfigWarning(logger, $"leapsecond file ('{path}'): not loaded");
+            return null;
+        }
+
+        DateTime epoch = new(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        DaemonLog.Info(logger, string.Create(CultureInfo.InvariantCulture,
+            $"leapsecond file ('{path}'): {(table.IsHashVerified ? "good hash signature" : "no hash signature")}, loaded, expire={epoch.AddSeconds(table.Expiry):yyyy-MM-ddTHH:mm:ssZ} ofs={table.TaiOffsetAt(now)}"));
+        if (table.IsExpiredAt(now))
+        {
+            DaemonLog.ConfigWarning(logger, $"leapsecond file ('{path}'): expired; leap seconds after its expiry are unknown");
+        }
+
+        return table;
     }
 
     // server/pool lines with a host name: resolved by the daemon at run time (NameMobilizer).

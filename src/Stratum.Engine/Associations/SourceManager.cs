@@ -231,6 +231,9 @@ public sealed class SourceManager
         return verdict;
     }
 
+    /// <summary>The `leapfile` table, or null: its leap second at the end of this month is announced and armed.</summary>
+    public Core.Leap.LeapSecondTable? LeapTable { get; set; }
+
     /// <summary>Growth rate of dispersion (clock filters and root distance) while the clock is disciplined.</summary>
     /// <remarks>PHI (15 ppm) until the frequency is known; then three times the discipline's frequency
     /// uncertainty plus its measured wander, never below <see cref="MinimumFrequencyTolerance"/> nor above PHI.
@@ -312,7 +315,8 @@ public sealed class SourceManager
         double rootDispersion = peerSample.RootDispersion + peerFilter.Dispersion
             + Math.Sqrt((peerFilter.Jitter * peerFilter.Jitter) + (result.Jitter * result.Jitter)) + Math.Abs(result.Offset);
         byte stratum = (byte)Math.Min(peerSample.Stratum + 1, SystemVariables.UnsynchronizedStratum);
-        _system.Update(result.Leap, stratum, ReferenceId.FromAddress(peer.Association.Settings.Address.Address),
+        LeapIndicator leap = LeapSchedule.Combine(result.Leap, LeapSchedule.FromTable(LeapTable, now.Real));
+        _system.Update(leap, stratum, ReferenceId.FromAddress(peer.Association.Settings.Address.Address),
             rootDelay, rootDispersion, now, peer.Association.Settings.DisplayName);
         if (_systemPeerId != peerId)
         {
@@ -320,7 +324,7 @@ public sealed class SourceManager
             actions.Notice(NoticeKind.Synchronized, $"synchronized to {peer.Association.Settings.DisplayName}, stratum {peerSample.Stratum}");
         }
 
-        ArmLeap(result.Leap, now, rootDelay, rootDispersion, actions);
+        ArmLeap(leap, now, rootDelay, rootDispersion, actions);
     }
 
     // Tells the kernel the clock is synchronized, its error bound (maxerror, which the kernel grows at

@@ -4,6 +4,7 @@
 // UTC midnight after STA_INS/STA_DEL are set, so the kernel must be armed only during the month's last UTC
 // day. Before that day the announcement is passed on to our clients (served LI) but not armed. Pure: the
 // date comes from the disciplined clock's reading passed in.
+using Stratum.Core.Leap;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 
@@ -22,6 +23,39 @@ public static class LeapSchedule
         }
 
         return IsLastDayOfMonth(now) ? announced : LeapIndicator.NoWarning;
+    }
+
+    /// <summary>The warning a leap-seconds.list (`leapfile`) gives at <paramref name="now"/>: the listed leap
+    /// second if it falls at the end of the current UTC month, else none; none from an expired table.</summary>
+    public static LeapIndicator FromTable(LeapSecondTable? table, NtpTimestamp now)
+    {
+        if (table is null || table.IsExpiredAt(now) || table.NextLeapAfter(now) is not { } leap)
+        {
+            return LeapIndicator.NoWarning;
+        }
+
+        // The entry's time is the first second after the leap (00:00:00 on the 1st); the leap is in this
+        // month when the second before it is.
+        long nowSeconds = LeapSecondTable.ToSecondsSince1900(now);
+        DateTime today = NtpEra.Epoch.AddSeconds(nowSeconds);
+        DateTime lastSecond = NtpEra.Epoch.AddSeconds(leap.SecondsSince1900 - 1);
+        if (today.Year != lastSecond.Year || today.Month != lastSecond.Month)
+        {
+            return LeapIndicator.NoWarning;
+        }
+
+        return leap.Kind == LeapKind.Insert ? LeapIndicator.InsertSecond : LeapIndicator.DeleteSecond;
+    }
+
+    /// <summary>Combines the sources' vote with the leap file: a warning from either is announced.</summary>
+    /// <remarks>Deviation: ntpd 4.2.8 also lets a loaded leap file override the peers; here a warning voted by
+    /// the truechimers still stands without the file, and the file alone is enough.</remarks>
+    public static LeapIndicator Combine(LeapIndicator voted, LeapIndicator fromFile) =>
+        voted is LeapIndicator.InsertSecond or LeapIndicator.DeleteSecond ? voted : fromFile == LeapIndicator.NoWarning ? voted : fromFile;
+
+    private static class NtpEra
+    {
+        public static readonly DateTime Epoch = new(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     }
 
     /// <summary>True when the UTC day of <paramref name="now"/> is the last of its month.</summary>

@@ -143,6 +143,23 @@ public class SyncScenarioTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void LeapFileOnly_ArmsTheKernelAndAnnouncesTheLeap()
+    {
+        // 2026-06-30T20:00:00Z; the server says nothing, the client's leapfile lists 2026-07-01 (37 -> 38).
+        const long start = 1_782_849_600;
+        var epoch1900 = new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        long Since1900(int y, int m, int d) => (long)(new DateTime(y, m, d, 0, 0, 0, DateTimeKind.Utc) - epoch1900).TotalSeconds;
+        Scenario run = Scenario.Create(seed: 2, startUnixSeconds: start);
+        run.Client.LeapTable = new Stratum.Core.Leap.LeapSecondTable(Since1900(2025, 1, 1), Since1900(2027, 1, 1),
+            [new Stratum.Core.Leap.LeapSecondEntry(Since1900(2017, 1, 1), 37, 1), new Stratum.Core.Leap.LeapSecondEntry(Since1900(2026, 7, 1), 38, 2)],
+            isHashVerified: true);
+        run.RunUntil(3 * 3600);
+        Assert.Equal(LeapIndicator.InsertSecond, run.Client.System!.Leap);
+        Assert.Equal(Stratum.Simulation.Clock.KernelLeapState.Insert, run.ClientNode.Clock.Kernel.LeapState);
+        Assert.Contains(run.Client.Notices, n => n.Text.Contains("leap second insertion armed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LeapAnnouncedMidMonth_NotArmedInTheKernel()
     {
         // 2026-06-15T20:00:00Z: LI = 1 all day, but the month does not end at this midnight.

@@ -32,6 +32,9 @@ public sealed class EngineClient : ISimulatedClient
         _selection = selection ?? SelectionParameters.Default;
     }
 
+    /// <summary>A `leapfile` table for the client (set before the run starts).</summary>
+    public Stratum.Core.Leap.LeapSecondTable? LeapTable { get; set; }
+
     /// <summary>`enable kernel` (true, ntpd's default): phase corrections go to the kernel PLL; false: adjtime.</summary>
     public bool UseKernel { get; init; } = true;
 
@@ -69,7 +72,10 @@ public sealed class EngineClient : ISimulatedClient
             ids.Add((i + 1, _associations[i]));
         }
 
-        _manager = new SourceManager(ids, System, new RandomAdapter(context.Random), -20, _selection, _discipline, null, disciplineClock: true);
+        _manager = new SourceManager(ids, System, new RandomAdapter(context.Random), -20, _selection, _discipline, null, disciplineClock: true)
+        {
+            LeapTable = LeapTable,
+        };
         _manager.Start(context.Now);
         _actions.Clear();
         _manager.OnTimer(context.Now, _actions);
