@@ -23,7 +23,7 @@ internal static class NtpdCli
     public const string VersionText = "ntpd Stratum 0.1.0 (ntpd 4.2.8 compatible)";
 
     private const string Usage =
-        "usage: ntpd [-46gnqx] [-c conffile] [-d]... [-l logfile] [-p pidfile] [-f driftfile] [-s statsdir] [-k keyfile] [-I iface]... [--check] [--virtual-clock [OFFSET[,PPM]]] [--io-batch N] [--version]";
+        "usage: ntpd [-46gnqx] [-c conffile] [-d]... [-l logfile] [-p pidfile] [-f driftfile] [-s statsdir] [-k keyfile] [-I iface]... [--check] [--virtual-clock [OFFSET[,PPM]]] [--io-batch N] [--server-threads N] [--version]";
 
     private const string DaemonChildVariable = "STRATUM_NTPD_DAEMON_CHILD";
 
@@ -70,6 +70,21 @@ internal static class NtpdCli
         if (ioBatch is < 1 or > DaemonHost.MaxIoBatch)
         {
             stderr.WriteLine($"ntpd: --io-batch must be 1 to {DaemonHost.MaxIoBatch}, not {ioBatch}");
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+
+        int serverThreads = parsed.GetValue(options.ServerThreads) ?? 0;
+        if (serverThreads is < 0 or > ServerLoopGroup.MaxLoops)
+        {
+            stderr.WriteLine($"ntpd: --server-threads must be 0 to {ServerLoopGroup.MaxLoops}, not {serverThreads}");
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+
+        if (serverThreads > 0 && virtualClock is not null)
+        {
+            stderr.WriteLine("ntpd: --server-threads cannot be combined with --virtual-clock (the extra loops read the system clock)");
             stderr.WriteLine(Usage);
             return 2;
         }
@@ -140,7 +155,8 @@ internal static class NtpdCli
             CommandLine: "ntpd " + string.Join(' ', args),
             ConfigWarnings: [.. config.Diagnostics.Select(d => d.ToString()), .. InactiveConfiguration.Describe(effective)],
             IoBatch: ioBatch,
-            InterpolateTransmitStamps: parsed.GetValue(options.TransmitStamp) != "once");
+            InterpolateTransmitStamps: parsed.GetValue(options.TransmitStamp) != "once",
+            ServerThreads: serverThreads);
         return NtpdDaemon.Run(settings, stderr, environment);
     }
 
@@ -179,6 +195,7 @@ internal static class NtpdCli
         public Option<bool> Version { get; } = new("--version") { Description = "print the version and exit" };
         public Option<int?> IoBatch { get; } = new("--io-batch") { Description = "datagrams per recvmmsg/sendmmsg on the server sockets (1 = no batching; default 32)" };
         public Option<string?> TransmitStamp { get; } = CreateTransmitStampOption();
+        public Option<int?> ServerThreads { get; } = new("--server-threads") { Description = "extra single-threaded loops serving time on SO_REUSEPORT sockets (default 0)" };
 
         private static Option<string?> CreateTransmitStampOption()
         {
@@ -197,7 +214,7 @@ internal static class NtpdCli
             var command = new RootCommand("ntpd: Network Time Protocol daemon (Stratum)")
             {
                 ConfigFile, NoFork, Debug, LogFile, PidFile, DriftFile, StatsDir, KeyFile, AllowBigStep, QuitAfterSet,
-                SlewOnly, IPv4Only, IPv6Only, Interface, Check, VirtualClock, Port, Version, IoBatch, TransmitStamp,
+                SlewOnly, IPv4Only, IPv6Only, Interface, Check, VirtualClock, Port, Version, IoBatch, TransmitStamp, ServerThreads,
             };
             // Our own --version replaces System.CommandLine's built-in one, which would shadow it.
             for (int i = command.Options.Count - 1; i >= 0; i--)

@@ -151,6 +151,24 @@ internal static class NtpdDaemon
         if (!config.System.ClockDiscipline)
         {
             DaemonLog.ObserveOnly(logger);
+            // fudge 127.127.1.0 time1 S: the local clock driver's time is the system clock + S. Observe-only,
+            // the daemon serves that time from a private clock over the real one (which is never touched).
+            double time1 = 0;
+            foreach (RefClockConfig refclock in config.RefClocks)
+            {
+                if (refclock.IsLocalClock && refclock.Time1 != 0)
+                {
+                    time1 = refclock.Time1;
+                }
+            }
+
+            if (time1 != 0)
+            {
+                DaemonLog.Info(logger, string.Create(CultureInfo.InvariantCulture,
+                    $"local clock fudge time1 {time1:+0.000000;-0.000000}: serving the system clock shifted by that much"));
+                return new VirtualClockDriver(time1, 0);
+            }
+
             return new ObserveOnlyClockDriver();
         }
 

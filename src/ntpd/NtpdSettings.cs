@@ -1,6 +1,7 @@
 // NtpdSettings: the command line and the parsed config, merged into what one daemon run needs.
 // AllowBigFirstStep (-g) and SlewOnly (-x) are carried for the clock discipline of the sync engine.
-// IoBatch and InterpolateTransmitStamps (--io-batch, --tx-stamp) shape the server sockets' fast path.
+// IoBatch, InterpolateTransmitStamps and ServerThreads (--io-batch, --tx-stamp, --server-threads)
+// shape the server sockets' fast path.
 using Stratum.Core.Config;
 
 namespace Stratum.Tools.Ntpd;
@@ -23,4 +24,5 @@ internal sealed record NtpdSettings(
     string CommandLine,
     IReadOnlyList<string> ConfigWarnings,
     int IoBatch = Stratum.Platform.Hosting.DaemonHost.DefaultIoBatch,
-    bool InterpolateTransmitStamps = true);
+    bool InterpolateTransmitStamps = true,
+    int ServerThreads = 0);

@@ -2,9 +2,12 @@
 // on 127.0.0.26 must show stratum 11, refid LOCL and the local clock association as system peer;
 // our dist/ntpq (-c rv, -p, -c as) and our dist/ntpdc -c sysinfo (mode 6 fallback: ntpsec has no
 // mode 7) against ntpsec's ntpd on 127.0.0.1 must show what ntpsec's own ntpq shows for the same
-// fields. mrulist both ways: NTPsec's `ntpq -n -c mrulist` against our ntpd lists the address it
-// queried from (mode 6); our `ntpq -n -c mrulist` against NTPsec's ntpd lists every address
-// NTPsec's own ntpq listed just before (entries only get added or refreshed in between).
+// fields. mrulist both ways, after an NTPv4 client request from 127.0.0.39: NTPsec's `ntpq -n -c
+// mrulist` against our ntpd lists that client (mode 3, version 4) and the address it queried from
+// (mode 6); our `ntpq -n -c mrulist` against NTPsec's ntpd lists every address NTPsec's own ntpq
+// listed just before (entries only get added or refreshed in between), the client among them.
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Stratum.Interop.Tests.Harness;
 
@@ -14,6 +17,9 @@ namespace Stratum.Interop.Tests;
 public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchors) : IClassFixture<OurNtpdFixture>
 {
     private static readonly System.Net.IPAddress s_address = InteropAddresses.OurNtpdMode6;
+
+    /// <summary>Source of the client request the mrulist tests expect to see listed (an ephemeral port, never 123).</summary>
+    private static readonly IPAddress s_mruClient = IPAddress.Parse("127.0.0.39");
 
     [GeneratedRegex(@"\bstratum=(\d+)")]
     private static partial Regex StratumVariable();
@@ -127,10 +133,11 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
         Assert.Equal(StratumVariable().Match(theirs.StandardOutput).Groups[1].Value, SysinfoStratum().Match(ours.StandardOutput).Groups[1].Value);
     }
 
-    [GeneratedRegex(@"^ *-?\d+ +-?\d+ +[0-9a-f]+ [.KL] (\d) (\d) +\d+ +\d+ (\S+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^ *-?\d+ +-?[\d.]+ +[0-9a-f]+ [.KL] (\d) (\d) +\d+ +(?:\S+ +\S+ +)?\d+ (\S+)$", RegexOptions.Multiline)]
     private static partial Regex MruRow();
 
-    /// <summary>(mode, version, address) of each row of an mrulist table printed with -n.</summary>
+    /// <summary>(mode, version, address) of each row of an mrulist table printed with -n (ntpq 4.2.8's
+    /// columns, or NTPsec's with a fractional avgint and score/drop before rport).</summary>
     private static List<(string Mode, string Version, string Address)> MruRows(string output) =>
         [.. MruRow().Matches(output).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value))];
 
@@ -139,13 +146,15 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await ntpd.StartAsync(s_address, cancellationToken);
+        await ClientRequestAsync(s_address, cancellationToken);
 
         ProcessResult result = await ClientTools.NtpsecNtpqAsync(["-n", "-c", "mrulist", s_address.ToString()], cancellationToken);
 
-        Assert.True(result.ExitCode == 0, result.Describe());
-        Assert.Contains("lstint avgint rstr r m v  count rport remote address", result.StandardOutput, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 0 && result.StandardOutput.Contains("lstint avgint rstr r m v  count", StringComparison.Ordinal), result.Describe());
+        List<(string Mode, string Version, string Address)> rows = MruRows(result.StandardOutput);
+        Assert.True(rows.Contains(("3", "4", "127.0.0.39")), result.Describe());
         // ntpq's socket is unbound, so the kernel gives it 127.0.0.1 toward a loopback address.
-        Assert.True(MruRows(result.StandardOutput).Exists(row => row is ("6", _, "127.0.0.1")), result.Describe());
+        Assert.True(rows.Exists(row => row is ("6", _, "127.0.0.1")), result.Describe());
     }
 
     [Fact]
@@ -154,18 +163,35 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
         var cancellationToken = TestContext.Current.CancellationToken;
         RunningDaemon ntpsec = await anchors.NtpsecAsync(cancellationToken);
         string host = ntpsec.Address.ToString();
+        await ClientRequestAsync(ntpsec.Address, cancellationToken);
 
         ProcessResult theirs = await ClientTools.NtpsecNtpqAsync(["-n", "-c", "mrulist", host], cancellationToken);
         ProcessResult ours = await ClientTools.OurNtpqAsync(["-n", "-c", "mrulist", host], cancellationToken);
 
         Assert.True(theirs.ExitCode == 0, theirs.Describe());
         Assert.True(ours.ExitCode == 0, ours.Describe());
-        Assert.StartsWith("lstint avgint rstr r m v  count rport remote address\n" + new string('=', 78) + "\n", ours.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("\rRetrieved ", ours.StandardError, StringComparison.Ordinal);
+        Assert.True(ours.StandardOutput.StartsWith("lstint avgint rstr r m v  count rport remote address\n" + new string('=', 78) + "\n", StringComparison.Ordinal)
+            && ours.StandardError.Contains(" unique MRU entries and ", StringComparison.Ordinal), ours.Describe());
         HashSet<string> theirAddresses = [.. MruRows(theirs.StandardOutput).Select(row => row.Address)];
         HashSet<string> ourAddresses = [.. MruRows(ours.StandardOutput).Select(row => row.Address)];
-        Assert.True(theirAddresses.Contains("127.0.0.1") && theirAddresses.IsSubsetOf(ourAddresses),
+        Assert.True(theirAddresses.Contains("127.0.0.1") && theirAddresses.Contains("127.0.0.39") && theirAddresses.IsSubsetOf(ourAddresses),
             $"NTPsec's ntpq: {string.Join(' ', theirAddresses)}; ours: {string.Join(' ', ourAddresses)}\n{theirs.Describe()}\n{ours.Describe()}");
+    }
+
+    /// <summary>One NTPv4 client request from 127.0.0.39 to SERVER:123, answered before returning.</summary>
+    private static async Task ClientRequestAsync(IPAddress server, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(s_mruClient, 0));
+        var request = new byte[48];
+        request[0] = (4 << 3) | 3;
+        request[47] = 1;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(5));
+        await socket.SendToAsync(request, new IPEndPoint(server, NtpProbe.NtpPort), limit.Token);
+        var reply = new byte[1024];
+        SocketReceiveFromResult received = await socket.ReceiveFromAsync(reply, new IPEndPoint(IPAddress.Any, 0), limit.Token);
+        Assert.True(received.ReceivedBytes >= 48, "no reply to the client request");
     }
 
     private static List<string> AssociationRows(string output) =>

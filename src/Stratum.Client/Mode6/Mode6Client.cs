@@ -3,7 +3,8 @@
 // replies with another sequence or opcode, requests (R=0) and datagrams from another address are
 // ignored. The wait for each fragment is bounded by Timeout (ntpq's 5 s default, reset per
 // fragment as ntpq's secondary timeout); with nothing received the request is sent once more
-// (Attempts). Not yet: authentication (keyid/MAC for writes), REQ_NONCE / READ_MRU.
+// (Attempts). Not yet: authentication (keyid/MAC for writes). MruCollector builds mrulist
+// (REQ_NONCE, READ_MRU) on Query.
 using System.Net;
 using Stratum.Client.Sntp;
 using Stratum.Client.Transport;

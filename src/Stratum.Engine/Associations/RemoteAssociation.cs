@@ -29,6 +29,13 @@ public sealed class RemoteAssociation
     private NtpTimestamp _transmitTime;
     private NtpTimestamp _lastReplyTransmit;
     private bool _awaitingReply;
+
+    // Symmetric mode (RFC 5905 §9.1, §8): the peer's last transmit timestamp and when we received it; our
+    // next packet carries them as origin and receive, so the peer can match it and measure.
+    private NtpTimestamp _peerTransmit;
+    private NtpTimestamp _peerReceivedAt;
+
+    private bool IsSymmetric => Settings.Mode == AssociationMode.SymmetricActive;
     private int _burstRemaining;
     private int _pollsWithoutReply;
 
@@ -119,7 +126,14 @@ public sealed class RemoteAssociation
     public long PacketsSent { get; private set; }
 
     /// <summary>Records T1: the host calls this with its clock reading just before sending.</summary>
-    public void MarkSent(NtpTimestamp transmitTime) => _transmitTime = transmitTime;
+    /// <remarks>In symmetric mode the packet itself carries T1 (the peer uses it), so it is kept as built.</remarks>
+    public void MarkSent(NtpTimestamp transmitTime)
+    {
+        if (!IsSymmetric)
+        {
+            _transmitTime = transmitTime;
+        }
+    }
 
     /// <summary>Checks a datagram from the remote end and, when valid, produces a sample.</summary>
     /// <param name="data">The datagram.</param>
@@ -163,6 +177,13 @@ public sealed class RemoteAssociation
         if (!header.TransmitTime.IsZero && header.TransmitTime == _lastReplyTransmit)
         {
             return ReplyVerdict.Duplicate;
+        }
+
+        if (IsSymmetric && !header.TransmitTime.IsZero && header.TransmitTime != _peerTransmit)
+        {
+            // Whatever it answers, the peer's packet is the one our next packet must echo.
+            _peerTransmit = header.TransmitTime;
+            _peerReceivedAt = receiveTime;
         }
 
         if (!_awaitingReply || header.OriginTime != _cookie)
@@ -247,7 +268,9 @@ public sealed class RemoteAssociation
 
     private int BuildRequest(LoopTime now, Span<byte> packet)
     {
-        _cookie = new NtpTimestamp(_random.NextUInt64());
+        // A client sends a random cookie as its transmit timestamp (the server only echoes it, and an
+        // off-path attacker cannot guess it); a symmetric peer needs our real transmit time as its T3.
+        _cookie = IsSymmetric ? now.Real : new NtpTimestamp(_random.NextUInt64());
         _transmitTime = now.Real;
         _awaitingReply = true;
         // A client request carries nothing about us (RFC 5905 §9.2 minimal client; RFC 9109 spirit);
@@ -264,8 +287,8 @@ public sealed class RemoteAssociation
             peer ? NtpShort.FromSeconds(_system.RootDispersionAt(now.MonoSeconds)) : NtpShort.Zero,
             peer ? _system.ReferenceId : ReferenceId.None,
             peer ? _system.ReferenceTime : NtpTimestamp.Zero,
-            NtpTimestamp.Zero,
-            NtpTimestamp.Zero,
+            peer ? _peerTransmit : NtpTimestamp.Zero,
+            peer ? _peerReceivedAt : NtpTimestamp.Zero,
             _cookie);
         return request.Write(packet);
     }

@@ -268,7 +268,10 @@ public sealed class SourceManager
             RemoteAssociationSettings settings = source.Association.Settings;
             _candidates.Add(new SelectionCandidate(source.Id, last.Offset, last.Delay, last.Dispersion, last.Jitter,
                 sample.Value.RootDelay, sample.Value.RootDispersion, sample.Value.Stratum, sample.Value.Leap, source.Filter.LastUpdateTime,
-                source.Association.IsReachable, settings.Prefer, settings.NoSelect, settings.True));
+                source.Association.IsReachable, settings.Prefer, settings.NoSelect, settings.True)
+            {
+                IntervalDispersion = last.ValidDispersion,
+            });
         }
 
         SelectionResult result = _selector.Select(_candidates, now.MonoSeconds, _systemPeerId, _discipline.PollExponent, FrequencyTolerance);

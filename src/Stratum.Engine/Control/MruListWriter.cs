@@ -9,8 +9,10 @@
 // that reaches the newest entry ends with "now=0x…" and, when it holds entries, "last.newest=…".
 // Parameters as ntpd: frags= (1..128 datagrams) or limit= (1..256 entries) must be given, else
 // CERR_BADVALUE; mincount=, resall=, resany=, maxlstint= filter entries.
-// Limits, stricter than ntpd: the answer never exceeds frags= datagrams (ntpd may send one
-// more: it checks the count before each entry and splits entries across datagrams).
+// Size: as in ntpd, an answer never needs more than frags= datagrams; entries start only while
+// there is room for a whole entry and the closing now=/last.newest within that budget (ntpd
+// starts one while the datagram count is below frags= and lets it spill into the last one), and
+// at least one entry goes out per answer so a fetch always advances.
 // Deviations: fields come in a fixed order and no random-named noise tags are added (ntpd
 // shuffles and salts them to keep clients honest; clients must accept any order anyway);
 // laddr= is parsed but filters nothing, because the list does not record the interface a

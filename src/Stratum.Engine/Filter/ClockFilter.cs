@@ -152,14 +152,25 @@ public sealed class ClockFilter
 
         double slope = AsymmetrySlope(minimumDelay);
 
-        // ε = Σ ε_i / 2^(i+1) over all stages (the RFC's NTP_FWEIGHT = 0.5 recursion, unrolled).
+        // ε = Σ ε_i / 2^(i+1) over all stages (the RFC's NTP_FWEIGHT = 0.5 recursion, unrolled); the valid
+        // stages alone, with their weights renormalized, give the samples' own spread (ValidDispersion).
         double dispersion = 0;
+        double validDispersion = 0;
+        double validWeight = 0;
         double weight = 0.5;
         for (int i = 0; i < Stages; i++)
         {
             dispersion += _sorted[i].Dispersion * weight;
+            if (_sorted[i].Dispersion < MaxDispersion)
+            {
+                validDispersion += _sorted[i].Dispersion * weight;
+                validWeight += weight;
+            }
+
             weight *= 0.5;
         }
+
+        validDispersion = validWeight > 0 ? validDispersion / validWeight : MaxDispersion;
 
         if (valid == 0)
         {
@@ -193,7 +204,7 @@ public sealed class ClockFilter
             // The spike is not used, but the time advances so that it is never picked again.
             outcome = ClockFilterOutcome.PopcornSpike;
             _lastUsedTime = chosen.Time;
-            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = Debiased(sample, slope, minimumDelay), MinimumDelay = minimumDelay, AsymmetrySlope = slope };
+            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = Debiased(sample, slope, minimumDelay), MinimumDelay = minimumDelay, AsymmetrySlope = slope, ValidDispersion = validDispersion };
             return Last;
         }
 
@@ -205,7 +216,10 @@ public sealed class ClockFilter
         }
 
         double chosenOffset = chosen.Offset + _sortedCorrections[0] - (slope * Math.Max(0, chosen.Delay - minimumDelay));
-        Last = new ClockFilterResult(chosenOffset, chosen.Delay, dispersion, jitter, chosen.Time, outcome, Debiased(sample, slope, minimumDelay), minimumDelay, slope);
+        Last = new ClockFilterResult(chosenOffset, chosen.Delay, dispersion, jitter, chosen.Time, outcome, Debiased(sample, slope, minimumDelay), minimumDelay, slope)
+        {
+            ValidDispersion = validDispersion,
+        };
         return Last;
     }
 

@@ -51,6 +51,12 @@ public readonly record struct ClockFilterResult(
     // The least-delay sample's own error as a share of the jitter.
     private const double FloorDivisor = 16;
 
+    /// <summary>ε over the valid stages only (weights renormalized), seconds: the samples' own spread,
+    /// without the MAXDISP of empty stages (ClockSelector's intersection interval).</summary>
+    public double ValidDispersion { get; init; } = MaxDispersionValue;
+
+    private const double MaxDispersionValue = 16.0;
+
     /// <summary>True when the discipline should take this sample (<see cref="ClockFilterOutcome.NewSample"/>).</summary>
     public bool IsNew => Outcome == ClockFilterOutcome.NewSample;
 }

@@ -68,14 +68,14 @@ public sealed class ClockSelector
         for (int i = 0; i < fit.Count; i++)
         {
             offsets[i] = fit[i].Candidate.Offset;
-            distances[i] = fit[i].Distance;
+            distances[i] = IntervalDistance(fit[i].Candidate, now, frequencyTolerance);
         }
 
         IntersectionInterval interval = IntersectionAlgorithm.Find(offsets, distances);
         var truechimers = new List<(SelectionCandidate Candidate, double Distance)>();
         foreach ((SelectionCandidate candidate, double distance) in fit)
         {
-            if (candidate.AlwaysTrue || IntersectionAlgorithm.IsTruechimer(interval, candidate.Offset, distance))
+            if (candidate.AlwaysTrue || IntersectionAlgorithm.IsTruechimer(interval, candidate.Offset, IntervalDistance(candidate, now, frequencyTolerance)))
             {
                 truechimers.Add((candidate, distance));
             }
@@ -158,6 +158,18 @@ public sealed class ClockSelector
             combined.Jitter,
             leap);
     }
+
+    // The half-width of a candidate's correctness interval for the intersection algorithm.
+    // Deviation: RFC 5905 uses λ, whose ε counts every empty filter stage at MAXDISP (16 s) with weight
+    // 2^-(i+1), so for the first samples every interval is about a second wide and a server 50 ms off
+    // cannot be told from the others (it may even be chosen while the filters fill). An empty stage says
+    // "too few samples", which the fitness test (λ ≤ maxdist) already enforces; it says nothing about where
+    // the time is. The interval here uses ε of the valid samples only; the sample bound δ/2 + ε and the
+    // server's root distance still hold for each truechimer, and tos mindist still floors it.
+    private double IntervalDistance(in SelectionCandidate candidate, double now, double frequencyTolerance) =>
+        double.IsNaN(candidate.IntervalDispersion)
+            ? RootDistance.Of(candidate, now, Parameters.MinDistance, frequencyTolerance)
+            : RootDistance.Of(candidate with { Dispersion = candidate.IntervalDispersion }, now, Parameters.MinDistance, frequencyTolerance);
 
     // The leap indicator set by more than half of the truechimers wins; otherwise no warning (ntpd's
     // leap_vote). With no truechimer the system is unsynchronized.

@@ -38,4 +38,9 @@ public readonly record struct SelectionCandidate(
     bool Reachable = true,
     bool Prefer = false,
     bool NoSelect = false,
-    bool AlwaysTrue = false);
+    bool AlwaysTrue = false)
+{
+    /// <summary>ε of the valid samples only, for the intersection's correctness interval; NaN: use
+    /// <see cref="Dispersion"/> (see ClockSelector).</summary>
+    public double IntervalDispersion { get; init; } = double.NaN;
+}

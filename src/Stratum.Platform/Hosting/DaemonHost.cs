@@ -91,6 +91,12 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// <summary>Datagrams whose reply could not be sent.</summary>
     public long SendErrors { get; private set; }
 
+    /// <summary>Extra server loops on SO_REUSEPORT sockets (ntpd --server-threads); set before Bind.</summary>
+    public int ServerThreads { get; set; }
+
+    /// <summary>The running extra server loops, or null.</summary>
+    public ServerLoopGroup? ServerLoops { get; private set; }
+
     /// <summary>The batched receive path of the server sockets, or null when batching is off.</summary>
     public ReceiveBatch? ReceiveBatch => _receiveBatch;
 
@@ -104,7 +110,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         int index = 0;
         foreach (ListenEndpoint endpoint in endpoints)
         {
-            UdpSocket? socket = UdpSocket.TryBind(endpoint.EndPoint, reuseAddress: true, out string? error);
+            UdpSocket? socket = UdpSocket.TryBind(endpoint.EndPoint, reuseAddress: true, reusePort: ServerThreads > 0, out string? error);
             if (socket is null)
             {
                 DaemonLog.BindFailed(_logger, error ?? "bind failed");
@@ -235,7 +241,32 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     {
         var loop = new EventLoop(_clock, _sockets, this, signals);
         onLoopCreated?.Invoke(loop);
-        return loop.Run();
+        if (ServerThreads > 0)
+        {
+            var serverSockets = new List<UdpSocket>();
+            foreach (UdpSocket socket in _sockets)
+            {
+                if (!_associationSockets.ContainsKey(socket))
+                {
+                    serverSockets.Add(socket);
+                }
+            }
+
+            ServerLoops = ServerLoopGroup.TryStart(ServerThreads, serverSockets, _engine, _receiveBatch?.Capacity ?? 1, _logger, out string? error);
+            if (ServerLoops is null)
+            {
+                DaemonLog.BindFailed(_logger, $"--server-threads: {error}; serving from the main loop only");
+            }
+        }
+
+        try
+        {
+            return loop.Run();
+        }
+        finally
+        {
+            ServerLoops?.Dispose();
+        }
     }
 
     public long OnStart(LoopTime now)
@@ -255,7 +286,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         _actions.Clear();
         long names = RunNames(long.MaxValue);
         _engine.OnTimer(now, _actions);
-        return Math.Min(names, CarryOut());
+        long next = Math.Min(names, CarryOut());
+        ServerLoops?.Publish(_engine.System);
+        return next;
     }
 
     public void OnReload(LoopTime now) =>
@@ -267,6 +300,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         if (_associationSockets.TryGetValue(socket, out AssociationSocket? association))
         {
             ReadReplies(association);
+            ServerLoops?.Publish(_engine.System);
             return;
         }
 
@@ -402,6 +436,18 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             return 0;
         }
 
+        if (!request.IsEmpty && (request[0] & 0x07) is (byte)NtpMode.SymmetricActive or (byte)NtpMode.SymmetricPassive
+            && PeerAssociationOf(client) is int peerId)
+        {
+            // A configured peer's packet (symmetric mode, RFC 5905 §9): it belongs to its association, not to
+            // the stateless server; the association answers on its own poll schedule.
+            var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
+            _actions.Clear();
+            _engine.OnReply(peerId, request[..Math.Min(length, request.Length)], receiveTime, now, _actions, _clock.PendingSlewSeconds);
+            CarryOut();
+            return 0;
+        }
+
         ServerDecision decision = server.Respond(request, client, receiveTime, receiveMono, reply, out int replyLength);
         if (_debugPackets)
         {
@@ -416,6 +462,37 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         stampTransmit = decision == ServerDecision.Reply;
         return replyLength;
     }
+
+    // The id of the `peer` association with this remote host (any source port), or null. The peers'
+    // addresses are cached per socket-set version, so a mode 1 flood costs no allocation.
+    private int? PeerAssociationOf(in ClientAddress client)
+    {
+        if (_peerCacheVersion != SocketsVersion)
+        {
+            _peerCacheVersion = SocketsVersion;
+            _peerAddresses.Clear();
+            foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
+            {
+                if (source.Association.Settings.Mode == Stratum.Engine.Associations.AssociationMode.SymmetricActive)
+                {
+                    _peerAddresses.Add((source.Id, ClientAddress.From(source.Association.Settings.Address.Address)));
+                }
+            }
+        }
+
+        foreach ((int id, ClientAddress address) in _peerAddresses)
+        {
+            if (address.SameHost(client))
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    private readonly List<(int Id, ClientAddress Address)> _peerAddresses = [];
+    private int _peerCacheVersion = -1;
 
     /// <summary>Replies on an association's own socket; only datagrams from its remote address count.</summary>
     private void ReadReplies(AssociationSocket association)

@@ -143,17 +143,16 @@ public sealed class ServerLoopGroup : IDisposable
             loop.Signals.RequestStop(15);
         }
 
-        for (int i = 0; i < _threads.Count; i++)
+        bool allStopped = true;
+        foreach (Thread thread in _threads)
         {
-            if (!_threads[i].Join(s_joinTimeout))
-            {
-                continue;
-            }
+            allStopped &= thread.Join(s_joinTimeout);
         }
 
-        foreach (ServerLoop loop in _loops)
+        if (allStopped)
         {
-            if (!_threads.Exists(t => t.IsAlive))
+            // A loop that ran has closed its sockets on its own thread; this covers loops never started.
+            foreach (ServerLoop loop in _loops)
             {
                 loop.Dispose();
             }

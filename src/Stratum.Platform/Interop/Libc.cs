@@ -22,6 +22,7 @@ internal static class Libc
     public const int SO_REUSEADDR = 2;
     public const int SO_RCVBUF = 8;
     public const int SO_REUSEPORT = 15;
+    public const int SO_RCVBUFFORCE = 33;
     public const int SO_TIMESTAMPNS = 35;
     public const int SO_TIMESTAMPING = 37;
     public const int SCM_TIMESTAMPNS = 35;

@@ -24,6 +24,12 @@ public sealed unsafe class UdpSocket : IDisposable
 {
     private const int ControlBufferSize = 256;
 
+    /// <summary>Receive buffer asked for (SO_RCVBUFFORCE as root, else SO_RCVBUF up to rmem_max): a few
+    /// thousand datagrams, so a flood arriving while the loop is not scheduled for some milliseconds
+    /// fills this buffer rather than dropping a legitimate client's request. Kernel memory, used only
+    /// while datagrams wait.</summary>
+    private const int ReceiveBufferBytes = 4 << 20;
+
     private readonly MessageHeader* _header;
     private readonly IoVector* _iov;
     private readonly byte* _control;
@@ -77,6 +83,11 @@ public sealed unsafe class UdpSocket : IDisposable
         if (reuseAddress)
         {
             _ = SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
+        }
+
+        if (SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, ReceiveBufferBytes) < 0)
+        {
+            _ = SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, ReceiveBufferBytes);
         }
 
         if (reusePort && SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1) < 0)

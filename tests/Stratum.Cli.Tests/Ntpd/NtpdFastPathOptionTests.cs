@@ -1,11 +1,12 @@
-// ntpd --io-batch and the hidden --tx-stamp: values outside 1–256 or an unknown stamping mode are
-// command-line errors (exit 2 with the usage line); the option is in the usage line.
+// ntpd --io-batch, the hidden --tx-stamp and --server-threads: values outside 1–256 (0–64), an
+// unknown stamping mode, or extra server loops with --virtual-clock are command-line errors (exit 2
+// with the usage line); both options are in the usage line.
 using Stratum.Platform.Loop;
 using Stratum.Tools.Ntpd;
 
 namespace Stratum.Cli.Tests.Ntpd;
 
-public sealed class NtpdIoBatchOptionTests
+public sealed class NtpdFastPathOptionTests
 {
     private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
     {
@@ -39,11 +40,29 @@ public sealed class NtpdIoBatchOptionTests
         Assert.Contains("usage: ntpd [-46gnqx]", stderr);
     }
 
+    [Theory]
+    [InlineData("65")]
+    [InlineData("-1")]
+    public void Run_ServerThreadsOutOfRange_Exits2(string value)
+    {
+        (int exit, _, string stderr) = Run("--server-threads", value, "--check");
+        Assert.Equal(2, exit);
+        Assert.Contains("usage: ntpd [-46gnqx]", stderr);
+    }
+
     [Fact]
-    public void Run_Help_ShowsIoBatch()
+    public void Run_ServerThreadsWithVirtualClock_Refused()
+    {
+        (int exit, _, string stderr) = Run("--server-threads", "2", "--virtual-clock", "0.1", "--check");
+        Assert.Equal(2, exit);
+        Assert.Contains("ntpd: --server-threads cannot be combined with --virtual-clock", stderr);
+    }
+
+    [Fact]
+    public void Run_Help_ShowsFastPathOptions()
     {
         (int exit, string stdout, _) = Run("--help");
         Assert.Equal(0, exit);
-        Assert.Contains("[--io-batch N]", stdout);
+        Assert.Contains("[--io-batch N] [--server-threads N]", stdout);
     }
 }

@@ -1,6 +1,6 @@
 // Golden output of `ntpq -n -c mrulist` against our ntpd in a known MRU state: a fresh daemon
 // (TestDaemon's local-clock configuration: restrict default kod nomodify notrap nopeer noquery,
-// restrict 127.0.0.1) that has heard one NTPv4 client request from 127.0.0.29 and then only this
+// restrict 127.0.0.1) that has heard one NTPv4 client request from 127.0.0.38 and then only this
 // ntpq (mode 6, version 2, from 127.0.0.1). Only the source ports are masked. A second daemon
 // restricts 127.0.0.1 with `nomrulist` and must refuse the list.
 using System.Net;
@@ -34,11 +34,11 @@ public sealed partial class NtpqMruListGoldenTests
         return (SourcePort().Replace(stdout.ToString(), "$1 PORT $2"), stderr.ToString());
     }
 
-    /// <summary>One NTPv4 client request from 127.0.0.29, answered before returning.</summary>
+    /// <summary>One NTPv4 client request from 127.0.0.38, answered before returning.</summary>
     private static void ClientRequest(int port)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.29"), 0));
+        socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.38"), 0));
         socket.ReceiveTimeout = 5000;
         var request = new byte[48];
         request[0] = 0x23;
@@ -59,12 +59,12 @@ public sealed partial class NtpqMruListGoldenTests
         Assert.Equal(
             MruListTable.Header
             + "     0      0    0 . 6 2      2  PORT 127.0.0.1\n"
-            + "     0      0  5d0 K 3 4      1  PORT 127.0.0.29\n"
+            + "     0      0  5d0 K 3 4      1  PORT 127.0.0.38\n"
             + MruListTable.Header
-            + "     0      0  5d0 K 3 4      1  PORT 127.0.0.29\n"
+            + "     0      0  5d0 K 3 4      1  PORT 127.0.0.38\n"
             + "     0      0    0 . 6 2      4  PORT 127.0.0.1\n"
             + MruListTable.Header
-            + "     0      0  5d0 K 3 4      1  PORT 127.0.0.29\n"
+            + "     0      0  5d0 K 3 4      1  PORT 127.0.0.38\n"
             + MruListTable.Header
             + "     0      0    0 . 6 2      8  PORT 127.0.0.1\n",
             stdout);

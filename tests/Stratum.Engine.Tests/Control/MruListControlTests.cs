@@ -334,6 +334,44 @@ public partial class MruListControlTests
         Assert.DoesNotContain("now=", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ReadMru_HostileParameters_NeverThrowNorExceedTheirFragmentLimit()
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            TimeRequest(AccessTestConfig.Address(i % 2 == 0 ? $"192.0.2.{i / 2}" : $"2001:db8::{i:x}", 1024 + i));
+        }
+
+        string[] names = ["nonce", "frags", "limit", "mincount", "resall", "resany", "maxlstint", "laddr", "last.0", "addr.0", "last.15", "addr.1", "last.16", "sort", ""];
+        string[] values = ["", "0", "1", "3", "128", "129", "256", "4294967295", "99999999999999999999", "-1", "0x", "0x430", "0xffff", "0x1ffff",
+            "0xeea80540.00000000", "0x00000000.00000000", "192.0.2.4:1032", "[2001:db8::5]:1029", "::1", "\"quoted, text\"", "=", "\r\n", "\0"];
+        var random = new Random(5);
+        for (int round = 0; round < 3000; round++)
+        {
+            var data = new StringBuilder($"nonce={Nonce(s_querier)}");
+            int declaredFrags = 0;
+            bool fragsGiven = false;
+            for (int item = random.Next(6); item > 0; item--)
+            {
+                string name = names[random.Next(names.Length)];
+                string value = random.Next(8) == 0 ? new string((char)random.Next(1, 128), random.Next(1, 40)) : values[random.Next(values.Length)];
+                data.Append(random.Next(4) == 0 ? "," : ", ").Append(name).Append('=').Append(value);
+                if (name == "frags" && int.TryParse(value, out int frags))
+                {
+                    declaredFrags = frags;
+                    fragsGiven = true;
+                }
+            }
+
+            (string? text, ControlErrorCode? error, int fragments) = ReadMru(data.ToString(), s_querier);
+
+            if (text is not null && error is null)
+            {
+                Assert.InRange(fragments, 1, fragsGiven && declaredFrags > 0 ? Math.Min(declaredFrags, 128) : 128);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("mincount=3", new[] { "192.0.2.3:40000" })]
     [InlineData("resall=0x430", new[] { "192.0.2.1:40000", "192.0.2.3:40000" })]

@@ -59,6 +59,20 @@ public static class DaemonLauncher
             reply => reply.IsSynchronised && reply.Stratum == OurNtpdStratum, cancellationToken);
     }
 
+    /// <summary>Our ntpd on <paramref name="address"/> with <paramref name="extraLines"/> added to the standard
+    /// config (observe-only, local clock at stratum 10); ready once it serves <paramref name="stratum"/>.</summary>
+    public static Task<RunningDaemon> StartOurNtpdAsync(IPAddress address, string extraLines, int stratum, CancellationToken cancellationToken)
+    {
+        var ntpd = InteropEnvironment.OurTool("ntpd");
+        InteropEnvironment.RequirePortFree(address);
+        var runDirectory = CreateRunDirectory("ntpd");
+        var config = Path.Combine(runDirectory, "ntp.conf");
+        File.WriteAllText(config, DaemonConfigs.OurNtpd(address, runDirectory, extraLines));
+        return StartAsync("Stratum ntpd", address, ntpd, ["-n", "-c", config], runDirectory,
+            Path.Combine(runDirectory, "ntpd.log"),
+            reply => reply.IsSynchronised && reply.Stratum == stratum, cancellationToken);
+    }
+
     /// <summary>Our ntpd as a client of <paramref name="upstream"/> (`server UPSTREAM iburst`, observe-only);
     /// ready once it serves the upstream's stratum + 1 with the upstream's address as refid.</summary>
     public static Task<RunningDaemon> StartOurNtpdClientAsync(IPAddress address, IPAddress upstream, int upstreamStratum, CancellationToken cancellationToken)

@@ -20,4 +20,10 @@ public static class InteropAddresses
     public static readonly IPAddress OurNtpdMode6 = IPAddress.Parse("127.0.0.26");
     public static readonly IPAddress OurNtpdClientOfChronyd = IPAddress.Parse("127.0.0.27");
     public static readonly IPAddress OurNtpdClientOfNtpsec = IPAddress.Parse("127.0.0.28");
+
+    // Three of our servers (the last one shifted by fudge time1 0.050) and our client of all three.
+    public static readonly IPAddress OurTruechimerA = IPAddress.Parse("127.0.0.29");
+    public static readonly IPAddress OurTruechimerB = IPAddress.Parse("127.0.0.30");
+    public static readonly IPAddress OurFalseticker = IPAddress.Parse("127.0.0.31");
+    public static readonly IPAddress OurClientOfThree = IPAddress.Parse("127.0.0.32");
 }

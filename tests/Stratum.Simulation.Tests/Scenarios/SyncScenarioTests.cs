@@ -4,7 +4,9 @@
 // Windows and statistics follow SIMULATION.md (RMS and max over 1 h to the end; convergence: the last
 // tick outside the bound, plus one). Criteria sit above the measured figures (bench/RESULTS.md) with a
 // margin for seed-to-seed spread, and well below what a broken loop gives.
+using System.Net;
 using Stratum.Core.Wire;
+using Stratum.Engine.Associations;
 using Stratum.Engine.Discipline;
 using Stratum.Engine.Selection;
 using Stratum.Simulation.Measurement;
@@ -54,6 +56,23 @@ public class SyncScenarioTests(ITestOutputHelper output)
         Assert.True(settled.Rms < 25e-6, $"RMS {settled.Rms * 1e6:0.0} µs");
         Assert.True(settled.MaxAbsolute < 120e-6, $"max {settled.MaxAbsolute * 1e6:0.0} µs");
         Assert.True(sync < 120, $"sync {sync} s");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void ThreeServersOnePlus50ms_FalsetickerFromTheFirstSelection(int seed)
+    {
+        // With three servers clustering cannot prune (minclock 3): the intersection alone must reject it.
+        Scenario run = Scenario.Create(seed, servers: 3);
+        run.ServerProgram(2).ServedOffsetSeconds = 0.050;
+        run.RunUntil(3600);
+        Assert.False(run.EverSelected(2), string.Join("; ", run.Client.Notices.Select(n => n.Text)));
+        Assert.Equal(RejectionReason.Falseticker, run.Client.Manager.Sources[2].Rejection);
+        Assert.True(run.Errors.ConvergenceTime(1e-3, 500e-6) < 120);
     }
 
     [Theory]
@@ -207,6 +226,50 @@ public class SyncScenarioTests(ITestOutputHelper output)
         Assert.Contains(run.Client.Notices, n => n.Text.StartsWith("time reset -1200.0", StringComparison.Ordinal));
         double sync = run.Errors.ConvergenceTime(1e-3, 500e-6);
         Assert.True(sync < 120, $"sync {sync} s");
+    }
+
+    [Fact]
+    public void PeerPair_OneLosesItsUpstream_FollowsTheOtherPeer()
+    {
+        // Two stratum 2 servers A and B, each with its own stratum 1 upstream and `peer` lines to each other
+        // (symmetric active, mode 1 both ways). At 2 h A's upstream stops answering: A must fall back to B.
+        var simulator = new Simulator(new SimulatorOptions(Seed: 5));
+        SimulatedNode upstreamA = simulator.AddNode("s1a", new SimulatedServer());
+        SimulatedNode upstreamB = simulator.AddNode("s1b", new SimulatedServer());
+        // Node indices are assigned in order: A is 2, B is 3.
+        IPEndPoint addressA = new(SimulatedNetwork.AddressOf(2), 123);
+        IPEndPoint addressB = new(SimulatedNetwork.AddressOf(3), 123);
+        static RemoteAssociationSettings Line(IPEndPoint to, AssociationMode mode) =>
+            new(to, mode, true, false, false, false, false, 6, 6, 4, to.Address.ToString());
+        var discipline = DisciplineParameters.Default with { MinPoll = 6, MaxPoll = 6 };
+        var peerA = new EngineClient([Line(upstreamA.Endpoint, AssociationMode.Client), Line(addressB, AssociationMode.SymmetricActive)], discipline);
+        var peerB = new EngineClient([Line(upstreamB.Endpoint, AssociationMode.Client), Line(addressA, AssociationMode.SymmetricActive)], discipline);
+        SimulatedNode nodeA = simulator.AddNode("a", peerA, NodeOptions.ScenarioClient);
+        SimulatedNode nodeB = simulator.AddNode("b", peerB, new NodeOptions(-0.05, -50e-6, 1e-9));
+        Assert.Equal(addressA.Address, nodeA.Address);
+        Assert.Equal(addressB.Address, nodeB.Address);
+
+        const double lossAt = 2 * 3600;
+        simulator.ScheduleAt(lossAt, () => ((SimulatedServer)upstreamA.Program).Answering = false);
+        simulator.RunUntil(lossAt);
+        Assert.Equal(1, peerA.Manager.SystemPeer?.Id);
+        Assert.True(peerA.Manager.Sources[1].Association.IsReachable, "the peer never answered in symmetric mode");
+        Assert.Equal((byte)2, peerA.System!.Stratum);
+        simulator.RunUntil(6 * 3600);
+
+        foreach (var notice in peerA.Notices)
+        {
+            output.WriteLine(notice.Text);
+        }
+
+        Assert.Equal(2, peerA.Manager.SystemPeer?.Id);
+        Assert.Contains(peerA.Notices, n => n.Text == $"synchronized to {addressB.Address}, stratum 2");
+        Assert.Equal((byte)3, peerA.System.Stratum);
+        ErrorStatistics after = Window(nodeA.Errors, lossAt + 3600, 6 * 3600);
+        ErrorStatistics statisticsB = nodeB.Errors.TimeErrorStatistics(fromTrueTime: 3600);
+        output.WriteLine($"A after losing its upstream: RMS {after.Rms * 1e6:0.0} µs, max {after.MaxAbsolute * 1e6:0.0} µs; B: RMS {statisticsB.Rms * 1e6:0.0} µs");
+        Assert.True(after.Rms < 60e-6, $"RMS {after.Rms * 1e6:0.0} µs");
+        Assert.True(after.MaxAbsolute < 250e-6, $"max {after.MaxAbsolute * 1e6:0.0} µs");
     }
 
     private static int IndexAt(ErrorSeries series, double trueTime)
