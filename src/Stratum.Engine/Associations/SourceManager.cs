@@ -50,6 +50,7 @@ public sealed class SourceManager
     private double _holdSelectionUntil;
     private double _lastDisciplinedSampleTime = double.NegativeInfinity;
     private LeapIndicator _armedLeap = LeapIndicator.NoWarning;
+    private bool _frequencyErrorReported;
     private readonly IRandomSource _random;
     private int _nextId = 1;
     private bool _started;
@@ -294,6 +295,13 @@ public sealed class SourceManager
             double noise = Math.Sqrt((filtered.LatestNoise * filtered.LatestNoise) + (disagreement * disagreement));
             double previousFrequency = _discipline.Frequency;
             DisciplineOutcome outcome = _discipline.Update(filtered.Latest.Offset, filtered.Latest.Time, now.MonoSeconds, noise);
+            if (_discipline.FrequencyClamped is double wanted && !_frequencyErrorReported)
+            {
+                // ntpd's wording; once, not at every update while the oscillator stays out of range.
+                _frequencyErrorReported = true;
+                actions.Notice(NoticeKind.Info, FormattableString.Invariant(
+                    $"frequency error {Math.Abs(wanted) * 1e6:0} PPM exceeds tolerance {_discipline.Parameters.MaxFrequency * 1e6:0} PPM"));
+            }
             CarryOut(outcome, filtered.Latest.Offset, pendingSlew, actions);
             if (outcome.Result == DisciplineResult.Slew)
             {

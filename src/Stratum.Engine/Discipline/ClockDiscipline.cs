@@ -95,6 +95,9 @@ public sealed class ClockDiscipline
     /// <summary>c.jitter: exponential RMS of offset differences, seconds.</summary>
     public double Jitter { get; private set; }
 
+    /// <summary>The frequency the last update wanted when it was beyond ±MAXFREQ (and clamped), else null.</summary>
+    public double? FrequencyClamped { get; private set; }
+
     /// <summary>c.wander: exponential RMS of frequency changes, s/s.</summary>
     public double Wander { get; private set; }
 
@@ -245,7 +248,9 @@ public sealed class ClockDiscipline
 
         // Clamp the frequency at ±MAXFREQ (A.5.5.6).
         double previousFrequency = Frequency;
-        double newFrequency = Math.Clamp(Frequency + frequencyEstimate, -_parameters.MaxFrequency, _parameters.MaxFrequency);
+        double wantedFrequency = Frequency + frequencyEstimate;
+        double newFrequency = Math.Clamp(wantedFrequency, -_parameters.MaxFrequency, _parameters.MaxFrequency);
+        FrequencyClamped = newFrequency != wantedFrequency ? wantedFrequency : null;
         double frequencyChange = newFrequency - previousFrequency;
         Frequency = newFrequency;
 

@@ -192,6 +192,18 @@ public class SyncScenarioTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void OscillatorOff600Ppm_LogsTheFrequencyErrorAndHoldsAt500()
+    {
+        // Beyond what any clock can be corrected by (ntpd's MAXFREQ): reported in ntpd's words, once.
+        Scenario run = Scenario.Create(seed: 2, clientClock: new NodeOptions(0.01, 600e-6, 1e-9));
+        run.RunUntil(1800);
+        Assert.Single(run.Client.Notices, n => n.Text.StartsWith("frequency error ", StringComparison.Ordinal));
+        Assert.Matches(@"^frequency error [56]\d\d PPM exceeds tolerance 500 PPM$",
+            run.Client.Notices.First(n => n.Text.StartsWith("frequency error ", StringComparison.Ordinal)).Text);
+        Assert.Equal(-500e-6, run.Client.Manager.Discipline.Frequency, 9);
+    }
+
+    [Fact]
     public void ClientStarts30SecondsOff_StepsOnceThenSynchronizes()
     {
         Scenario run = Scenario.Create(seed: 3, clientClock: new NodeOptions(30, 1e-4, 1e-9));
