@@ -11,6 +11,8 @@ public sealed class EngineActions
     private readonly List<EngineNotice> _notices = [];
     private readonly List<ClockAction> _clockActions = [];
     private readonly List<OutgoingPacket> _packets = [];
+    private readonly List<LoopStatsRecord> _loopStats = [];
+    private readonly List<PeerStatsRecord> _peerStats = [];
     private byte[] _packetBytes = new byte[512];
     private int _packetBytesUsed;
 
@@ -19,6 +21,16 @@ public sealed class EngineActions
     public IReadOnlyList<ClockAction> ClockActions => _clockActions;
 
     public IReadOnlyList<OutgoingPacket> Packets => _packets;
+
+    /// <summary>Clock discipline updates, for loopstats.</summary>
+    public IReadOnlyList<LoopStatsRecord> LoopStats => _loopStats;
+
+    /// <summary>Accepted peer samples, for peerstats.</summary>
+    public IReadOnlyList<PeerStatsRecord> PeerStats => _peerStats;
+
+    public void RecordLoop(in LoopStatsRecord record) => _loopStats.Add(record);
+
+    public void RecordPeer(in PeerStatsRecord record) => _peerStats.Add(record);
 
     /// <summary>Monotonic deadline (ns) of the next OnTimer call; long.MaxValue when none.</summary>
     public long NextDeadline { get; set; } = long.MaxValue;
@@ -48,6 +60,8 @@ public sealed class EngineActions
         _notices.Clear();
         _clockActions.Clear();
         _packets.Clear();
+        _loopStats.Clear();
+        _peerStats.Clear();
         _packetBytesUsed = 0;
         NextDeadline = long.MaxValue;
     }
@@ -91,6 +105,12 @@ public enum ClockActionKind
 /// <param name="TimeConstant">For a kernel PLL's phase correction.</param>
 /// <param name="Leap">For <see cref="ClockActionKind.SetLeapStatus"/>.</param>
 public readonly record struct ClockAction(ClockActionKind Kind, double Value, int TimeConstant = 0, Core.Wire.LeapIndicator Leap = Core.Wire.LeapIndicator.NoWarning);
+
+/// <summary>One loopstats line's values: offset (s), frequency (ppm), clock jitter (s), wander (ppm), time constant.</summary>
+public readonly record struct LoopStatsRecord(double Offset, double FrequencyPpm, double Jitter, double WanderPpm, int TimeConstant);
+
+/// <summary>One peerstats line's values: address, peer status word, offset, delay, dispersion, jitter (s).</summary>
+public readonly record struct PeerStatsRecord(string Address, ushort Status, double Offset, double Delay, double Dispersion, double Jitter);
 
 /// <summary>A packet queued for an association, as a slice of the actions' buffer.</summary>
 public readonly record struct OutgoingPacket(int AssociationId, int Offset, int Length);

@@ -29,9 +29,12 @@ internal static class InactiveConfiguration
             }
         }
 
-        if (config.StatsDirectory is not null || config.Statistics.Count > 0 || config.Filegens.Count > 0)
+        foreach (StatisticsKind kind in (ReadOnlySpan<StatisticsKind>)[StatisticsKind.ClockStats, StatisticsKind.RawStats, StatisticsKind.SysStats, StatisticsKind.ProtoStats])
         {
-            warnings.Add("statsdir/statistics/filegen: statistics files are not written yet");
+            if (config.IsStatisticsEnabled(kind))
+            {
+                warnings.Add($"statistics {kind.ToString().ToLowerInvariant()}: not written yet (loopstats and peerstats are)");
+            }
         }
 
         if (config.KeysFile is not null || config.TrustedKeys.Count > 0 || config.ControlKey is not null || config.RequestKey is not null)

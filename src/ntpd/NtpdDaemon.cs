@@ -83,6 +83,7 @@ internal static class NtpdDaemon
                 ? new NameMobilizer(names, new Stratum.Platform.Net.HostResolver(environment.Resolve), config.Tos.MaxClock ?? TosOptions.DefaultMaxClock)
                 : null,
             KernelDiscipline = config.System.KernelDiscipline,
+            Statistics = StatisticsWriter.For(config, environment.ProcessId, error => DaemonLog.BindFailed(logger, error)),
             DriftFile = config.DriftFile is { } driftPath && config.System.ClockDiscipline ? new DriftFileKeeper(driftPath) : null,
         };
         host.ServerThreads = settings.ServerThreads;

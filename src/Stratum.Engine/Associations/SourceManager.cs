@@ -225,12 +225,23 @@ public sealed class SourceManager
 
         if (now.MonoSeconds < _holdSelectionUntil && !EverySourceIsReady(now.MonoSeconds))
         {
+            RecordPeer(source, filtered, actions);
             return verdict;
         }
 
         Select(now, actions, source, filtered, pendingSlew);
+        RecordPeer(source, filtered, actions);
         return verdict;
     }
+
+    // peerstats: the new sample with the status word ntpq shows for the association after selection.
+    private void RecordPeer(RemoteSource source, in ClockFilterResult filtered, EngineActions actions)
+    {
+        ushort status = new Control.RemoteSourceAssociation(source, _systemPeerId == source.Id).StatusWord();
+        actions.RecordPeer(new PeerStatsRecord(source.Association.Settings.Address.Address.ToString(), status,
+            filtered.Latest.Offset, filtered.Latest.Delay, filtered.Latest.Dispersion, filtered.Jitter));
+    }
+
 
     /// <summary>The `leapfile` table, or null: its leap second at the end of this month is announced and armed.</summary>
     public Core.Leap.LeapSecondTable? LeapTable { get; set; }
@@ -318,6 +329,8 @@ public sealed class SourceManager
             }
 
             UpdateFrequencyTolerance();
+            DisciplineStatus loop = _discipline.Status;
+            actions.RecordLoop(new LoopStatsRecord(loop.Offset, loop.Frequency * 1e6, loop.Jitter, loop.Wander * 1e6, loop.TimeConstant));
         }
 
         ClockFilterResult peerFilter = peer.Filter.Last;

@@ -597,6 +597,11 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
         }
 
+        if (Statistics is { } statistics && (_actions.LoopStats.Count > 0 || _actions.PeerStats.Count > 0))
+        {
+            statistics.Record(_actions, _clock.ReadRealtimeNanoseconds());
+        }
+
         _clockActions ??= new ClockActionApplier(_clock, KernelDiscipline);
         foreach (ClockAction action in _actions.ClockActions)
         {
@@ -633,6 +638,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// <summary>`enable kernel` (default): phase corrections go to the kernel PLL; `disable kernel`: adjtime.</summary>
     public bool KernelDiscipline { get; init; } = true;
 
+    /// <summary>loopstats/peerstats, or null when no statistics are enabled.</summary>
+    public StatisticsWriter? Statistics { get; init; }
+
     /// <summary>The drift file to write hourly and at exit, or null without `driftfile`.</summary>
     public DriftFileKeeper? DriftFile { get; init; }
 
@@ -656,5 +664,6 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         _receiveBatch?.Dispose();
         _sendBatch?.Dispose();
         Names?.Dispose();
+        Statistics?.Dispose();
     }
 }

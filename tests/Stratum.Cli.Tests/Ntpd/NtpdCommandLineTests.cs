@@ -73,7 +73,7 @@ public sealed class NtpdCommandLineTests : IDisposable
         Assert.Equal(0, exit);
         // Valid, but parts are not acted on yet: each is named, never silently ignored.
         Assert.Equal(
-            $"{path}: warning: statsdir/statistics/filegen: statistics files are not written yet\n",
+            $"{path}: warning: statistics clockstats: not written yet (loopstats and peerstats are)\n",
             stderr);
         Assert.Equal($"{path}: configuration OK (1 warning)\n", stdout);
     }

@@ -41,7 +41,8 @@ public class SourceManagerTests
 
     /// <summary>Runs the manager for <paramref name="seconds"/> against servers with the given offsets
     /// (null = silent), 100 µs each way.</summary>
-    private List<EngineNotice> Run(SourceManager manager, double?[] offsets, double seconds)
+    private List<EngineNotice> Run(SourceManager manager, double?[] offsets, double seconds,
+        List<PeerStatsRecord>? peerStats = null, List<LoopStatsRecord>? loopStats = null)
     {
         var notices = new List<EngineNotice>();
         var actions = new EngineActions();
@@ -67,6 +68,8 @@ public class SourceManagerTests
                 actions.Clear();
                 manager.OnReply(id, reply, _clock.Now.Real, _clock.Now, actions);
                 notices.AddRange(actions.Notices);
+                peerStats?.AddRange(actions.PeerStats);
+                loopStats?.AddRange(actions.LoopStats);
             }
         }
 
@@ -96,6 +99,22 @@ public class SourceManagerTests
         Run(manager, [0.0002], 10);
         Assert.True(system.IsSynchronized);
         Assert.Equal(1, manager.SystemPeer!.Id);
+    }
+
+    [Fact]
+    public void EveryAcceptedSample_IsAPeerstatsRecord_EveryLoopUpdate_ALoopstatsRecord()
+    {
+        (SourceManager manager, _) = Create("10.0.0.1");
+        var peers = new List<PeerStatsRecord>();
+        var loops = new List<LoopStatsRecord>();
+        Run(manager, [0.0002], 300, peers, loops);
+        // iburst (8) plus the polls of the remaining ~285 s at 64 s.
+        Assert.InRange(peers.Count, 11, 14);
+        Assert.All(peers, p => Assert.Equal("10.0.0.1", p.Address));
+        Assert.Equal(0x9600, peers[^1].Status & 0xFF00); // reachable, system peer (ntpq's '*')
+        Assert.InRange(peers[^1].Offset, 0.0001, 0.0003);
+        Assert.NotEmpty(loops);
+        Assert.True(loops.Count <= peers.Count);
     }
 
     [Fact]

@@ -1,0 +1,191 @@
+// StatisticsWriter: appends ntpd's statistics lines (loopstats, peerstats) to the files `statsdir`,
+// `statistics` and `filegen` name, off the event loop: the loop formats a line and queues it; one
+// writer thread appends it to the file of the current filegen period (loopstats.20261123 for `type
+// day`), keeps ntpd's link (`loopstats` → the current file) when `link` is set, and reopens when the
+// period rolls over. The queue is bounded: when the disk is slow, lines are dropped and counted, never
+// the loop blocked. A file that cannot be written is reported once (through the error callback) per
+// distinct message.
+using System.Collections.Concurrent;
+using Stratum.Core.Config;
+using Stratum.Engine;
+
+namespace Stratum.Platform.Files;
+
+/// <summary>Writes loopstats and peerstats lines on a background thread.</summary>
+public sealed class StatisticsWriter : IDisposable
+{
+    private const int Capacity = 1024;
+
+    private readonly BlockingCollection<(StatisticsKind Kind, long Stamp, string Line)> _queue = new(Capacity);
+    private readonly Dictionary<StatisticsKind, FilegenConfig> _files = [];
+    private readonly Dictionary<StatisticsKind, (string Path, StreamWriter Writer)> _open = [];
+    private readonly string _directory;
+    private readonly int _processId;
+    private readonly Action<string>? _onError;
+    private readonly Thread _thread;
+    private string? _lastError;
+    private long _dropped;
+
+    /// <param name="directory">`statsdir` (ntpd's default is /var/NTP/ when none is given; callers pass one).</param>
+    /// <param name="files">The enabled kinds and their filegen settings.</param>
+    /// <param name="processId">For `type pid`.</param>
+    /// <param name="onError">Reports a write failure (called on the writer thread).</param>
+    public StatisticsWriter(string directory, IEnumerable<FilegenConfig> files, int processId, Action<string>? onError = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        _directory = directory;
+        _processId = processId;
+        _onError = onError;
+        foreach (FilegenConfig file in files)
+        {
+            _files[file.Kind] = file;
+        }
+
+        _thread = new Thread(Run) { IsBackground = true, Name = "statistics writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Builds a writer for the config's enabled loopstats/peerstats, or null when none is enabled
+    /// (or `disable stats`).</summary>
+    public static StatisticsWriter? For(NtpConfig config, int processId, Action<string>? onError = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.System.Statistics)
+        {
+            return null;
+        }
+
+        var files = new List<FilegenConfig>();
+        foreach (StatisticsKind kind in (ReadOnlySpan<StatisticsKind>)[StatisticsKind.LoopStats, StatisticsKind.PeerStats])
+        {
+            if (!config.IsStatisticsEnabled(kind))
+            {
+                continue;
+            }
+
+            FilegenConfig? filegen = null;
+            foreach (FilegenConfig candidate in config.Filegens)
+            {
+                if (candidate.Kind == kind)
+                {
+                    filegen = candidate;
+                }
+            }
+
+            // ntpd's default: file named like the set, a new file each day, with the link.
+            files.Add(filegen ?? new FilegenConfig(kind, kind == StatisticsKind.LoopStats ? "loopstats" : "peerstats", FilegenType.Day, true, true, 0));
+        }
+
+        return files.Count == 0 ? null : new StatisticsWriter(config.StatsDirectory ?? "/var/NTP/", files, processId, onError);
+    }
+
+    /// <summary>Lines dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>True when <paramref name="kind"/> is written.</summary>
+    public bool Writes(StatisticsKind kind) => _files.ContainsKey(kind);
+
+    /// <summary>Queues the records of one Engine call, stamped <paramref name="unixNanoseconds"/>.</summary>
+    public void Record(EngineActions actions, long unixNanoseconds)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        if (Writes(StatisticsKind.LoopStats))
+        {
+            foreach (LoopStatsRecord loop in actions.LoopStats)
+            {
+                Enqueue(StatisticsKind.LoopStats, unixNanoseconds,
+                    StatisticsFiles.LoopStatsLine(unixNanoseconds, loop.Offset, loop.FrequencyPpm, loop.Jitter, loop.WanderPpm, loop.TimeConstant));
+            }
+        }
+
+        if (Writes(StatisticsKind.PeerStats))
+        {
+            foreach (PeerStatsRecord peer in actions.PeerStats)
+            {
+                Enqueue(StatisticsKind.PeerStats, unixNanoseconds,
+                    StatisticsFiles.PeerStatsLine(unixNanoseconds, peer.Address, peer.Status, peer.Offset, peer.Delay, peer.Dispersion, peer.Jitter));
+            }
+        }
+    }
+
+    private void Enqueue(StatisticsKind kind, long stamp, string line)
+    {
+        if (!_queue.TryAdd((kind, stamp, line)))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    private void Run()
+    {
+        foreach ((StatisticsKind kind, long stamp, string line) in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                StreamWriter writer = WriterFor(kind, stamp);
+                writer.Write(line);
+                writer.Write('\n');
+                if (_queue.Count == 0)
+                {
+                    FlushAll();
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                string error = $"statistics file for {kind.ToString().ToLowerInvariant()} in {_directory}: {e.Message}";
+                if (error != _lastError)
+                {
+                    _lastError = error;
+                    _onError?.Invoke(error);
+                }
+            }
+        }
+
+        foreach ((_, StreamWriter writer) in _open.Values)
+        {
+            writer.Dispose();
+        }
+    }
+
+    private StreamWriter WriterFor(StatisticsKind kind, long stamp)
+    {
+        FilegenConfig file = _files[kind];
+        string path = StatisticsFiles.FilePath(_directory, file, stamp, _processId);
+        if (_open.TryGetValue(kind, out (string Path, StreamWriter Writer) current) && current.Path == path)
+        {
+            return current.Writer;
+        }
+
+        current.Writer?.Dispose();
+        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+        _open[kind] = (path, writer);
+        string link = Path.Combine(_directory, file.FileName);
+        if (file.Link && link != path)
+        {
+            if (File.Exists(link) || new FileInfo(link).LinkTarget is not null)
+            {
+                File.Delete(link);
+            }
+
+            File.CreateSymbolicLink(link, Path.GetFileName(path));
+        }
+
+        return writer;
+    }
+
+    private void FlushAll()
+    {
+        foreach ((_, StreamWriter writer) in _open.Values)
+        {
+            writer.Flush();
+        }
+    }
+
+    /// <summary>Writes what is queued and stops the thread.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(5));
+        _queue.Dispose();
+    }
+}
