@@ -103,7 +103,10 @@ internal static class NtpdDaemon
             DaemonLog.BindFailed(logger, pidError);
         }
 
-        using ShutdownSignals signals = environment.RegisterSignals();
+        // Not disposed: the handlers stay until the process exits. `timeout` and init systems may send
+        // SIGTERM twice (to the process and to its group); a second one arriving after the loop stopped
+        // would otherwise meet the runtime's default action and end the process with status 143.
+        ShutdownSignals signals = environment.RegisterSignals();
         environment.OnRunning?.Invoke(host, signals);
         if (settings.QuitAfterSet)
         {
@@ -127,6 +130,12 @@ internal static class NtpdDaemon
             {
                 ProcessSession.RemovePidFile(settings.PidFile);
             }
+        }
+
+        if (host.FatalError is not null)
+        {
+            DaemonLog.Info(logger, "ntpd exiting on a fatal error");
+            return 1;
         }
 
         if (signal > 0)

@@ -389,13 +389,9 @@ public sealed class SourceManager
     {
         switch (outcome.Result)
         {
-            case DisciplineResult.Step:
+            case DisciplineResult.Step when _disciplineClock:
                 actions.Notice(NoticeKind.Info, FormattableString.Invariant($"time reset {outcome.Step:+0.000000;-0.000000} s"));
-                if (_disciplineClock)
-                {
-                    actions.Clock(new ClockAction(ClockActionKind.Step, outcome.Step));
-                }
-
+                actions.Clock(new ClockAction(ClockActionKind.Step, outcome.Step));
                 foreach (RemoteSource source in _sources)
                 {
                     source.Filter.Reset();

@@ -46,6 +46,10 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private readonly bool _debugPackets;
     private NativeSocketAddress _source;
     private ClockActionApplier? _clockActions;
+    private ShutdownSignals? _signals;
+
+    /// <summary>The stop "signal" Run returns after a fatal condition (ntpd then exits 1).</summary>
+    public const int FatalStopSignal = -2;
     private readonly Dictionary<UdpSocket, AssociationSocket> _associationSockets = [];
     private readonly ReceiveBatch? _receiveBatch;
     private readonly SendBatch? _sendBatch;
@@ -239,6 +243,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// <summary>Runs until a stop signal; returns the signal number.</summary>
     public int Run(ShutdownSignals signals, Action<EventLoop>? onLoopCreated = null)
     {
+        ArgumentNullException.ThrowIfNull(signals);
+        _signals = signals;
         var loop = new EventLoop(_clock, _sockets, this, signals);
         onLoopCreated?.Invoke(loop);
         if (ServerThreads > 0)
@@ -576,6 +582,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 case NoticeKind.Fatal:
                     DaemonLog.BindFailed(_logger, notice.Text);
                     FatalError = notice.Text;
+                    // ntpd exits on a fatal condition (the panic threshold): stop the loop.
+                    _signals?.RequestStop(FatalStopSignal);
                     break;
                 default: DaemonLog.EngineInfo(_logger, notice.Text); break;
             }
