@@ -80,6 +80,11 @@ public sealed class NtpEngine
         }
 
         Sources.Start(now);
+        if (_configuration.DisciplineEnabled && _configuration.DriftFrequency is not null)
+        {
+            // The drift file's frequency goes to the clock at once, as ntpd does, not at the first update.
+            actions.Clock(new ClockAction(ClockActionKind.SetFrequency, Sources.Discipline.Frequency));
+        }
         actions.NextDeadline = NextDeadline();
     }
 

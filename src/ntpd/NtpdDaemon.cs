@@ -229,6 +229,12 @@ internal static class NtpdDaemon
         }
 
         NtpTimestamp now = NtpTimestamp.FromUnixNanoseconds(clock.ReadRealtimeNanoseconds());
+        if (!config.LeapFileCheckHash)
+        {
+            // `leapfile FILE ignorehash`: the file is used without checking its #h line.
+            text = string.Join('\n', text.Split('\n').Where(static line => !line.StartsWith("#h", StringComparison.Ordinal)));
+        }
+
         Stratum.Core.Leap.LeapSecondsParseResult result = Stratum.Core.Leap.LeapSecondsParser.Parse(text, path, now);
         foreach (ConfigDiagnostic diagnostic in result.Diagnostics)
         {

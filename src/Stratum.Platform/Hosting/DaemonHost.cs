@@ -201,14 +201,28 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 }
             }
 
+            UpdateSourceRestrictions();
             return id;
         };
         names.Demobilize = id =>
         {
             _engine.Sources.Demobilize(id, _actions);
             CloseAssociationSocket(id);
+            UpdateSourceRestrictions();
         };
         names.Log = text => DaemonLog.EngineInfo(_logger, text);
+    }
+
+    // "restrict source": every association's address, including those resolved at run time.
+    private void UpdateSourceRestrictions()
+    {
+        var addresses = new List<ClientAddress>();
+        foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
+        {
+            addresses.Add(ClientAddress.From(source.Association.Settings.Address.Address));
+        }
+
+        _engine.Server.Access?.SetSourceAddresses(addresses);
     }
 
     private long RunNames(long deadline)
