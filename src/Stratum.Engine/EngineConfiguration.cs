@@ -15,4 +15,5 @@ public sealed record EngineConfiguration(
     Access.AccessSettings? Access = null,
     Discipline.DisciplineParameters? Discipline = null,
     Selection.SelectionParameters? Selection = null,
-    double? DriftFrequency = null);
+    double? DriftFrequency = null,
+    Associations.OrphanSettings? Orphan = null);

@@ -17,6 +17,7 @@ public sealed class NtpEngine
     private readonly EngineConfiguration _configuration;
     private readonly List<LocalClockSource> _localClocks = [];
     private LocalClockSource? _systemPeer;
+    private readonly OrphanMode? _orphan;
 
     /// <param name="configuration">What to run.</param>
     /// <param name="precision">The measured clock precision exponent.</param>
@@ -44,6 +45,7 @@ public sealed class NtpEngine
             throw new ArgumentNullException(nameof(random), "remote associations need a random source");
         }
 
+        _orphan = configuration.Orphan is { } orphan ? new OrphanMode(orphan) : null;
         Sources = new SourceManager(remotes, System, random ?? NoRandom.Instance, precision,
             configuration.Selection ?? Selection.SelectionParameters.Default,
             configuration.Discipline ?? Discipline.DisciplineParameters.Default,
@@ -85,7 +87,8 @@ public sealed class NtpEngine
             // The drift file's frequency goes to the clock at once, as ntpd does, not at the first update.
             actions.Clock(new ClockAction(ClockActionKind.SetFrequency, Sources.Discipline.Frequency));
         }
-        actions.NextDeadline = NextDeadline();
+
+        actions.NextDeadline = _orphan is null ? NextDeadline() : Math.Min(NextDeadline(), now.Mono + LoopTime.NanosecondsPerSecond);
     }
 
     /// <summary>A datagram arrived on association <paramref name="associationId"/>'s socket.</summary>
@@ -119,7 +122,17 @@ public sealed class NtpEngine
             SelectSystemPeer(now, actions);
         }
 
+        if (_orphan is not null && _orphan.Update(Sources.SystemPeer is not null || _systemPeer is not null, now, System))
+        {
+            actions.Notice(NoticeKind.Synchronized, $"orphan mode: no source reachable for {_configuration.Orphan!.WaitSeconds:0} s; serving stratum {_orphan.Stratum}");
+        }
+
         actions.NextDeadline = NextDeadline();
+        if (_orphan is not null)
+        {
+            // Orphan mode is judged once a second.
+            actions.NextDeadline = Math.Min(actions.NextDeadline, now.Mono + LoopTime.NanosecondsPerSecond);
+        }
     }
 
     /// <summary>Restrict list, MRU list and rate limits; "restrict source" covers the configured association addresses.</summary>

@@ -51,10 +51,9 @@ internal static class InactiveConfiguration
         }
 
         TosOptions tos = config.Tos;
-        if (tos.OrphanStratum is not null || tos.OrphanWait is not null || tos.BeaconInterval is not null
-            || tos.Floor is not null || tos.Ceiling is not null || tos.Cohort is not null)
+        if (tos.BeaconInterval is not null || tos.Floor is not null || tos.Ceiling is not null || tos.Cohort is not null)
         {
-            warnings.Add("tos orphan/orphanwait/beacon/floor/ceiling/cohort: not used yet (minsane, minclock, maxclock, maxdist and mindist are)");
+            warnings.Add("tos beacon/floor/ceiling/cohort: not used yet (minsane, minclock, maxclock, maxdist, mindist, orphan and orphanwait are)");
         }
 
         TinkerOptions tinker = config.Tinker;

@@ -317,7 +317,8 @@ internal static class NtpdDaemon
 
         return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline, remotes,
             Stratum.Engine.Access.AccessSettings.From(config.Restrictions, config.Discard, config.Mru),
-            DisciplineFrom(config.Tinker, settings), SelectionFrom(config.Tos), driftFrequency);
+            DisciplineFrom(config.Tinker, settings), SelectionFrom(config.Tos), driftFrequency,
+            config.Tos.OrphanStratum is int orphan ? new OrphanSettings((byte)orphan, config.Tos.OrphanWait ?? OrphanSettings.DefaultWaitSeconds) : null);
     }
 
     // tinker step/stepout/panic and -g/-x; ntpd's defaults for what is not given. `tinker step 0` and
@@ -343,7 +344,10 @@ internal static class NtpdDaemon
             tos.MinClock ?? defaults.MinClock,
             tos.MaxClock ?? defaults.MaxClock,
             tos.MaxDistance ?? defaults.MaxDistance,
-            tos.MinDistance ?? defaults.MinDistance);
+            tos.MinDistance ?? defaults.MinDistance)
+        {
+            OrphanStratum = tos.OrphanStratum ?? defaults.OrphanStratum,
+        };
     }
 
     private static IReadOnlyList<ListenEndpoint> PlanListen(NtpdSettings settings, NtpConfig config)

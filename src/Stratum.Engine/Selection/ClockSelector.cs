@@ -50,6 +50,7 @@ public sealed class ClockSelector
                 { NoSelect: true } => RejectionReason.NoSelect,
                 { Reachable: false } => RejectionReason.Unreachable,
                 { Leap: LeapIndicator.Unsynchronized } or { Stratum: >= MaxStratum } => RejectionReason.Unsynchronized,
+                _ when candidate.Stratum >= Parameters.OrphanStratum => RejectionReason.Unsynchronized,
                 _ when !(distance <= distanceLimit) => RejectionReason.Distance,
                 _ => null,
             };

@@ -16,6 +16,10 @@ public sealed record SelectionParameters(
     double MaxDistance = 1.5,
     double MinDistance = RootDistance.DefaultMinDistance)
 {
+    /// <summary><c>tos orphan S</c>: sources at stratum S or above are not selected (orphans do not sync to
+    /// each other); 16 (no limit) without orphan mode.</summary>
+    public int OrphanStratum { get; init; } = 16;
+
     /// <summary>ntpd's defaults.</summary>
     public static SelectionParameters Default { get; } = new();
 }
