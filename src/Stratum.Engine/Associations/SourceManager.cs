@@ -243,6 +243,12 @@ public sealed class SourceManager
     }
 
 
+    /// <summary>Refids of our own addresses (IPv4 address, or the hash of an IPv6 one): a source above stratum
+    /// 1 whose refid is one of them is synchronized to us, a timing loop, and is never selected.</summary>
+    public IReadOnlySet<ReferenceId> LocalReferenceIds { get; set; } = new HashSet<ReferenceId>();
+
+    private bool IsLoop(in ClockSample sample) => sample.Stratum > 1 && LocalReferenceIds.Contains(sample.ReferenceId);
+
     /// <summary>The `leapfile` table, or null: its leap second at the end of this month is announced and armed.</summary>
     public Core.Leap.LeapSecondTable? LeapTable { get; set; }
 
@@ -272,7 +278,7 @@ public sealed class SourceManager
         {
             ClockFilterResult last = source.Filter.Last;
             ClockSample? sample = source.Association.LastSample;
-            if (sample is null || source.Filter.ValidCount == 0)
+            if (sample is null || source.Filter.ValidCount == 0 || IsLoop(sample.Value))
             {
                 continue;
             }
@@ -289,7 +295,7 @@ public sealed class SourceManager
         SelectionResult result = _selector.Select(_candidates, now.MonoSeconds, _systemPeerId, _discipline.PollExponent, FrequencyTolerance);
         foreach (RemoteSource source in _sources)
         {
-            source.Rejection = result.ReasonFor(source.Id);
+            source.Rejection = source.Association.LastSample is { } last && IsLoop(last) ? RejectionReason.Loop : result.ReasonFor(source.Id);
             source.IsSurvivor = source.Rejection is null && Contains(result.Survivors, source.Id);
         }
 

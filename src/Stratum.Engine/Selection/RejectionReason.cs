@@ -28,4 +28,8 @@ public enum RejectionReason
 
     /// <summary>No majority agreed, or fewer truechimers than minsane: nobody is selected.</summary>
     NoMajority = 7,
+
+    /// <summary>A timing loop: the source (stratum above 1) is synchronized to one of our own addresses
+    /// (its refid), as ntpd's fit() rejects it.</summary>
+    Loop = 8,
 }

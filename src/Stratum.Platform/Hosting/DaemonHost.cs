@@ -131,6 +131,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
         bool serving = _sockets.Count > 0;
         SetInterfaceRestrictions();
+        _engine.Sources.LocalReferenceIds = LocalReferenceIds();
         foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
         {
             OpenAssociationSocket(source);
@@ -235,6 +236,28 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         double next = names.OnTimer(_now.MonoSeconds, _engine.Sources);
         // A newly mobilized association polls at once (iburst): wake for it.
         return Math.Min(Math.Min(deadline, (long)(next * 1e9)), _engine.Sources.NextDeadline());
+    }
+
+    // Every address of this host as a refid, for timing-loop detection (a source synchronized to us).
+    private static HashSet<Stratum.Core.Wire.ReferenceId> LocalReferenceIds()
+    {
+        var refids = new HashSet<Stratum.Core.Wire.ReferenceId>();
+        try
+        {
+            foreach (System.Net.NetworkInformation.NetworkInterface nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (System.Net.NetworkInformation.UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    refids.Add(Stratum.Core.Wire.ReferenceId.FromAddress(unicast.Address));
+                }
+            }
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            // No interface list: loop detection falls back to nothing, as before.
+        }
+
+        return refids;
     }
 
     /// <summary>ntpd's "ignore, ntpport" entries for our own listening addresses (accopt.html), so

@@ -282,6 +282,13 @@ public class SyncScenarioTests(ITestOutputHelper output)
         output.WriteLine($"A after losing its upstream: RMS {after.Rms * 1e6:0.0} µs, max {after.MaxAbsolute * 1e6:0.0} µs; B: RMS {statisticsB.Rms * 1e6:0.0} µs");
         Assert.True(after.Rms < 60e-6, $"RMS {after.Rms * 1e6:0.0} µs");
         Assert.True(after.MaxAbsolute < 250e-6, $"max {after.MaxAbsolute * 1e6:0.0} µs");
+
+        // Then B loses its upstream too: B must not take A, which is synchronized to B (refid = B's
+        // address), so the pair never forms a timing loop.
+        simulator.ScheduleAt(6 * 3600 + 1, () => ((SimulatedServer)upstreamB.Program).Answering = false);
+        simulator.RunUntil(8 * 3600);
+        Assert.Equal(RejectionReason.Loop, peerB.Manager.Sources[1].Rejection);
+        Assert.False(peerA.Manager.SystemPeer?.Id == 2 && peerB.Manager.SystemPeer?.Id == 2, "A and B synchronized to each other");
     }
 
     private static int IndexAt(ErrorSeries series, double trueTime)

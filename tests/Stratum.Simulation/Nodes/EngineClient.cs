@@ -4,6 +4,7 @@
 // EngineActions on the node's SimulatedClockDriver, exactly as DaemonHost does on a real machine.
 using System.Net;
 using Stratum.Core.Time;
+using Stratum.Core.Wire;
 using Stratum.Engine;
 using Stratum.Engine.Associations;
 using Stratum.Engine.Discipline;
@@ -75,6 +76,7 @@ public sealed class EngineClient : ISimulatedClient
         _manager = new SourceManager(ids, System, new RandomAdapter(context.Random), -20, _selection, _discipline, null, disciplineClock: true)
         {
             LeapTable = LeapTable,
+            LocalReferenceIds = new HashSet<ReferenceId> { ReferenceId.FromAddress(context.LocalAddress) },
         };
         _manager.Start(context.Now);
         _actions.Clear();
