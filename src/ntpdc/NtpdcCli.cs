@@ -50,7 +50,7 @@ internal static class NtpdcCli
         ushort sequence = 1;
         NtpdcQueries? Connect(string host)
         {
-            IPAddress? address = Resolve(host, commandLine);
+            IPAddress? address = QueryHost.Resolve(host, commandLine.IPv4Only, commandLine.IPv6Only);
             if (address is null)
             {
                 return null;
@@ -96,42 +96,5 @@ internal static class NtpdcCli
         }
 
         return 0;
-    }
-
-    private static IPAddress? Resolve(string host, NtpdcCommandLine commandLine)
-    {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
-        {
-            return literal;
-        }
-
-        IPAddress[] addresses;
-        try
-        {
-            addresses = Dns.GetHostAddresses(host);
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
-
-        IPAddress? fallback = null;
-        foreach (IPAddress address in addresses)
-        {
-            bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
-            if ((v6 && commandLine.IPv4Only) || (!v6 && commandLine.IPv6Only))
-            {
-                continue;
-            }
-
-            if (!v6)
-            {
-                return address;
-            }
-
-            fallback ??= address;
-        }
-
-        return fallback;
     }
 }

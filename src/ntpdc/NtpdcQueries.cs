@@ -156,86 +156,32 @@ internal sealed class NtpdcQueries(Mode7Client mode7, Mode6Client mode6, long pr
             (int)(vars.Milliseconds("kprecis") * 1e3), Mode7Fixed.ToShort(vars.Milliseconds("kfreqtol")), 0, 0, 0, 0, 0, 0, 0), null);
     }
 
-    public (List<PeerSummaryItem>? Items, string? Error) PeerSummaries()
-    {
-        (Mode7Result? result, string? error) = AskMode7(Mode7RequestCode.PeerListSummary);
-        if (result is not null)
+    public (List<PeerSummaryItem>? Items, string? Error) PeerSummaries() =>
+        PeerItems(Mode7RequestCode.PeerListSummary, PeerSummaryItem.TryRead, PeerSummaryItem.Size, peers =>
         {
-            var items = new List<PeerSummaryItem>();
-            for (int i = 0; i < result.ItemCount; i++)
+            var summaries = new List<PeerSummaryItem>();
+            foreach ((_, ushort status, VariableList vars) in peers)
             {
-                if (!PeerSummaryItem.TryRead(result.Item(i), out PeerSummaryItem? item) || item is null)
-                {
-                    return (null, Mismatch(result, PeerSummaryItem.Size));
-                }
-
-                items.Add(item);
+                summaries.Add(new PeerSummaryItem(vars.Address("dstadr"), vars.Address("srcadr"), (ushort)vars.Unsigned("srcport"),
+                    (byte)vars.Unsigned("stratum"), (sbyte)vars.Signed("hpoll"), (sbyte)vars.Signed("ppoll"), (byte)vars.Unsigned("reach"),
+                    PeerFlags(status, vars), (byte)vars.Unsigned("hmode"), Mode7Fixed.ToShort(vars.Milliseconds("delay") / 1e3),
+                    Mode7Fixed.ToLong(vars.Milliseconds("offset") / 1e3), Mode7Fixed.ToUnsignedShort(vars.Milliseconds("dispersion") / 1e3)));
             }
 
-            return (items, null);
-        }
+            return summaries;
+        });
 
-        if (error is not null)
+    public (List<PeerListItem>? Items, string? Error) PeerList() =>
+        PeerItems(Mode7RequestCode.PeerList, PeerListItem.TryRead, PeerListItem.Size, peers =>
         {
-            return (null, error);
-        }
-
-        (List<(ushort Id, ushort Status, VariableList Vars)>? peers, string? peerError) = ReadPeers();
-        if (peers is null)
-        {
-            return (null, peerError);
-        }
-
-        var summaries = new List<PeerSummaryItem>();
-        foreach ((_, ushort status, VariableList vars) in peers)
-        {
-            summaries.Add(new PeerSummaryItem(vars.Address("dstadr"), vars.Address("srcadr"), (ushort)vars.Unsigned("srcport"),
-                (byte)vars.Unsigned("stratum"), (sbyte)vars.Signed("hpoll"), (sbyte)vars.Signed("ppoll"), (byte)vars.Unsigned("reach"),
-                PeerFlags(status, vars), (byte)vars.Unsigned("hmode"), Mode7Fixed.ToShort(vars.Milliseconds("delay") / 1e3),
-                Mode7Fixed.ToLong(vars.Milliseconds("offset") / 1e3), Mode7Fixed.ToUnsignedShort(vars.Milliseconds("dispersion") / 1e3)));
-        }
-
-        return (summaries, null);
-    }
-
-    public (List<PeerListItem>? Items, string? Error) PeerList()
-    {
-        (Mode7Result? result, string? error) = AskMode7(Mode7RequestCode.PeerList);
-        if (result is not null)
-        {
-            var items = new List<PeerListItem>();
-            for (int i = 0; i < result.ItemCount; i++)
+            var list = new List<PeerListItem>();
+            foreach ((_, ushort status, VariableList vars) in peers)
             {
-                if (!PeerListItem.TryRead(result.Item(i), out PeerListItem? item) || item is null)
-                {
-                    return (null, Mismatch(result, PeerListItem.Size));
-                }
-
-                items.Add(item);
+                list.Add(new PeerListItem(vars.Address("srcadr"), (ushort)vars.Unsigned("srcport"), (byte)vars.Unsigned("hmode"), PeerFlags(status, vars)));
             }
 
-            return (items, null);
-        }
-
-        if (error is not null)
-        {
-            return (null, error);
-        }
-
-        (List<(ushort Id, ushort Status, VariableList Vars)>? peers, string? peerError) = ReadPeers();
-        if (peers is null)
-        {
-            return (null, peerError);
-        }
-
-        var list = new List<PeerListItem>();
-        foreach ((_, ushort status, VariableList vars) in peers)
-        {
-            list.Add(new PeerListItem(vars.Address("srcadr"), (ushort)vars.Unsigned("srcport"), (byte)vars.Unsigned("hmode"), PeerFlags(status, vars)));
-        }
-
-        return (list, null);
-    }
+            return list;
+        });
 
     public (List<PeerInfoItem>? Items, string? Error) PeerInfo(IReadOnlyList<IPAddress> addresses)
     {
@@ -245,15 +191,44 @@ internal sealed class NtpdcQueries(Mode7Client mode7, Mode6Client mode6, long pr
             new PeerListItem(addresses[i], 123, 0, 0).Write(selectors.AsSpan(i * PeerListItem.Size));
         }
 
-        (Mode7Result? result, string? error) = AskMode7(Mode7RequestCode.PeerInfo, selectors, addresses.Count, PeerListItem.Size);
+        return PeerItems(Mode7RequestCode.PeerInfo, PeerInfoItem.TryRead, PeerInfoItem.Size, peers =>
+        {
+            var infos = new List<PeerInfoItem>();
+            foreach (IPAddress address in addresses)
+            {
+                foreach ((ushort id, ushort status, VariableList vars) in peers)
+                {
+                    if (vars.Address("srcadr").Equals(address))
+                    {
+                        infos.Add(PeerInfoFrom(id, status, vars));
+                        break;
+                    }
+                }
+            }
+
+            return infos;
+        }, selectors, addresses.Count, PeerListItem.Size);
+    }
+
+    private delegate bool ItemReader<T>(ReadOnlySpan<byte> source, out T? item)
+        where T : class;
+
+    // A per-peer query: the mode 7 answer's items if the server answers mode 7, its error if it refuses,
+    // else the same items built from the mode 6 peer variables.
+    private (List<T>? Items, string? Error) PeerItems<T>(Mode7RequestCode request, ItemReader<T> read, int itemSize,
+        Func<List<(ushort Id, ushort Status, VariableList Vars)>, List<T>> fromMode6,
+        byte[]? selectors = null, int selectorCount = 0, int selectorSize = 0)
+        where T : class
+    {
+        (Mode7Result? result, string? error) = AskMode7(request, selectors, selectorCount, selectorSize);
         if (result is not null)
         {
-            var items = new List<PeerInfoItem>();
+            var items = new List<T>();
             for (int i = 0; i < result.ItemCount; i++)
             {
-                if (!PeerInfoItem.TryRead(result.Item(i), out PeerInfoItem? item) || item is null)
+                if (!read(result.Item(i), out T? item) || item is null)
                 {
-                    return (null, Mismatch(result, PeerInfoItem.Size));
+                    return (null, Mismatch(result, itemSize));
                 }
 
                 items.Add(item);
@@ -268,25 +243,7 @@ internal sealed class NtpdcQueries(Mode7Client mode7, Mode6Client mode6, long pr
         }
 
         (List<(ushort Id, ushort Status, VariableList Vars)>? peers, string? peerError) = ReadPeers();
-        if (peers is null)
-        {
-            return (null, peerError);
-        }
-
-        var infos = new List<PeerInfoItem>();
-        foreach (IPAddress address in addresses)
-        {
-            foreach ((ushort id, ushort status, VariableList vars) in peers)
-            {
-                if (vars.Address("srcadr").Equals(address))
-                {
-                    infos.Add(PeerInfoFrom(id, status, vars));
-                    break;
-                }
-            }
-        }
-
-        return (infos, null);
+        return peers is null ? (null, peerError) : (fromMode6(peers), null);
     }
 
     /// <summary>Mode 7 first. Returns a result, or an error to print, or neither: ask mode 6.</summary>

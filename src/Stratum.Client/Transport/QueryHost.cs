@@ -1,0 +1,53 @@
+// QueryHost: the host argument of ntpq and ntpdc as their 4.2.8 versions resolve it: an address
+// literal as given (brackets allowed around IPv6), else the first IPv4 address of the name, else its
+// first IPv6 one, honouring -4/-6. Null when the name does not resolve.
+using System.Net;
+using System.Net.Sockets;
+
+namespace Stratum.Client.Transport;
+
+/// <summary>Resolves the host of a query tool.</summary>
+public static class QueryHost
+{
+    /// <param name="host">The argument: a name or an address literal.</param>
+    /// <param name="ipv4Only">-4.</param>
+    /// <param name="ipv6Only">-6.</param>
+    /// <param name="resolve">The resolver (System.Net.Dns by default).</param>
+    public static IPAddress? Resolve(string host, bool ipv4Only, bool ipv6Only, Func<string, IPAddress[]>? resolve = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
+        {
+            return literal;
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = (resolve ?? Dns.GetHostAddresses)(host);
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+
+        IPAddress? fallback = null;
+        foreach (IPAddress address in addresses)
+        {
+            bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+            if ((v6 && ipv4Only) || (!v6 && ipv6Only))
+            {
+                continue;
+            }
+
+            if (!v6)
+            {
+                return address;
+            }
+
+            fallback ??= address;
+        }
+
+        return fallback;
+    }
+}
