@@ -75,6 +75,25 @@ internal sealed class Scenario
 
     public void RunUntil(double seconds) => Simulator.RunUntil(seconds);
 
+    /// <summary>SIMULATION.md's statistics of this run, from 1 h, and its convergence time (column A:
+    /// within 1 ms and 500 ppm from then on), written as one line "LABEL: RMS …, max …, sync … s".</summary>
+    public (ErrorStatistics Settled, double Sync) Report(string label, ITestOutputHelper output, string extra = "")
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ErrorStatistics settled = Errors.TimeErrorStatistics(fromTrueTime: 3600);
+        double sync = Errors.ConvergenceTime(1e-3, 500e-6);
+        output.WriteLine($"{label}: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs, mean {settled.Mean * 1e6:0.0} µs, sync {sync:0} s{extra}");
+        return (settled, sync);
+    }
+
+    /// <summary>Asserts RMS and max of the settled error (seconds) and the convergence time (seconds).</summary>
+    public static void AssertWithin((ErrorStatistics Settled, double Sync) report, double rms, double max, double sync)
+    {
+        Assert.True(report.Settled.Rms < rms, $"RMS {report.Settled.Rms * 1e6:0.0} µs");
+        Assert.True(report.Settled.MaxAbsolute < max, $"max {report.Settled.MaxAbsolute * 1e6:0.0} µs");
+        Assert.True(report.Sync < sync, $"sync {report.Sync} s");
+    }
+
     /// <summary>True if the client ever logged "synchronized to" the server with this index.</summary>
     public bool EverSelected(int serverIndex) =>
         Client.Notices.Any(n => n.Text.StartsWith($"synchronized to {Servers[serverIndex].Address},", StringComparison.Ordinal));

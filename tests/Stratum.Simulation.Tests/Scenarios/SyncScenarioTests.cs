@@ -29,12 +29,7 @@ public class SyncScenarioTests(ITestOutputHelper output)
     {
         Scenario run = Scenario.Create(seed, upstream: new DelayModel(1e-4, 5e-4));
         run.RunUntil(SixHours);
-        ErrorStatistics settled = run.Errors.TimeErrorStatistics(fromTrueTime: 3600);
-        double sync = run.Errors.ConvergenceTime(1e-3, 500e-6);
-        output.WriteLine($"S2 seed {seed}: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs, mean {settled.Mean * 1e6:0.0} µs, sync {sync:0} s");
-        Assert.True(settled.Rms < 50e-6, $"RMS {settled.Rms * 1e6:0.0} µs");
-        Assert.True(settled.MaxAbsolute < 250e-6, $"max {settled.MaxAbsolute * 1e6:0.0} µs");
-        Assert.True(sync < 300, $"sync {sync} s");
+        Scenario.AssertWithin(run.Report($"S2 seed {seed}", output), rms: 50e-6, max: 250e-6, sync: 300);
     }
 
     [Theory]
@@ -48,14 +43,10 @@ public class SyncScenarioTests(ITestOutputHelper output)
         Scenario run = Scenario.Create(seed, servers: 4);
         run.ServerProgram(3).ServedOffsetSeconds = 0.005;
         run.RunUntil(SixHours);
-        ErrorStatistics settled = run.Errors.TimeErrorStatistics(fromTrueTime: 3600);
-        double sync = run.Errors.ConvergenceTime(1e-3, 500e-6);
-        output.WriteLine($"S3 seed {seed}: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs, sync {sync:0} s, falseticker: {run.Client.Manager.Sources[3].Rejection}");
+        var report = run.Report($"S3 seed {seed}", output, $", falseticker: {run.Client.Manager.Sources[3].Rejection}");
         Assert.False(run.EverSelected(3), "the +5 ms server was selected: " + string.Join("; ", run.Client.Notices.Select(n => n.Text)));
         Assert.Equal(RejectionReason.Falseticker, run.Client.Manager.Sources[3].Rejection);
-        Assert.True(settled.Rms < 25e-6, $"RMS {settled.Rms * 1e6:0.0} µs");
-        Assert.True(settled.MaxAbsolute < 120e-6, $"max {settled.MaxAbsolute * 1e6:0.0} µs");
-        Assert.True(sync < 120, $"sync {sync} s");
+        Scenario.AssertWithin(report, rms: 25e-6, max: 120e-6, sync: 120);
     }
 
     [Theory]
@@ -84,12 +75,7 @@ public class SyncScenarioTests(ITestOutputHelper output)
         var lossy = new DelayModel(1e-4, 1e-4, LossProbability: 0.2);
         Scenario run = Scenario.Create(seed, upstream: lossy, downstream: lossy);
         run.RunUntil(SixHours);
-        ErrorStatistics settled = run.Errors.TimeErrorStatistics(fromTrueTime: 3600);
-        double sync = run.Errors.ConvergenceTime(1e-3, 500e-6);
-        output.WriteLine($"loss seed {seed}: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs, sync {sync:0} s");
-        Assert.True(settled.Rms < 35e-6, $"RMS {settled.Rms * 1e6:0.0} µs");
-        Assert.True(settled.MaxAbsolute < 200e-6, $"max {settled.MaxAbsolute * 1e6:0.0} µs");
-        Assert.True(sync < 300, $"sync {sync} s");
+        Scenario.AssertWithin(run.Report($"loss seed {seed}", output), rms: 35e-6, max: 200e-6, sync: 300);
     }
 
     [Fact]
