@@ -155,7 +155,12 @@ internal static class NtpdCli
             CommandLine: "ntpd " + string.Join(' ', args),
             ConfigWarnings: [.. config.Diagnostics.Select(d => d.ToString()), .. InactiveConfiguration.Describe(effective)],
             IoBatch: ioBatch,
-            InterpolateTransmitStamps: parsed.GetValue(options.TransmitStamp) != "once",
+            TransmitStamping: parsed.GetValue(options.TransmitStamp) switch
+            {
+                "interpolated" => TransmitStamping.Interpolated,
+                "once" => TransmitStamping.Once,
+                _ => TransmitStamping.PerDatagram,
+            },
             ServerThreads: serverThreads);
         return NtpdDaemon.Run(settings, stderr, environment);
     }
@@ -199,9 +204,10 @@ internal static class NtpdCli
 
         private static Option<string?> CreateTransmitStampOption()
         {
-            // For measurements only: "once" gives every reply of a sendmmsg batch the same transmit stamp.
-            var option = new Option<string?>("--tx-stamp") { Description = "transmit stamps in a batch: interpolated (default) or once", Hidden = true };
-            option.AcceptOnlyFromAmong("interpolated", "once");
+            // For measurements: "each" (default) sends every reply with its own sendto and a fresh stamp;
+            // "interpolated" and "once" send a batch with one sendmmsg (SendBatch explains the trade).
+            var option = new Option<string?>("--tx-stamp") { Description = "how a batch of replies is sent: each (default), interpolated or once", Hidden = true };
+            option.AcceptOnlyFromAmong("each", "interpolated", "once");
             return option;
         }
 

@@ -89,7 +89,7 @@ internal static class NtpdDaemon
         host.ServerThreads = settings.ServerThreads;
         if (host.SendBatch is { } replies)
         {
-            replies.InterpolateTransmitStamps = settings.InterpolateTransmitStamps;
+            replies.Stamping = settings.TransmitStamping;
         }
 
         if (!host.Bind(PlanListen(settings, config)))

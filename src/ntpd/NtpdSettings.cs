@@ -1,6 +1,6 @@
 // NtpdSettings: the command line and the parsed config, merged into what one daemon run needs.
 // AllowBigFirstStep (-g) and SlewOnly (-x) are carried for the clock discipline of the sync engine.
-// IoBatch, InterpolateTransmitStamps and ServerThreads (--io-batch, --tx-stamp, --server-threads)
+// IoBatch, TransmitStamping and ServerThreads (--io-batch, --tx-stamp, --server-threads)
 // shape the server sockets' fast path.
 using Stratum.Core.Config;
 
@@ -24,5 +24,5 @@ internal sealed record NtpdSettings(
     string CommandLine,
     IReadOnlyList<string> ConfigWarnings,
     int IoBatch = Stratum.Platform.Hosting.DaemonHost.DefaultIoBatch,
-    bool InterpolateTransmitStamps = true,
+    Stratum.Platform.Net.TransmitStamping TransmitStamping = Stratum.Platform.Net.TransmitStamping.PerDatagram,
     int ServerThreads = 0);

@@ -71,6 +71,27 @@ public class OurNtpdStartupTests(OurNtpdFixture ntpd) : IClassFixture<OurNtpdFix
     }
 
     [Fact]
+    public async Task OurNtpd_Serving_StaysSmallAndLoadsNoOpenSsl()
+    {
+        // Issue 6's RSS bound (≤ 10 MB). OpenSSL alone would add about 4 MB: a daemon that
+        // authenticates nothing must not load it (IPv6 refids use the managed Md5Digest).
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var server = await ntpd.StartAsync(s_address, cancellationToken);
+        var reply = await NtpProbe.QueryBestAsync(s_address, samples: 3, cancellationToken);
+        Assert.NotNull(reply);
+        int daemonPid = server.Process.DaemonPid();
+
+        string maps = await File.ReadAllTextAsync($"/proc/{daemonPid}/maps", cancellationToken);
+        string status = await File.ReadAllTextAsync($"/proc/{daemonPid}/status", cancellationToken);
+        long rssKilobytes = long.Parse(status.Split('\n').Single(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.False(maps.Contains("libssl", StringComparison.Ordinal) || maps.Contains("libcrypto", StringComparison.Ordinal),
+            $"ntpd (pid {daemonPid}) mapped OpenSSL:\n{string.Join('\n', maps.Split('\n').Where(line => line.Contains("lib", StringComparison.Ordinal)))}");
+        Assert.True(rssKilobytes <= 10 * 1024, $"ntpd RSS {rssKilobytes} kB > 10 MB");
+    }
+
+    [Fact]
     public async Task OurNtpd_SigTerm_ExitsWithCodeZero()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

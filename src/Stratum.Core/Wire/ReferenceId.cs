@@ -5,7 +5,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 
 namespace Stratum.Core.Wire;
 
@@ -50,9 +49,7 @@ public readonly record struct ReferenceId(uint Value)
 
         address.TryWriteBytes(bytes, out int written);
         Span<byte> hash = stackalloc byte[16];
-#pragma warning disable CA5351 // Reason: RFC 5905 §7.3 defines the IPv6 refid as an MD5 hash; not a security use.
-        MD5.HashData(bytes[..written], hash);
-#pragma warning restore CA5351
+        Md5Digest.Hash(bytes[..written], hash);
         return new ReferenceId(BinaryPrimitives.ReadUInt32BigEndian(hash));
     }
 

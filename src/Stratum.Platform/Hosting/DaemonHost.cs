@@ -295,7 +295,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 }
             }
 
-            ServerLoops = ServerLoopGroup.TryStart(ServerThreads, serverSockets, _engine, _receiveBatch?.Capacity ?? 1, _logger, out string? error);
+            ServerLoops = ServerLoopGroup.TryStart(ServerThreads, serverSockets, _engine, _receiveBatch?.Capacity ?? 1, _sendBatch?.Stamping ?? TransmitStamping.PerDatagram, _logger, out string? error);
             if (ServerLoops is null)
             {
                 DaemonLog.BindFailed(_logger, $"--server-threads: {error}; serving from the main loop only");

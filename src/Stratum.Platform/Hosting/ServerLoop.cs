@@ -34,7 +34,7 @@ internal sealed class ServerLoop : IEventLoopHandler, IDisposable
     private ServerSnapshot? _applied;
     private NativeSocketAddress _source;
 
-    public ServerLoop(ServerLoopGroup group, IClockDriver clock, List<UdpSocket> sockets, sbyte precision, AccessControl access, bool answerSymmetricActive, int ioBatch)
+    public ServerLoop(ServerLoopGroup group, IClockDriver clock, List<UdpSocket> sockets, sbyte precision, AccessControl access, bool answerSymmetricActive, int ioBatch, TransmitStamping stamping)
     {
         _group = group;
         _clock = clock;
@@ -42,7 +42,7 @@ internal sealed class ServerLoop : IEventLoopHandler, IDisposable
         _system = new SystemVariables(precision);
         Server = new ServerResponder(_system, access) { AnswerSymmetricActive = answerSymmetricActive };
         _received = new ReceiveBatch(Math.Max(ioBatch, 1), ServerLoopGroup.ReceiveSlotSize);
-        _replies = new SendBatch(Math.Max(ioBatch, 1), NtpHeader.Size + NtpPacket.MaxMacLength);
+        _replies = new SendBatch(Math.Max(ioBatch, 1), NtpHeader.Size + NtpPacket.MaxMacLength) { Stamping = stamping };
     }
 
     public ServerResponder Server { get; }

@@ -52,7 +52,7 @@ public sealed class ServerLoopGroup : IDisposable
 
     /// <summary>Binds and starts <paramref name="count"/> loops beside <paramref name="serverSockets"/>
     /// (bound with SO_REUSEPORT); null and an error message when a socket cannot be bound.</summary>
-    public static ServerLoopGroup? TryStart(int count, IReadOnlyList<UdpSocket> serverSockets, NtpEngine engine, int ioBatch, ILogger logger, out string? error)
+    public static ServerLoopGroup? TryStart(int count, IReadOnlyList<UdpSocket> serverSockets, NtpEngine engine, int ioBatch, TransmitStamping stamping, ILogger logger, out string? error)
     {
         ArgumentNullException.ThrowIfNull(serverSockets);
         ArgumentNullException.ThrowIfNull(engine);
@@ -109,7 +109,7 @@ public sealed class ServerLoopGroup : IDisposable
             var access = new AccessControl(settings, random.NextUInt64(), sources);
             access.SetInterfaceAddresses(own);
             group._loops.Add(new ServerLoop(group, new ObserveOnlyClockDriver(), sockets, engine.System.Precision, access,
-                engine.Server.AnswerSymmetricActive, ioBatch));
+                engine.Server.AnswerSymmetricActive, ioBatch, stamping));
         }
 
         for (int i = 0; i < group._loops.Count; i++)

@@ -1,15 +1,17 @@
-// SendBatch: replies collected while a receive batch is answered, then sent with one sendmmsg (issue
-// 6's fast path). Slots for payloads, destination addresses, iovecs and message headers are allocated
-// once in native memory, so adding and flushing allocate nothing. The transmit timestamp (T3) of each
-// reply that asks for one is written in Flush, after every reply of the batch is built and just before
-// the sendmmsg: one clock read for the batch, and reply i is stamped that reading plus i times the
-// measured cost of sending one datagram (an average over earlier batches: the duration of each
-// sendmmsg divided by its datagrams). A single stamp for the whole batch would make reply i early by
-// i datagrams' worth of kernel work — tens of µs for a batch of 64 on loopback (FASTPATH.md) — and
-// bias every client's offset negative; the interpolation keeps that bias near the one-datagram path's.
-// A partial send is resumed with fresh stamps; a datagram the kernel refuses is skipped and counted.
-// When sendmmsg is missing (ENOSYS) the batch falls back, for good, to sendto per datagram, reading
-// the clock before each. Owned and used by the event loop thread only.
+// SendBatch: replies collected while a receive batch is answered, then sent (issue 6's fast path).
+// Slots for payloads, destination addresses, iovecs and message headers are allocated once in native
+// memory, so adding and flushing allocate nothing. The transmit timestamp (T3) of each reply that asks
+// for one is written in Flush, after every reply of the batch is built. Three ways to send
+// (TransmitStamping): by default one sendto per reply with the clock read just before it, so every T3
+// is as late as the one-datagram path's; or one sendmmsg for the batch with one clock read, reply i
+// stamped that reading plus i times the measured cost of sending one datagram (an average over earlier
+// batches: each sendmmsg's duration divided by its datagrams); or one sendmmsg with one stamp for all.
+// Under load the sendmmsg variants save a system call per reply but their stamps miss each reply's
+// real departure by the jitter of the kernel's work inside the call (a p99 client offset error of
+// 10–15 µs against about 1 µs per datagram, bench/RESULTS.md); one stamp for the whole batch is early
+// by i datagrams' worth of kernel work, tens of µs for 64 (FASTPATH.md). A partial send is resumed
+// with fresh stamps; a datagram the kernel refuses is skipped and counted. When sendmmsg is missing
+// (ENOSYS) the batch falls back, for good, to sendto per datagram. Owned by the event loop thread only.
 using System.Runtime.InteropServices;
 using Stratum.Core.Time;
 using Stratum.Platform.Clock;
@@ -17,7 +19,20 @@ using Stratum.Platform.Interop;
 
 namespace Stratum.Platform.Net;
 
-/// <summary>Replies waiting for one sendmmsg, with late transmit timestamps.</summary>
+/// <summary>How a <see cref="SendBatch"/> sends its replies and stamps their transmit time.</summary>
+public enum TransmitStamping
+{
+    /// <summary>One sendto per reply, the clock read just before each: every T3 as late as it can be.</summary>
+    PerDatagram,
+
+    /// <summary>One sendmmsg per batch; reply i stamped one reading plus i × the measured per-datagram cost.</summary>
+    Interpolated,
+
+    /// <summary>One sendmmsg per batch and one stamp for all of it (for measurement only).</summary>
+    Once,
+}
+
+/// <summary>Replies waiting to be sent together, with late transmit timestamps.</summary>
 public sealed unsafe class SendBatch : IDisposable
 {
     /// <summary>Bytes of an NTP timestamp (32.32 fixed point).</summary>
@@ -85,9 +100,8 @@ public sealed unsafe class SendBatch : IDisposable
     /// between the transmit stamps of consecutive replies in a batch.</summary>
     public long SendCostNanoseconds { get; private set; }
 
-    /// <summary>When false, every reply of a batch carries the same transmit stamp (for measuring
-    /// what the interpolation buys); true by default.</summary>
-    public bool InterpolateTransmitStamps { get; set; } = true;
+    /// <summary>How replies are sent and stamped; <see cref="TransmitStamping.PerDatagram"/> by default.</summary>
+    public TransmitStamping Stamping { get; set; } = TransmitStamping.PerDatagram;
 
     /// <summary>System calls made by flushes so far.</summary>
     public long SystemCalls { get; private set; }
@@ -141,7 +155,7 @@ public sealed unsafe class SendBatch : IDisposable
         int next = 0;
         while (next < Count)
         {
-            int done = UsesSingleMessageCalls
+            int done = UsesSingleMessageCalls || Stamping == TransmitStamping.PerDatagram
                 ? SendOne(socket.FileDescriptor, clock, next)
                 : SendMany(socket.FileDescriptor, clock, next);
             if (done > 0)
@@ -166,7 +180,7 @@ public sealed unsafe class SendBatch : IDisposable
     private int SendMany(int fd, IClockDriver clock, int first)
     {
         long before = clock.ReadRealtimeNanoseconds();
-        long step = InterpolateTransmitStamps ? SendCostNanoseconds : 0;
+        long step = Stamping == TransmitStamping.Interpolated ? SendCostNanoseconds : 0;
         for (int i = first; i < Count; i++)
         {
             StampTransmit(i, before + ((i - first) * step));

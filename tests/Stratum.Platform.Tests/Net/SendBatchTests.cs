@@ -1,7 +1,8 @@
-// SendBatch on loopback: queued replies leave in one sendmmsg and arrive at their own destinations;
-// transmit stamps are written just before the call and spaced by the measured per-datagram send cost
-// (checked exactly with a scripted clock); a KoD keeps its transmit field; no allocation in steady
-// state; and the fallback to sendto when sendmmsg answers ENOSYS. Ephemeral ports on 127.0.0.1 only.
+// SendBatch on loopback: by default each queued reply leaves in its own sendto with a clock read just
+// before it; with Interpolated stamping they leave in one sendmmsg and arrive at their own destinations,
+// stamps written just before the call and spaced by the measured per-datagram send cost (checked
+// exactly with a scripted clock); a KoD keeps its transmit field; no allocation in steady state; and
+// the fallback to sendto when sendmmsg answers ENOSYS. Ephemeral ports on 127.0.0.1 only.
 using System.Net.Sockets;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
@@ -20,7 +21,7 @@ public class SendBatchTests
         using UdpSocket server = BatchTestSupport.BindServer();
         using Socket first = BatchTestSupport.BindClient();
         using Socket second = BatchTestSupport.BindClient();
-        using var batch = new SendBatch(64, 68);
+        using var batch = new SendBatch(64, 68) { Stamping = TransmitStamping.Interpolated };
         NativeSocketAddress toFirst = NativeSocketAddress.From((System.Net.IPEndPoint)first.LocalEndPoint!);
         NativeSocketAddress toSecond = NativeSocketAddress.From((System.Net.IPEndPoint)second.LocalEndPoint!);
         const int Replies = 50;
@@ -56,7 +57,7 @@ public class SendBatchTests
     {
         using UdpSocket server = BatchTestSupport.BindServer();
         using Socket client = BatchTestSupport.BindClient();
-        using var batch = new SendBatch(32, 68);
+        using var batch = new SendBatch(32, 68) { Stamping = TransmitStamping.Interpolated };
         NativeSocketAddress destination = NativeSocketAddress.From((System.Net.IPEndPoint)client.LocalEndPoint!);
         // Every clock read advances 64 µs: a flush of 32 replies measures 2 µs per datagram.
         var clock = new ScriptedClock(start: 1_800_000_000_000_000_000, advancePerRead: 64_000);
@@ -75,10 +76,33 @@ public class SendBatchTests
             Assert.InRange(secondStamps[i] - (secondStart + (i * 250)), -1, 1);
         }
 
-        batch.InterpolateTransmitStamps = false;
+        batch.Stamping = TransmitStamping.Once;
         long thirdStart = clock.Peek;
         Assert.Equal(32, FillAndFlush(batch, server, clock, destination, 32));
         Assert.All(ReceiveStamps(client, 32), stamp => Assert.InRange(stamp - thirdStart, -1, 1));
+    }
+
+    [Fact]
+    public void Flush_PerDatagramByDefault_OneSendtoAndOneFreshStampPerReply()
+    {
+        using UdpSocket server = BatchTestSupport.BindServer();
+        using Socket client = BatchTestSupport.BindClient();
+        using var batch = new SendBatch(32, 68);
+        NativeSocketAddress destination = NativeSocketAddress.From((System.Net.IPEndPoint)client.LocalEndPoint!);
+        var clock = new ScriptedClock(start: 1_800_000_000_000_000_000, advancePerRead: 5_000);
+
+        long start = clock.Peek;
+        Assert.Equal(TransmitStamping.PerDatagram, batch.Stamping);
+        Assert.Equal(12, FillAndFlush(batch, server, clock, destination, 12));
+
+        Assert.Equal(12, batch.SystemCalls);
+        Assert.False(batch.UsesSingleMessageCalls);
+        List<long> stamps = ReceiveStamps(client, 12);
+        for (int i = 0; i < stamps.Count; i++)
+        {
+            // Reply i carries the i-th clock reading: read just before its own sendto.
+            Assert.InRange(stamps[i] - (start + (i * 5_000)), -1, 1);
+        }
     }
 
     [Fact]
@@ -102,7 +126,7 @@ public class SendBatchTests
         var kernel = new NoBatchCallsKernel();
         using UdpSocket server = BatchTestSupport.BindServer();
         using Socket client = BatchTestSupport.BindClient();
-        using var batch = new SendBatch(16, 68, kernel);
+        using var batch = new SendBatch(16, 68, kernel) { Stamping = TransmitStamping.Interpolated };
         NativeSocketAddress destination = NativeSocketAddress.From((System.Net.IPEndPoint)client.LocalEndPoint!);
         var clock = new ScriptedClock(start: 1_800_000_000_000_000_000, advancePerRead: 1_000);
 
