@@ -75,6 +75,8 @@ internal static class NtpdDaemon
         double? driftFrequency = ReadDriftFile(settings, logger);
         var engine = new NtpEngine(Translate(config, settings, driftFrequency), precision, new CryptoRandomSource());
         ControlSetup.Apply(config, engine.Control.Host);
+        // A virtual clock has no kernel discipline; the real one's state is read, never written.
+        engine.Control.Host.ReadKernelLoop = settings.VirtualClock is null ? environment.ReadKernelLoop : null;
         engine.Sources.LeapTable = LoadLeapFile(config, clock, logger);
         List<PendingAssociation> names = PendingNames(config);
         using var host = new DaemonHost(clock, engine, logger, settings.IoBatch)

@@ -1,6 +1,7 @@
 // NtpdEnvironment: what ntpd takes from its surroundings (default config path, process id, signal
-// registration, a hook to see the running host, the name resolver), so tests can run the daemon
-// in-process on an ephemeral port, resolve names without DNS, and stop it without signals.
+// registration, a hook to see the running host, the name resolver, the read-only kernel discipline
+// state for ntpq kerninfo), so tests can run the daemon in-process on an ephemeral port, resolve
+// names without DNS, see a fixed kernel state (or none) and stop it without signals.
 using Stratum.Platform.Hosting;
 using Stratum.Platform.Loop;
 
@@ -12,8 +13,9 @@ internal sealed record NtpdEnvironment(
     Func<ShutdownSignals> RegisterSignals,
     Action<DaemonHost, ShutdownSignals>? OnRunning = null,
     bool AllowDaemonize = true,
-    Func<string, System.Net.IPAddress[]>? Resolve = null)
+    Func<string, System.Net.IPAddress[]>? Resolve = null,
+    Func<Stratum.Engine.Control.KernelLoopState?>? ReadKernelLoop = null)
 {
     public static NtpdEnvironment System() =>
-        new("/etc/ntp.conf", Environment.ProcessId, ShutdownSignals.Register);
+        new("/etc/ntp.conf", Environment.ProcessId, ShutdownSignals.Register, ReadKernelLoop: Stratum.Platform.Clock.LinuxClockDriver.ReadKernelLoop);
 }

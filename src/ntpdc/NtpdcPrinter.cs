@@ -7,6 +7,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Stratum.Client.Display;
+using Stratum.Core.Mode6;
 using Stratum.Core.Mode7;
 using Stratum.Core.Time;
 
@@ -129,45 +130,24 @@ internal sealed class NtpdcPrinter(bool numericHosts, long nowUnixNanoseconds, T
     {
         double scale = (item.Status & KernelInfoItem.StatusNano) != 0 ? 1e-9 : 1e-6;
         var text = new StringBuilder();
-        text.Append("pll offset:           ").Append(FormatG(item.Offset * scale)).Append(" s\n");
+        text.Append("pll offset:           ").Append(CNumberFormat.General(item.Offset * scale)).Append(" s\n");
         text.Append("pll frequency:        ").Append(FixedPointText.ShortSigned(item.Frequency, 3)).Append(" ppm\n");
-        text.Append("maximum error:        ").Append(FormatG((uint)item.MaxError * 1e-6)).Append(" s\n");
-        text.Append("estimated error:      ").Append(FormatG((uint)item.EstimatedError * 1e-6)).Append(" s\n");
+        text.Append("maximum error:        ").Append(CNumberFormat.General((uint)item.MaxError * 1e-6)).Append(" s\n");
+        text.Append("estimated error:      ").Append(CNumberFormat.General((uint)item.EstimatedError * 1e-6)).Append(" s\n");
         text.Append(CultureInfo.InvariantCulture, $"status:               {item.Status:x4} ").Append(KernelStatus(item.Status)).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"pll time constant:    {item.Constant}\n");
-        text.Append("precision:            ").Append(FormatG((uint)item.Precision * 1e-6)).Append(" s\n");
+        text.Append("precision:            ").Append(CNumberFormat.General((uint)item.Precision * 1e-6)).Append(" s\n");
         text.Append("frequency tolerance:  ").Append(FixedPointText.ShortSigned(item.Tolerance, 0)).Append(" ppm\n");
         if (item.Shift != 0)
         {
             text.Append("pps frequency:        ").Append(FixedPointText.ShortSigned(item.PpsFrequency, 3)).Append(" ppm\n");
             text.Append("pps stability:        ").Append(FixedPointText.ShortSigned(item.Stability, 3)).Append(" ppm\n");
-            text.Append("pps jitter:           ").Append(FormatG((uint)item.Jitter * scale)).Append(" s\n");
+            text.Append("pps jitter:           ").Append(CNumberFormat.General((uint)item.Jitter * scale)).Append(" s\n");
             text.Append(CultureInfo.InvariantCulture, $"calibration interval: {1 << item.Shift} s\n");
             text.Append(CultureInfo.InvariantCulture, $"calibration cycles:   {item.CalibrationCount}\njitter exceeded:      {item.JitterCount}\nstability exceeded:   {item.StabilityCount}\ncalibration errors:   {item.ErrorCount}\n");
         }
 
         return text.ToString();
-    }
-
-    /// <summary>C's printf("%g"): 6 significant digits, trailing zeros removed, exponent form outside 1e-4..1e6.</summary>
-    public static string FormatG(double value)
-    {
-        if (value == 0)
-        {
-            return "0";
-        }
-
-        int exponent = (int)Math.Floor(Math.Log10(Math.Abs(value)));
-        string rounded = value.ToString("E5", CultureInfo.InvariantCulture);
-        exponent = int.Parse(rounded[(rounded.IndexOf('E', StringComparison.Ordinal) + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        if (exponent < -4 || exponent >= 6)
-        {
-            string mantissa = rounded[..rounded.IndexOf('E', StringComparison.Ordinal)].TrimEnd('0').TrimEnd('.');
-            return string.Create(CultureInfo.InvariantCulture, $"{mantissa}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):D2}");
-        }
-
-        string fixedText = value.ToString("F" + (5 - exponent).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        return fixedText.Contains('.', StringComparison.Ordinal) ? fixedText.TrimEnd('0').TrimEnd('.') : fixedText;
     }
 
     private static void AppendFilter(StringBuilder text, string label, Func<int, string> value)
@@ -286,23 +266,7 @@ internal sealed class NtpdcPrinter(bool numericHosts, long nowUnixNanoseconds, T
         return string.Join(',', parts);
     }
 
-    private static string KernelStatus(ushort status)
-    {
-        (ushort Bit, string Word)[] words =
-        [
-            (0x0001, " pll"), (0x0002, " ppsfreq"), (0x0004, " ppstime"), (0x0008, " fll"), (0x0010, " ins"), (0x0020, " del"),
-            (0x0040, " unsync"), (0x0080, " freqhold"), (0x0100, " ppssignal"), (0x0200, " ppsjitter"), (0x0400, " ppswander"),
-            (0x0800, " ppserror"), (0x1000, " clockerr"), (0x2000, " nano"), (0x4000, " mode=fll"), (0x8000, " src=B"),
-        ];
-        var text = new StringBuilder();
-        foreach ((ushort bit, string word) in words)
-        {
-            if ((status & bit) != 0)
-            {
-                text.Append(word);
-            }
-        }
-
-        return text.ToString();
-    }
+    /// <summary>ntpdc's status words: each set bit's word after a space.</summary>
+    private static string KernelStatus(ushort status) =>
+        status == 0 ? string.Empty : " " + KernelStatusText.Format(status);
 }

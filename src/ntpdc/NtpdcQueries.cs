@@ -150,10 +150,26 @@ internal sealed class NtpdcQueries(Mode7Client mode7, Mode6Client mode6, long pr
             return (null, error);
         }
 
-        (VariableList? vars, string? varError) = ReadSystem("koffset,kfreq,kmaxerr,kesterr,ktimeconst,kprecis,kfreqtol");
-        return vars is null ? (null, varError) : (new KernelInfoItem((int)(vars.Milliseconds("koffset") * 1e3), Mode7Fixed.ToShort(vars.Milliseconds("kfreq")),
-            (int)(vars.Milliseconds("kmaxerr") * 1e3), (int)(vars.Milliseconds("kesterr") * 1e3), 0, 0, (int)vars.Signed("ktimeconst"),
-            (int)(vars.Milliseconds("kprecis") * 1e3), Mode7Fixed.ToShort(vars.Milliseconds("kfreqtol")), 0, 0, 0, 0, 0, 0, 0), null);
+        (VariableList? vars, string? varError) = ReadSystem(
+            "koffset,kfreq,kmaxerr,kesterr,kstflags,ktimeconst,kprecis,kfreqtol,kppsfreq,kppsstab,kppsjitter,kppscalibdur,kppscalibs,kppsjitexc,kppsstbexc,kppscaliberrs");
+        return vars is null ? (null, varError) : (KernelInfoFromVariables(vars), null);
+    }
+
+    /// <summary>The mode 7 kernel item from ntpd's k* variables: ms back to the kernel's µs (ns with
+    /// STA_NANO, named in kstflags), ppm back to 16.16 fixed point, the calibration interval to its shift.</summary>
+    private static KernelInfoItem KernelInfoFromVariables(VariableList vars)
+    {
+        int status = KernelStatusText.Parse((vars["kstflags"] ?? string.Empty).Trim('"'));
+        double fineUnitsPerMs = (status & KernelStatusText.Nano) != 0 ? 1e6 : 1e3;
+        long interval = vars.Signed("kppscalibdur");
+        ushort shift = interval > 1 ? (ushort)System.Numerics.BitOperations.Log2((ulong)interval) : (ushort)0;
+        return new KernelInfoItem(
+            (int)Math.Round(vars.Milliseconds("koffset") * fineUnitsPerMs), Mode7Fixed.ToShort(vars.Milliseconds("kfreq")),
+            (int)Math.Round(vars.Milliseconds("kmaxerr") * 1e3), (int)Math.Round(vars.Milliseconds("kesterr") * 1e3),
+            (ushort)status, shift, (int)vars.Signed("ktimeconst"), (int)Math.Round(vars.Milliseconds("kprecis") * 1e3),
+            Mode7Fixed.ToShort(vars.Milliseconds("kfreqtol")), Mode7Fixed.ToShort(vars.Milliseconds("kppsfreq")),
+            (int)Math.Round(vars.Milliseconds("kppsjitter") * fineUnitsPerMs), Mode7Fixed.ToShort(vars.Milliseconds("kppsstab")),
+            (int)vars.Signed("kppsjitexc"), (int)vars.Signed("kppscalibs"), (int)vars.Signed("kppscaliberrs"), (int)vars.Signed("kppsstbexc"));
     }
 
     public (List<PeerSummaryItem>? Items, string? Error) PeerSummaries() =>

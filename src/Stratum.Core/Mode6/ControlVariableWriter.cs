@@ -69,6 +69,9 @@ public sealed class ControlVariableWriter
     /// <summary>A plain value with 3 decimals (frequency in ppm).</summary>
     public void AddFixed3(string name, double value) => AddRaw(name, FormatFixed(value, 3));
 
+    /// <summary>A double as C's "%g" (ntpd's ctl_putdblf without %f, and ctl_putsfp).</summary>
+    public void AddGeneral(string name, double value) => AddRaw(name, CNumberFormat.General(value));
+
     /// <summary>An NTP timestamp as 0x%08x.%08x (ctl_putts).</summary>
     public void AddTimestamp(string name, NtpTimestamp value) =>
         AddRaw(name, string.Create(CultureInfo.InvariantCulture, $"0x{value.Seconds:x8}.{value.Fraction:x8}"));

@@ -2,6 +2,7 @@
 // interfaces (ifstats), the restrict list as configured (reslist), I/O counters (iostats), the
 // local end of each association's socket (dstadr/dstport) and the system flags of sysinfo. The
 // host fills it on the loop thread; without a host every list is empty and every count zero.
+// The kernel discipline's state is read through ReadKernelLoop when a k* variable is asked for.
 using System.Net;
 
 namespace Stratum.Engine.Control;
@@ -49,8 +50,8 @@ public sealed class ControlHostState
     /// <summary>enable/disable flags for sysinfo: auth, monitor, kernel, stats (ntp comes from the Engine).</summary>
     public bool Authenticate { get; set; } = true;
 
-    /// <summary>Off until the MRU list exists in the Engine: ntpd's "monitor" means one is kept.</summary>
-    public bool Monitor { get; set; }
+    /// <summary>`enable monitor` (ntpd's default): the MRU list of clients is kept.</summary>
+    public bool Monitor { get; set; } = true;
 
     /// <summary>`enable ntp`: the daemon disciplines the clock.</summary>
     public bool Ntp { get; set; }
@@ -58,6 +59,10 @@ public sealed class ControlHostState
     public bool Kernel { get; set; } = true;
 
     public bool Statistics { get; set; } = true;
+
+    /// <summary>Reads the kernel discipline's state (read-only), for the k* variables; null when the
+    /// clock has no kernel discipline (simulated or virtual clocks), and the variables read zero.</summary>
+    public Func<KernelLoopState?>? ReadKernelLoop { get; set; }
 
     /// <summary>`enable mode7`: answer ntpdc's read-only mode 7 requests.</summary>
     public bool Mode7Enabled { get; set; }

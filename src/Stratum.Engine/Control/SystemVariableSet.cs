@@ -2,10 +2,12 @@
 // ctl_putsys): the default list ntpq rv prints, and the variables ntpq's sysinfo, sysstats,
 // iostats, kerninfo, authinfo, monstats and timerstats ask for by name. Values come from the
 // Engine (system variables, discipline, server counters) and from ControlHostState.
-// Limits: no kernel state reaches the Engine, so the k* variables read zero (as ntpd reports them
-// without a kernel loop); authentication counters are zero (no keys are used yet); the MRU list is
-// not kept yet, so mru_* read zero with mru_enabled=0. `sysflags` is a Stratum addition (INFO_FLAG_*
-// bits of ntpdc sysinfo) that ntpdc's mode 6 fallback reads; it is never in the default list.
+// The k* variables come from the kernel discipline, read (never written) once per second at most
+// through ControlHostState.ReadKernelLoop, in ntpd's formats ("%g" of ms and ppm; the PPS ones zero
+// while the kernel has no PPS signal, shift = 0); without a kernel they read zero, as in an ntpd
+// built without the kernel discipline. mru_* describe the MRU list of the access control.
+// Limits: authentication counters are zero (no keys are used yet). `sysflags` is a Stratum addition
+// (INFO_FLAG_* bits of ntpdc sysinfo) that ntpdc's mode 6 fallback reads; never in the default list.
 using System.Globalization;
 using Stratum.Core.Mode6;
 using Stratum.Core.Mode7;
@@ -16,6 +18,9 @@ namespace Stratum.Engine.Control;
 
 internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder responder)
 {
+    private KernelLoopState? _kernel;
+    private long _kernelReadSecond = -1;
+
     /// <summary>ntpd's minimum loop time constant (`tinker` default), shown as mintc.</summary>
     private const int MinimumTimeConstant = 3;
 
@@ -95,9 +100,75 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             case "io_sendfailed": writer.AddInteger(name, host.SendFailures); break;
             case "io_wakeups": writer.AddInteger(name, host.Wakeups); break;
             case "io_goodwakeups": writer.AddInteger(name, host.UsefulWakeups); break;
-            case "kstflags": writer.AddString(name, string.Empty); break;
-            case "kfreq" or "kfreqtol": writer.AddRaw(name, "0.000"); break;
             case "mru_enabled": writer.AddInteger(name, host.Monitor ? 1 : 0); break;
+            case "mru_depth": writer.AddInteger(name, Mru?.Count ?? 0); break;
+            case "mru_deepest": writer.AddInteger(name, Mru?.PeakCount ?? 0); break;
+            case "mru_maxdepth": writer.AddInteger(name, Mru?.Capacity ?? 0); break;
+            case "mru_mindepth": writer.AddInteger(name, Mru?.Settings.MinDepth ?? 0); break;
+            case "mru_maxage": writer.AddInteger(name, Mru?.Settings.MaxAgeSeconds ?? 0); break;
+            case "mru_mem": writer.AddInteger(name, ((long)(Mru?.Count ?? 0) * Access.MruList.BytesPerEntry + 1023) / 1024); break;
+            case "mru_maxmem": writer.AddInteger(name, ((long)(Mru?.Capacity ?? 0) * Access.MruList.BytesPerEntry + 1023) / 1024); break;
+            default:
+                if (name.StartsWith('k') && KernelLoop(host, now) is KernelLoopState kernel)
+                {
+                    WriteKernel(name, kernel, writer);
+                }
+                else if (name == "kstflags")
+                {
+                    writer.AddString(name, string.Empty);
+                }
+                else
+                {
+                    writer.AddInteger(name, 0);
+                }
+
+                break;
+        }
+    }
+
+    private Access.MruList? Mru => engine.Server.Access?.Mru;
+
+    /// <summary>The kernel's state, read at most once per second (as ntpd caches its ntp_adjtime).</summary>
+    private KernelLoopState? KernelLoop(ControlHostState host, LoopTime now)
+    {
+        long second = now.Mono / 1_000_000_000;
+        if (host.ReadKernelLoop is null)
+        {
+            return null;
+        }
+
+        if (_kernelReadSecond != second || _kernel is null)
+        {
+            _kernel = host.ReadKernelLoop();
+            _kernelReadSecond = second;
+        }
+
+        return _kernel;
+    }
+
+    /// <summary>ntpd's ctl_putsys for the k* variables: milliseconds and ppm with "%g".</summary>
+    private static void WriteKernel(string name, KernelLoopState kernel, ControlVariableWriter writer)
+    {
+        const double Microsecond = 1e-6;
+        bool pps = kernel.PpsShift != 0;
+        switch (name)
+        {
+            case "koffset": writer.AddGeneral(name, kernel.Offset * kernel.FineUnitSeconds * 1e3); break;
+            case "kfreq": writer.AddGeneral(name, kernel.Frequency / KernelLoopState.FrequencyScale); break;
+            case "kmaxerr": writer.AddGeneral(name, kernel.MaxError * Microsecond * 1e3); break;
+            case "kesterr": writer.AddGeneral(name, kernel.EstimatedError * Microsecond * 1e3); break;
+            case "kstflags": writer.AddString(name, KernelStatusText.Format(kernel.Status)); break;
+            case "ktimeconst": writer.AddInteger(name, kernel.TimeConstant); break;
+            case "kprecis": writer.AddGeneral(name, kernel.Precision * Microsecond * 1e3); break;
+            case "kfreqtol": writer.AddGeneral(name, kernel.Tolerance / KernelLoopState.FrequencyScale); break;
+            case "kppsfreq" when pps: writer.AddGeneral(name, kernel.PpsFrequency / KernelLoopState.FrequencyScale); break;
+            case "kppsstab" when pps: writer.AddGeneral(name, kernel.PpsStability / KernelLoopState.FrequencyScale); break;
+            case "kppsjitter" when pps: writer.AddFixed3(name, kernel.PpsJitter * kernel.FineUnitSeconds * 1e3); break;
+            case "kppscalibdur" when pps: writer.AddInteger(name, 1L << kernel.PpsShift); break;
+            case "kppscalibs" when pps: writer.AddInteger(name, kernel.PpsCalibrationCount); break;
+            case "kppsjitexc" when pps: writer.AddInteger(name, kernel.PpsJitterCount); break;
+            case "kppsstbexc" when pps: writer.AddInteger(name, kernel.PpsStabilityCount); break;
+            case "kppscaliberrs" when pps: writer.AddInteger(name, kernel.PpsErrorCount); break;
             default: writer.AddInteger(name, 0); break;
         }
     }

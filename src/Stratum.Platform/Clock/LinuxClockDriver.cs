@@ -200,6 +200,21 @@ public sealed class LinuxClockDriver : IClockDriver
         return new KernelClockState(state, timex.Status, timex.Frequency / KernelFrequencyScale, timex.Offset, timex.MaxError, timex.EstError);
     }
 
+    /// <summary>The kernel discipline's variables for mode 6 (ntpq kerninfo): a read-only
+    /// clock_adjtime (modes = 0); null when the call fails.</summary>
+    public static Stratum.Engine.Control.KernelLoopState? ReadKernelLoop()
+    {
+        var timex = new Timex();
+        if (LinuxAdjTimex.Instance.ClockAdjTime(ref timex) < 0)
+        {
+            return null;
+        }
+
+        return new Stratum.Engine.Control.KernelLoopState(timex.Offset, timex.Frequency, timex.MaxError, timex.EstError,
+            timex.Status, timex.Constant, timex.Precision, timex.Tolerance, timex.PpsFrequency, timex.Jitter, timex.Shift,
+            timex.Stability, timex.JitterCount, timex.CalibrationCount, timex.ErrorCount, timex.StabilityCount);
+    }
+
     private ClockWriteResult Result(int returnValue)
     {
         if (returnValue >= 0)

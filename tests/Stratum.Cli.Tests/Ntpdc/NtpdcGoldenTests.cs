@@ -18,7 +18,7 @@ public sealed class NtpdcGoldenTests(GoldenDaemons daemons) : IClassFixture<Gold
         + "root dispersion:      ROOTDISP s\n"
         + "reference ID:         [76.79.67.76]\n"
         + "reference time:       DATE\n"
-        + "system flags:         auth stats \n"
+        + "system flags:         auth monitor stats \n"
         + "jitter:               0.000000 s\n"
         + "stability:            0.000 ppm\n"
         + "broadcastdelay:       0.000000 s\n"

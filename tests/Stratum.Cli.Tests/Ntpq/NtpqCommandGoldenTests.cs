@@ -152,13 +152,13 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     public void KernInfo_ReadsZeroWithoutKernelLoop() => AssertOutput(
         "associd=0 status=0515 leap_none, sync_local, 1 event, clock_sync,\n"
         + "pll offset:            0\n"
-        + "pll frequency:         0.000\n"
+        + "pll frequency:         0\n"
         + "maximum error:         0\n"
         + "estimated error:       0\n"
         + "kernel status:         \n"
         + "pll time constant:     0\n"
         + "precision:             0\n"
-        + "frequency tolerance:   0.000\n"
+        + "frequency tolerance:   0\n"
         + "pps frequency:         0\n"
         + "pps stability:         0\n"
         + "pps jitter:            0\n"
@@ -187,7 +187,7 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     public void AuthInfo_MonStats_TimerStats_PrintTheirTables() => AssertOutput(
         "time since reset:  N\n"
         + "stored keys:       0\nfree keys:         0\nkey lookups:       0\nkeys not found:    0\nuncached keys:     0\nexpired keys:      0\nencryptions:       0\ndecryptions:       0\n"
-        + "enabled:              0\naddresses:            0\npeak addresses:       0\nmaximum addresses:    0\nreclaim above count:  0\nreclaim older than:   0\nkilobytes:            0\nmaximum kilobytes:    0\n"
+        + "enabled:              1\naddresses:            1\npeak addresses:       1\nmaximum addresses:    8192\nreclaim above count:  600\nreclaim older than:   64\nkilobytes:            1\nmaximum kilobytes:    1024\n"
         + "time since reset:    N\ntimer overruns:      0\ncalls to transmit:   0\n", "authinfo", "monstats", "timerstats");
 
     [Fact]

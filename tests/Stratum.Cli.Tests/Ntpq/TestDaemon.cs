@@ -19,7 +19,8 @@ internal sealed class TestDaemon : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("stratum-golden-").FullName;
     private ShutdownSignals? _signals;
 
-    public TestDaemon(string config)
+    /// <param name="kernel">What the daemon reads as the kernel discipline's state (none by default).</param>
+    public TestDaemon(string config, Func<KernelLoopState?>? kernel = null)
     {
         Port = FreePort();
         string path = Path.Combine(_directory, "ntp.conf");
@@ -33,7 +34,7 @@ internal sealed class TestDaemon : IDisposable
                 host.Synchronized += () => _synchronized.Set();
                 _signals = signals;
                 _started.Set();
-            }, AllowDaemonize: false);
+            }, AllowDaemonize: false, ReadKernelLoop: kernel);
             NtpdCli.Run(["-n", "-c", path, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], TextWriter.Null, TextWriter.Null, environment);
             _started.Set();
         });
