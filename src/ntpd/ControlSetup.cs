@@ -24,7 +24,7 @@ internal static class ControlSetup
         host.Kernel = config.System.KernelDiscipline;
         host.Statistics = config.System.Statistics;
         host.Authenticate = config.System.Authentication;
-        host.Monitor = config.System.Monitoring;
+        host.Monitor = Stratum.Engine.Access.AccessSettings.MonitorWanted(config.System.Monitoring, config.Restrictions);
         foreach (RestrictRule rule in config.Restrictions)
         {
             if (rule.Target == RestrictTarget.Default)

@@ -64,9 +64,13 @@ internal static class InactiveConfiguration
         }
 
         SystemOptions defaults = SystemOptions.Default;
-        if (config.System with { ClockDiscipline = defaults.ClockDiscipline, KernelDiscipline = defaults.KernelDiscipline, Mode7 = defaults.Mode7 } != defaults)
+        if (config.System with
+            {
+                ClockDiscipline = defaults.ClockDiscipline, KernelDiscipline = defaults.KernelDiscipline, Mode7 = defaults.Mode7,
+                Monitoring = defaults.Monitoring, Statistics = defaults.Statistics,
+            } != defaults)
         {
-            warnings.Add("enable/disable: only 'ntp', 'kernel' and 'mode7' are acted on yet");
+            warnings.Add("enable/disable: only 'ntp', 'kernel', 'mode7', 'monitor' and 'stats' are acted on yet");
         }
 
         return warnings;

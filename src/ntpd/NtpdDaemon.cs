@@ -318,7 +318,7 @@ internal static class NtpdDaemon
         }
 
         return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline, remotes,
-            Stratum.Engine.Access.AccessSettings.From(config.Restrictions, config.Discard, config.Mru),
+            Stratum.Engine.Access.AccessSettings.From(config.Restrictions, config.Discard, config.Mru, config.System.Monitoring),
             DisciplineFrom(config.Tinker, settings), SelectionFrom(config.Tos), driftFrequency,
             config.Tos.OrphanStratum is int orphan ? new OrphanSettings((byte)orphan, config.Tos.OrphanWait ?? OrphanSettings.DefaultWaitSeconds) : null);
     }

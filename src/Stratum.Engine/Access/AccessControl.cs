@@ -14,7 +14,7 @@
 //   client through its MRU entry, and in total, which also covers sources the full list did not
 //   record.
 // - Packets from `ignore`d sources are not recorded in the MRU list, so a blocked flood cannot
-//   push real clients out of it.
+//   push real clients out of it. With `disable monitor` (AccessSettings.Monitor false) nothing is.
 using Stratum.Core.Config;
 using Stratum.Core.Time;
 
@@ -123,6 +123,12 @@ public sealed class AccessControl
     /// unrecorded client is always within limits.</summary>
     private int Record(in ClientAddress client, RestrictFlags flags, byte versionMode, long nowMono, NtpTimestamp receiveTime, out RateVerdict verdict)
     {
+        if (!Settings.Monitor)
+        {
+            verdict = RateVerdict.Within;
+            return -1;
+        }
+
         MruList mru = Mru;
         int slot = mru.Touch(client, out uint hash);
         if (slot >= 0)

@@ -1,5 +1,8 @@
 // AccessSettings: the access-control part of ntp.conf as the Engine uses it — the restrict lines,
-// the discard limits and the MRU sizing — translated by the host from the parsed config model.
+// the discard limits, the MRU sizing and whether the MRU list is kept at all — translated by the
+// host from the parsed config model. As in ntpd, `disable monitor` stops the list unless a restrict
+// line asks for `limited`, whose rate accounting needs it; without the list, control queries are
+// limited only by the server-wide query budget.
 using Stratum.Core.Config;
 
 namespace Stratum.Engine.Access;
@@ -10,6 +13,16 @@ public sealed record AccessSettings(IReadOnlyList<RestrictRule> Restrictions, Ra
     /// <summary>ntpd without restrict, discard or mru lines.</summary>
     public static AccessSettings Default { get; } = new([], RateLimitSettings.Default, MruSettings.Default);
 
-    public static AccessSettings From(IReadOnlyList<RestrictRule> restrictions, DiscardOptions discard, MruOptions mru) =>
-        new(restrictions, RateLimitSettings.From(discard), MruSettings.From(mru, discard));
+    /// <summary>Whether the MRU list is kept (ntpq mrulist; rate limits; per-client query budgets).</summary>
+    public bool Monitor { get; init; } = true;
+
+    public static AccessSettings From(IReadOnlyList<RestrictRule> restrictions, DiscardOptions discard, MruOptions mru, bool monitor = true) =>
+        new(restrictions, RateLimitSettings.From(discard), MruSettings.From(mru, discard)) { Monitor = MonitorWanted(monitor, restrictions) };
+
+    /// <summary>`enable monitor`, or any `limited` restrict line (which needs the list).</summary>
+    public static bool MonitorWanted(bool monitor, IReadOnlyList<RestrictRule> restrictions)
+    {
+        ArgumentNullException.ThrowIfNull(restrictions);
+        return monitor || restrictions.Any(rule => (rule.Flags & RestrictFlags.Limited) != 0);
+    }
 }

@@ -24,7 +24,7 @@ internal static class AccessTestConfig
     public static AccessSettings Settings(string text)
     {
         NtpConfig config = Parse(text);
-        return AccessSettings.From(config.Restrictions, config.Discard, config.Mru);
+        return AccessSettings.From(config.Restrictions, config.Discard, config.Mru, config.System.Monitoring);
     }
 
     public static ClientAddress Address(string address, int port = 40000) => ClientAddress.From(IPAddress.Parse(address), port);

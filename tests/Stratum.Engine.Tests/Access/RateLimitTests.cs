@@ -178,4 +178,30 @@ public class RateLimitTests
 
         Assert.InRange(admitted, 1000 + 990, 1000 + 1001);
     }
+
+    [Fact]
+    public void DisableMonitor_NothingRecorded_ClientsServed()
+    {
+        AccessSettings settings = AccessTestConfig.Settings("disable monitor\nrestrict default kod nomodify");
+        Assert.False(settings.Monitor);
+        var access = new AccessControl(settings, seed: 5);
+
+        Dictionary<TimeAdmission, int> outcomes = Run(access, RestrictFlags.Kod | RestrictFlags.NoModify, 50, 0.1);
+
+        Assert.Equal(50, outcomes.GetValueOrDefault(TimeAdmission.Serve));
+        Assert.Equal(0, access.Mru.Count);
+    }
+
+    [Fact]
+    public void DisableMonitor_WithALimitedRestrictLine_KeepsTheListAndTheLimit()
+    {
+        AccessSettings settings = AccessTestConfig.Settings("disable monitor\nrestrict default limited kod nomodify");
+        Assert.True(settings.Monitor);
+        var access = new AccessControl(settings, seed: 5);
+
+        Dictionary<TimeAdmission, int> outcomes = Run(access, RestrictFlags.Limited | RestrictFlags.Kod | RestrictFlags.NoModify, 50, 0.1);
+
+        Assert.Equal(1, access.Mru.Count);
+        Assert.True(outcomes.GetValueOrDefault(TimeAdmission.Serve) < 50, "the rate limit needs the list");
+    }
 }
