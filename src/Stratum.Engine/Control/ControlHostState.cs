@@ -10,6 +10,9 @@ namespace Stratum.Engine.Control;
 /// <summary>One listening socket as ifstats shows it.</summary>
 public sealed record ControlInterface(string Name, IPEndPoint Address)
 {
+    /// <summary>When the socket was bound (monotonic ns), for ifstats uptime; null when unknown.</summary>
+    public long? StartMono { get; init; }
+
     public long Received { get; set; }
 
     public long Sent { get; set; }
@@ -33,7 +36,7 @@ public sealed class ControlHostState
     /// <summary>Datagrams read from any socket.</summary>
     public long Received { get; set; }
 
-    /// <summary>Datagrams sent.</summary>
+    /// <summary>Datagrams sent (time replies, control replies and association polls).</summary>
     public long Sent { get; set; }
 
     /// <summary>Sends that failed.</summary>
@@ -42,7 +45,7 @@ public sealed class ControlHostState
     /// <summary>Datagrams dropped before parsing (receive errors).</summary>
     public long Dropped { get; set; }
 
-    /// <summary>Poll wake-ups, and those that found a datagram.</summary>
+    /// <summary>Wake-ups for a readable server socket, and those that found a datagram.</summary>
     public long Wakeups { get; set; }
 
     public long UsefulWakeups { get; set; }

@@ -134,7 +134,7 @@ public sealed class ControlResponder
                 ReadClock(header, data);
                 break;
             case ControlOpcode.ReadOrderedList:
-                ReadOrderedList(header, data);
+                ReadOrderedList(header, data, now);
                 break;
             case ControlOpcode.RequestNonce:
                 _writer.Clear();
@@ -365,13 +365,13 @@ public sealed class ControlResponder
     }
 
     /// <summary>READ_ORDLIST_A: interface statistics (no data) or the restrict list ("addr_restrictions").</summary>
-    private void ReadOrderedList(ControlHeader request, ReadOnlySpan<byte> data)
+    private void ReadOrderedList(ControlHeader request, ReadOnlySpan<byte> data, LoopTime now)
     {
         ReadOnlySpan<byte> name = data.TrimEnd("\0\r\n "u8);
         _writer.Clear();
         if (name.IsEmpty || Ascii.Equals(name, "ifstats"))
         {
-            OrderedListWriter.WriteInterfaces(Host.Interfaces, _writer);
+            OrderedListWriter.WriteInterfaces(Host.Interfaces, now, _writer);
         }
         else if (Ascii.Equals(name, RestrictionListName))
         {

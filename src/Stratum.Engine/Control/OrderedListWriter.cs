@@ -1,7 +1,8 @@
 // OrderedListWriter: the two READ_ORDLIST_A lists of ntpd 4.2.8 (ntp_control.c read_ordlist):
 // interface statistics as "addr.N, bcast.N, en.N, flags.N, mc.N, name.N, pc.N, rx.N, tl.N, tx.N,
 // txerr.N, up.N" rows (ntpq ifstats) and the restrict list as "addr.N, flags.N, hits.N, mask.N"
-// rows (ntpq reslist). Rows are numbered from 0 in list order.
+// rows (ntpq reslist). Rows are numbered from 0 in list order; up.N is the seconds since the socket
+// was bound, rx/tx/txerr its datagram counts.
 using System.Globalization;
 using Stratum.Core.Mode6;
 
@@ -9,7 +10,7 @@ namespace Stratum.Engine.Control;
 
 internal static class OrderedListWriter
 {
-    public static void WriteInterfaces(IReadOnlyList<ControlInterface> interfaces, ControlVariableWriter writer)
+    public static void WriteInterfaces(IReadOnlyList<ControlInterface> interfaces, LoopTime now, ControlVariableWriter writer)
     {
         for (int i = 0; i < interfaces.Count; i++)
         {
@@ -26,7 +27,7 @@ internal static class OrderedListWriter
             writer.AddInteger("tl." + n, 0);
             writer.AddInteger("tx." + n, item.Sent);
             writer.AddInteger("txerr." + n, item.SendErrors);
-            writer.AddInteger("up." + n, 0);
+            writer.AddInteger("up." + n, item.StartMono is long start ? Math.Max(0, (now.Mono - start) / LoopTime.NanosecondsPerSecond) : 0);
         }
     }
 

@@ -43,6 +43,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private readonly byte[] _receiveBuffer = GC.AllocateArray<byte>(ReceiveBufferSize, pinned: true);
     private readonly byte[] _replyBuffer = GC.AllocateArray<byte>(NtpHeader.Size + NtpPacket.MaxMacLength, pinned: true);
     private readonly List<UdpSocket> _sockets = [];
+
+    /// <summary>ifstats counters of each server socket.</summary>
+    private readonly Dictionary<UdpSocket, Stratum.Engine.Control.ControlInterface> _interfaceCounters = [];
     private readonly bool _debugPackets;
     private NativeSocketAddress _source;
     private ClockActionApplier? _clockActions;
@@ -122,7 +125,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
 
             _sockets.Add(socket);
-            _engine.Control.Host.Interfaces.Add(new Stratum.Engine.Control.ControlInterface(endpoint.InterfaceName, socket.LocalEndPoint));
+            var counters = new Stratum.Engine.Control.ControlInterface(endpoint.InterfaceName, socket.LocalEndPoint) { StartMono = _clock.ReadMonotonicNanoseconds() };
+            _engine.Control.Host.Interfaces.Add(counters);
+            _interfaceCounters[socket] = counters;
             string address = endpoint.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
                 ? $"[{socket.LocalEndPoint.Address}]:{socket.LocalEndPoint.Port}"
                 : $"{socket.LocalEndPoint.Address}:{socket.LocalEndPoint.Port}";
@@ -347,9 +352,11 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             return;
         }
 
+        Stratum.Engine.Control.ControlInterface? counters = _interfaceCounters.GetValueOrDefault(socket);
+        _engine.Control.Host.Wakeups++;
         if (_receiveBatch is not null && _sendBatch is not null)
         {
-            ServeBatches(socket, _receiveBatch, _sendBatch);
+            ServeBatches(socket, counters, _receiveBatch, _sendBatch);
             return;
         }
 
@@ -363,6 +370,16 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 }
 
                 return;
+            }
+
+            if (i == 0)
+            {
+                _engine.Control.Host.UsefulWakeups++;
+            }
+
+            if (counters is not null)
+            {
+                counters.Received++;
             }
 
             long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
@@ -380,10 +397,21 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()).Write(reply[NtpHeader.TransmitTimeOffset..]);
             }
 
-            if (socket.Send(reply, ref _source) != 0)
-            {
-                SendErrors++;
-            }
+            bool failed = socket.Send(reply, ref _source) != 0;
+            CountSent(counters, failed ? 0 : 1, failed ? 1 : 0);
+        }
+    }
+
+    /// <summary>Server replies sent and refused, in the host's and the interface's counters.</summary>
+    private void CountSent(Stratum.Engine.Control.ControlInterface? counters, int sent, int failed)
+    {
+        SendErrors += failed;
+        _engine.Control.Host.Sent += sent;
+        _engine.Control.Host.SendFailures += failed;
+        if (counters is not null)
+        {
+            counters.Sent += sent;
+            counters.SendErrors += failed;
         }
     }
 
@@ -391,7 +419,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// the one-at-a-time path does, queue the time replies, then one sendmmsg that writes their
     /// transmit stamps just before the call. At most <see cref="MaxDatagramsPerWakeup"/> × 4
     /// datagrams per wake-up, so timers and other sockets wait at most a few hundred µs.</summary>
-    private void ServeBatches(UdpSocket socket, ReceiveBatch received, SendBatch replies)
+    private void ServeBatches(UdpSocket socket, Stratum.Engine.Control.ControlInterface? counters, ReceiveBatch received, SendBatch replies)
     {
         int budget = MaxDatagramsPerWakeup * 4;
         while (budget > 0)
@@ -405,6 +433,16 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             if (count == 0)
             {
                 return;
+            }
+
+            if (budget == MaxDatagramsPerWakeup * 4)
+            {
+                _engine.Control.Host.UsefulWakeups++;
+            }
+
+            if (counters is not null)
+            {
+                counters.Received += count;
             }
 
             budget -= count;
@@ -429,8 +467,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
             if (replies.Count > 0)
             {
-                _ = replies.Flush(socket, _clock, out int failed);
-                SendErrors += failed;
+                int sent = replies.Flush(socket, _clock, out int failed);
+                CountSent(counters, sent, failed);
             }
 
             if (count < received.Capacity)
@@ -592,15 +630,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     {
         foreach (byte[] datagram in datagrams)
         {
-            if (socket.Send(datagram, ref _source) != 0)
-            {
-                SendErrors++;
-                _engine.Control.Host.SendFailures++;
-            }
-            else
-            {
-                _engine.Control.Host.Sent++;
-            }
+            bool failed = socket.Send(datagram, ref _source) != 0;
+            CountSent(_interfaceCounters.GetValueOrDefault(socket), failed ? 0 : 1, failed ? 1 : 0);
         }
     }
 

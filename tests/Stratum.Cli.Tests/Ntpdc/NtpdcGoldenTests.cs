@@ -128,7 +128,7 @@ public sealed class NtpdcGoldenTests(GoldenDaemons daemons) : IClassFixture<Gold
     public void IoStats_PrintsIoCounters(bool mode7) => Assert.Equal(
         "time since reset:     N\nreceive buffers:      0\nfree receive buffers: 0\nused receive buffers: 0\nlow water refills:    0\n"
         + "dropped packets:      0\nignored packets:      N\nreceived packets:     N\npackets sent:         N\npackets not sent:     0\n"
-        + "interrupts handled:   0\nreceived by int:      0\n", Ntpdc(mode7, "iostats"));
+        + "interrupts handled:   N\nreceived by int:      N\n", Ntpdc(mode7, "iostats"));
 
     [Theory]
     [InlineData(true)]

@@ -1,7 +1,7 @@
 // GoldenMask: hides what changes from run to run in ntpq/ntpdc output, and nothing else:
 // prettydate timestamps (DATE), the `when` column (WHEN), root dispersion (it grows 15 ppm per
-// second), the measured precision, uptimes and packet counters (they count the tests' own
-// queries), and the daemon's ephemeral port.
+// second), the measured precision, uptimes, packet and wake-up counters and the ifstats counter
+// columns (they count the tests' own queries), and the daemon's ephemeral port.
 using System.Text.RegularExpressions;
 
 namespace Stratum.Cli.Tests.Ntpq;
@@ -17,8 +17,12 @@ internal static partial class GoldenMask
     [GeneratedRegex(@"(precision=|precision: +|precision )-\d\d")]
     private static partial Regex Precision();
 
-    [GeneratedRegex(@"^(uptime|sysstats reset|packets received|current version|time since reset|time since restart|received packets|packets sent|ignored packets|watchdog timer|packets processed):( +)\d+", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(uptime|sysstats reset|packets received|current version|time since reset|time since restart|received packets|packets sent|ignored packets|watchdog timer|packets processed|input wakeups|useful input wakeups|interrupts handled|received by int):( +)\d+", RegexOptions.Multiline)]
     private static partial Regex Counter();
+
+    /// <summary>ifstats rows: the received, sent and uptime columns.</summary>
+    [GeneratedRegex(@"^(\s+\d+ \S+\s+[.D]\s+\d+\s+\d+\s+\d+)\s+\d+\s+\d+(\s+\d+\s+\d+)\s+\d+$", RegexOptions.Multiline)]
+    private static partial Regex InterfaceCounters();
 
     [GeneratedRegex(@"watchdog \d+")]
     private static partial Regex Watchdog();
@@ -33,6 +37,7 @@ internal static partial class GoldenMask
         text = Precision().Replace(text, "${1}-PP");
         text = Counter().Replace(text, "$1:$2N");
         text = Watchdog().Replace(text, "watchdog N");
+        text = InterfaceCounters().Replace(text, "$1 RX TX$2 UP");
         text = Port().Replace(text, "$1:PORT");
         return MaskWhen(text);
     }

@@ -180,8 +180,22 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         + "received packets:       N\n"
         + "packets sent:           N\n"
         + "packet send failures:   0\n"
-        + "input wakeups:          0\n"
-        + "useful input wakeups:   0\n", "iostats");
+        + "input wakeups:          N\n"
+        + "useful input wakeups:   N\n", "iostats");
+
+    [Fact]
+    public void IfStats_CountsTheQueriesThatArrived()
+    {
+        // Unmasked: the 127.0.0.1 row has seen at least this query, and answered the earlier ones.
+        var stdout = new StringWriter();
+        Assert.Equal(0, NtpqCli.Run(["-c", "rv", "-c", "ifstats", "127.0.0.1"], stdout, new StringWriter(),
+            NtpqEnvironment.Default with { Port = daemons.Mode7Port, Zone = TimeZoneInfo.Utc }));
+        string row = stdout.ToString().Split('\n').Single(line => line.StartsWith("  0 lo", StringComparison.Ordinal));
+        string[] columns = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(long.Parse(columns[6], System.Globalization.CultureInfo.InvariantCulture) >= 2, row);
+        Assert.True(long.Parse(columns[7], System.Globalization.CultureInfo.InvariantCulture) >= 1, row);
+        Assert.Equal("0", columns[8]);
+    }
 
     [Fact]
     public void AuthInfo_MonStats_TimerStats_PrintTheirTables() => AssertOutput(
@@ -195,9 +209,9 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         "    interface name                                        send\n"
         + " #  address/broadcast     drop flag ttl mc received sent failed peers   uptime\n"
         + "==============================================================================\n"
-        + "  0 lo                       .    5   0  0      0      0      0     0        0\n"
+        + "  0 lo                       .    5   0  0 RX TX      0     0 UP\n"
         + "    127.0.0.1:PORT\n"
-        + "  1 lo                       .    5   0  0      0      0      0     0        0\n"
+        + "  1 lo                       .    5   0  0 RX TX      0     0 UP\n"
         + "    [::1]:PORT\n", "ifstats");
 
     [Fact]
