@@ -91,6 +91,9 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             case "ss_badformat": writer.AddInteger(name, server.DroppedMalformed); break;
             case "ss_badauth": writer.AddInteger(name, server.CryptoNaks); break;
             case "ss_declined": writer.AddInteger(name, server.DroppedVersion + server.DroppedMode); break;
+            case "ss_restricted": writer.AddInteger(name, server.Restricted); break;
+            case "ss_limited": writer.AddInteger(name, server.RateLimited); break;
+            case "ss_kodsent": writer.AddInteger(name, server.KodSent); break;
             case "ss_processed": writer.AddInteger(name, server.Replied); break;
             case "ss_numctlreq": writer.AddInteger(name, responder.Requests); break;
             case "io_dropped": writer.AddInteger(name, host.Dropped); break;

@@ -39,6 +39,39 @@ public class ExtendedControlTests
         return (header, Encoding.ASCII.GetString(body));
     }
 
+    [Fact]
+    public void SysStatsVariables_CountRestrictedRateLimitedAndKodRequests()
+    {
+        var engine = new NtpEngine(new EngineConfiguration(
+            [new LocalClockSettings(0, 10, 0, LocalClockSettings.DefaultReferenceId, false)], [], DisciplineEnabled: false,
+            Access: Tests.Access.AccessTestConfig.Settings("restrict 192.0.2.1 noserve\nrestrict 192.0.2.2 limited kod\n")), -24);
+        var actions = new EngineActions();
+        engine.Start(_clock.Now, actions);
+        var request = new byte[48];
+        request[0] = 0x23;
+        Core.Time.NtpTimestamp.FromParts(0xeeadf1fb, 1).Write(request.AsSpan(40));
+        var reply = new byte[80];
+        for (int i = 0; i < 2; i++)
+        {
+            engine.Server.Respond(request, Tests.Access.AccessTestConfig.Address("192.0.2.1"), _clock.Now.Real, _clock.Now.Mono, reply, out _);
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            engine.Server.Respond(request, Tests.Access.AccessTestConfig.Address("192.0.2.2"), _clock.Now.Real, _clock.Now.Mono + (i * 50_000_000L), reply, out _);
+        }
+
+        byte[] payload = Encoding.ASCII.GetBytes("ss_restricted,ss_limited,ss_kodsent");
+        var query = new byte[ControlMessage.HeaderSize + ControlMessage.PaddedLength(payload.Length)];
+        ControlMessage.Write(ControlHeader.Request(ControlOpcode.ReadVariables, 3, 0, (ushort)payload.Length), payload, query);
+        Assert.True(ControlMessage.TryRead(Assert.Single(engine.Control.Respond(query, _clock.Now)), out _, out ReadOnlySpan<byte> body, out _, out _));
+
+        Stratum.Engine.Server.ServerCounters counters = engine.Server.Counters;
+        Assert.Equal(2, counters.Restricted);
+        Assert.True(counters.RateLimited > 0 && counters.KodSent >= 1, $"limited {counters.RateLimited}, KoD {counters.KodSent}");
+        Assert.Equal($"ss_restricted=2, ss_limited={counters.RateLimited}, ss_kodsent={counters.KodSent}", Encoding.ASCII.GetString(body));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(13)]
