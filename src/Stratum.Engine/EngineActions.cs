@@ -13,6 +13,7 @@ public sealed class EngineActions
     private readonly List<OutgoingPacket> _packets = [];
     private readonly List<LoopStatsRecord> _loopStats = [];
     private readonly List<PeerStatsRecord> _peerStats = [];
+    private readonly List<RawStatsRecord> _rawStats = [];
     private byte[] _packetBytes = new byte[512];
     private int _packetBytesUsed;
 
@@ -31,6 +32,11 @@ public sealed class EngineActions
     public void RecordLoop(in LoopStatsRecord record) => _loopStats.Add(record);
 
     public void RecordPeer(in PeerStatsRecord record) => _peerStats.Add(record);
+
+    /// <summary>rawstats lines to write: one per accepted reply.</summary>
+    public IReadOnlyList<RawStatsRecord> RawStats => _rawStats;
+
+    public void RecordRaw(in RawStatsRecord record) => _rawStats.Add(record);
 
     /// <summary>Monotonic deadline (ns) of the next OnTimer call; long.MaxValue when none.</summary>
     public long NextDeadline { get; set; } = long.MaxValue;
@@ -62,6 +68,7 @@ public sealed class EngineActions
         _packets.Clear();
         _loopStats.Clear();
         _peerStats.Clear();
+        _rawStats.Clear();
         _packetBytesUsed = 0;
         NextDeadline = long.MaxValue;
     }
@@ -111,6 +118,9 @@ public readonly record struct LoopStatsRecord(double Offset, double FrequencyPpm
 
 /// <summary>One peerstats line's values: address, peer status word, offset, delay, dispersion, jitter (s).</summary>
 public readonly record struct PeerStatsRecord(string Address, ushort Status, double Offset, double Delay, double Dispersion, double Jitter);
+
+/// <summary>One rawstats line's values: the association, its remote address and the exchange.</summary>
+public readonly record struct RawStatsRecord(int AssociationId, string Address, Associations.RawExchange Exchange);
 
 /// <summary>A packet queued for an association, as a slice of the actions' buffer.</summary>
 public readonly record struct OutgoingPacket(int AssociationId, int Offset, int Length);

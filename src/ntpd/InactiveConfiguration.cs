@@ -29,11 +29,11 @@ internal static class InactiveConfiguration
             }
         }
 
-        foreach (StatisticsKind kind in (ReadOnlySpan<StatisticsKind>)[StatisticsKind.ClockStats, StatisticsKind.RawStats, StatisticsKind.SysStats, StatisticsKind.ProtoStats])
+        foreach (StatisticsKind kind in Enum.GetValues<StatisticsKind>())
         {
-            if (config.IsStatisticsEnabled(kind))
+            if (config.IsStatisticsEnabled(kind) && Array.IndexOf(Stratum.Platform.Files.StatisticsWriter.WrittenKinds, kind) < 0)
             {
-                warnings.Add($"statistics {kind.ToString().ToLowerInvariant()}: not written yet (loopstats and peerstats are)");
+                warnings.Add($"statistics {kind.ToString().ToLowerInvariant()}: not written yet (loopstats, peerstats, rawstats, sysstats and clockstats are)");
             }
         }
 

@@ -122,6 +122,9 @@ public sealed class RemoteAssociation
         return BuildRequest(now, packet);
     }
 
+    /// <summary>The last accepted reply's header with our T1 and T4 (rawstats).</summary>
+    public RawExchange? LastExchange { get; private set; }
+
     /// <summary>Requests sent since the association was mobilized.</summary>
     public long PacketsSent { get; private set; }
 
@@ -221,6 +224,7 @@ public sealed class RemoteAssociation
             header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
         LastSample = sample;
         ReferenceTime = header.ReferenceTime;
+        LastExchange = new RawExchange(header, _transmitTime, receiveTime);
         return ReplyVerdict.Accepted;
     }
 

@@ -217,6 +217,11 @@ public sealed class SourceManager
             return verdict;
         }
 
+        if (source.Association.LastExchange is { } exchange)
+        {
+            actions.RecordRaw(new RawStatsRecord(source.Id, source.Association.Settings.Address.Address.ToString(), exchange));
+        }
+
         ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset - pendingSlew, sample.Delay, sample.Dispersion, sample.MonoSeconds));
         if (filtered.Outcome == ClockFilterOutcome.NoValidSample)
         {

@@ -93,6 +93,19 @@ public sealed class ControlResponder
 
     internal long UptimeSeconds(LoopTime now) => _startMonoSeconds is double start ? (long)Math.Max(0, now.MonoSeconds - start) : 0;
 
+    /// <summary>Seconds since the server counters were last reset (at start, then by each sysstats line).</summary>
+    public long StatisticsAgeSeconds(LoopTime now) =>
+        _statisticsResetMonoSeconds is double reset ? (long)Math.Max(0, now.MonoSeconds - reset) : UptimeSeconds(now);
+
+    /// <summary>Zeroes the server counters, as ntpd does after writing a sysstats line.</summary>
+    public void ResetStatistics(LoopTime now)
+    {
+        _engine.Server.Counters.Reset();
+        _statisticsResetMonoSeconds = now.MonoSeconds;
+    }
+
+    private double? _statisticsResetMonoSeconds;
+
     /// <summary>
     /// Answers one datagram. Returns the fragments to send in order (empty: send nothing). The list
     /// is reused by the next call.

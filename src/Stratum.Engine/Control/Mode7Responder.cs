@@ -132,8 +132,8 @@ public sealed class Mode7Responder
     {
         Server.ServerCounters server = _engine.Server.Counters;
         uint uptime = (uint)_control.UptimeSeconds(now);
-        var item = new SystemStatsItem(uptime, uptime, (uint)server.Restricted, (uint)server.OlderVersion,
-            (uint)Math.Max(0, server.Received - server.OlderVersion - server.DroppedVersion), (uint)(server.DroppedVersion + server.DroppedMode),
+        var item = new SystemStatsItem(uptime, (uint)_control.StatisticsAgeSeconds(now), (uint)server.Restricted, (uint)server.OlderVersion,
+            (uint)server.CurrentVersion, (uint)server.Declined,
             (uint)server.DroppedMalformed, (uint)server.Replied, (uint)server.CryptoNaks, (uint)server.Received, (uint)server.RateLimited);
         var bytes = new byte[SystemStatsItem.Size];
         item.Write(bytes);

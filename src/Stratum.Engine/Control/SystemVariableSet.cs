@@ -84,13 +84,14 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             case "peermode": writer.AddInteger(name, peer?.HostMode ?? 0); break;
             case "bcastdelay" or "authdelay": writer.AddMilliseconds(name, 0); break;
             case "sysflags": writer.AddHex(name, responder.SystemFlags()); break;
-            case "ss_uptime" or "ss_reset" or "iostats_reset" or "authreset" or "timerstats_reset": writer.AddInteger(name, uptime); break;
+            case "ss_reset": writer.AddInteger(name, responder.StatisticsAgeSeconds(now)); break;
+            case "ss_uptime" or "iostats_reset" or "authreset" or "timerstats_reset": writer.AddInteger(name, uptime); break;
             case "ss_received": writer.AddInteger(name, server.Received); break;
-            case "ss_thisver": writer.AddInteger(name, Math.Max(0, server.Received - server.OlderVersion - server.DroppedVersion)); break;
+            case "ss_thisver": writer.AddInteger(name, server.CurrentVersion); break;
             case "ss_oldver": writer.AddInteger(name, server.OlderVersion); break;
             case "ss_badformat": writer.AddInteger(name, server.DroppedMalformed); break;
             case "ss_badauth": writer.AddInteger(name, server.CryptoNaks); break;
-            case "ss_declined": writer.AddInteger(name, server.DroppedVersion + server.DroppedMode); break;
+            case "ss_declined": writer.AddInteger(name, server.Declined); break;
             case "ss_restricted": writer.AddInteger(name, server.Restricted); break;
             case "ss_limited": writer.AddInteger(name, server.RateLimited); break;
             case "ss_kodsent": writer.AddInteger(name, server.KodSent); break;

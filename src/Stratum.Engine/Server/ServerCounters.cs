@@ -1,6 +1,7 @@
 // ServerCounters: packet counts of the time server path and of the control-query gate, by outcome
-// and drop reason, read by logs and, later, ntpq sysstats (ntpd 4.2.8 ntpq.html "sysstats":
-// "bad length or format", "rate limited", "KoD responses", "restricted" ...).
+// and drop reason, read by ntpq/ntpdc sysstats (ntpd 4.2.8 ntpq.html "sysstats": "bad length or
+// format", "rate limited", "KoD responses", "restricted" ...) and the sysstats file, which resets
+// them every hour as ntpd does.
 namespace Stratum.Engine.Server;
 
 /// <summary>Counts of requests seen and what became of them.</summary>
@@ -61,7 +62,21 @@ public sealed class ServerCounters
     /// <summary>Packets refused by a restrict flag (ntpd sysstats "restricted").</summary>
     public long Restricted => DroppedIgnored + DroppedNoServe + DroppedNoPeer + DroppedNotTrusted + DroppedVersionRestricted + DroppedNoQuery;
 
+    /// <summary>Time requests in the current version (ntpd's "current version"): the rest are older or refused.</summary>
+    public long CurrentVersion => Math.Max(0, Received - OlderVersion - DroppedVersion);
+
+    /// <summary>Refused for their version or mode (ntpd's "declined").</summary>
+    public long Declined => DroppedVersion + DroppedMode;
+
     public long Dropped => DroppedMalformed + DroppedVersion + DroppedMode + DroppedBogusPort + Restricted + DroppedRateLimited + DroppedQueryRate;
+
+    /// <summary>Starts every count again from zero (ntpd does so each hour when it writes sysstats).</summary>
+    public void Reset()
+    {
+        Received = Replied = DroppedMalformed = DroppedVersion = DroppedMode = Control = CryptoNaks = OlderVersion = 0;
+        DroppedBogusPort = DroppedIgnored = DroppedNoServe = DroppedNoPeer = DroppedNotTrusted = DroppedVersionRestricted = 0;
+        DroppedRateLimited = KodSent = LeakReplies = DroppedNoQuery = DroppedQueryRate = 0;
+    }
 
     internal void Count(ServerDecision decision)
     {

@@ -1,7 +1,8 @@
 // StatisticsFiles: the classic ntpd statistics files (`statsdir`, `statistics`, `filegen`): the line
-// formats of loopstats and peerstats (MJD, seconds past UTC midnight, then the values, as ntpd
-// 4.2.8 writes them, so existing plotting scripts keep working) and filegen's file naming (`type
-// day` → loopstats.20261123, week → .2026W47, month → .202611, year → .2026, none → no suffix).
+// formats of loopstats, peerstats, rawstats and sysstats (MJD, seconds past UTC midnight, then the
+// values, as ntpd 4.2.8 writes them, so existing plotting scripts keep working) and filegen's file
+// naming (`type day` → loopstats.20261123, week → .2026W47, month → .202611, year → .2026, none →
+// no suffix).
 // Writing happens on the log writer thread; the loop only formats lines with its own clock stamp.
 using System.Globalization;
 using Stratum.Core.Config;
@@ -34,6 +35,42 @@ public static class StatisticsFiles
     /// <summary>A peerstats line: address, peer status word (hex), offset, delay, dispersion, jitter (s).</summary>
     public static string PeerStatsLine(long unixNanoseconds, string address, ushort status, double offset, double delay, double dispersion, double jitter) =>
         string.Create(CultureInfo.InvariantCulture, $"{Stamp(unixNanoseconds)} {address} {status:x} {offset:0.000000000} {delay:0.000000000} {dispersion:0.000000000} {jitter:0.000000000}");
+
+    /// <summary>A rawstats line: remote and local address, T1–T4 as NTP seconds with nine decimals, then
+    /// the reply's leap, version, mode, stratum, poll, precision, root delay and dispersion (s) and refid
+    /// (".XXXX." at stratum 0 and 1, a dotted quad above).</summary>
+    public static string RawStatsLine(long unixNanoseconds, string remote, string? local, Stratum.Engine.Associations.RawExchange exchange)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        Stratum.Core.Wire.NtpHeader header = exchange.Header;
+        string refid = header.Stratum <= 1 ? "." + header.ReferenceId.ToAscii() + "." : header.ReferenceId.ToDottedQuad();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Stamp(unixNanoseconds)} {remote} {local ?? "-"} {Timestamp(exchange.Transmit)} {Timestamp(header.ReceiveTime)} {Timestamp(header.TransmitTime)} {Timestamp(exchange.Receive)} {(int)header.Leap} {header.Version} {(int)header.Mode} {header.Stratum} {header.Poll} {header.Precision} {header.RootDelay.TotalSeconds:0.000000} {header.RootDispersion.TotalSeconds:0.000000} {refid}");
+    }
+
+    /// <summary>A sysstats line: seconds since the counters were reset, packets received, processed,
+    /// current version, older version, restricted, bad length or format, bad authentication,
+    /// declined, rate limited, KoD sent.</summary>
+    public static string SysStatsLine(long unixNanoseconds, long sinceReset, Stratum.Engine.Server.ServerCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Stamp(unixNanoseconds)} {sinceReset} {counters.Received} {counters.Replied} {counters.CurrentVersion} {counters.OlderVersion} {counters.Restricted} {counters.DroppedMalformed} {counters.CryptoNaks} {counters.Declined} {counters.RateLimited} {counters.KodSent}");
+    }
+
+    /// <summary>An NTP timestamp as unsigned seconds and nine decimals of fraction (ntpd's ulfptoa(t, 9)).</summary>
+    public static string Timestamp(Stratum.Core.Time.NtpTimestamp timestamp)
+    {
+        ulong seconds = timestamp.Seconds;
+        ulong nanoseconds = (((ulong)timestamp.Fraction * 1_000_000_000UL) + (1UL << 31)) >> 32;
+        if (nanoseconds == 1_000_000_000UL)
+        {
+            seconds++;
+            nanoseconds = 0;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{seconds}.{nanoseconds:D9}");
+    }
 
     /// <summary>The file a line stamped <paramref name="unixNanoseconds"/> goes to.</summary>
     public static string FilePath(string directory, FilegenConfig filegen, long unixNanoseconds, int processId)

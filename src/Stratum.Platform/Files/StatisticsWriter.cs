@@ -1,4 +1,5 @@
-// StatisticsWriter: appends ntpd's statistics lines (loopstats, peerstats) to the files `statsdir`,
+// StatisticsWriter: appends ntpd's statistics lines (loopstats, peerstats, rawstats, sysstats; clockstats
+// is accepted, but the local clock driver records no clock events, as in ntpd) to the files `statsdir`,
 // `statistics` and `filegen` name, off the event loop: the loop formats a line and queues it; one
 // writer thread appends it to the file of the current filegen period (loopstats.20261123 for `type
 // day`), keeps ntpd's link (`loopstats` → the current file) when `link` is set, and reopens when the
@@ -11,7 +12,7 @@ using Stratum.Engine;
 
 namespace Stratum.Platform.Files;
 
-/// <summary>Writes loopstats and peerstats lines on a background thread.</summary>
+/// <summary>Writes statistics lines on a background thread.</summary>
 public sealed class StatisticsWriter : IDisposable
 {
     private const int Capacity = 1024;
@@ -45,7 +46,11 @@ public sealed class StatisticsWriter : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Builds a writer for the config's enabled loopstats/peerstats, or null when none is enabled
+    /// <summary>The statistics sets Stratum writes.</summary>
+    public static readonly StatisticsKind[] WrittenKinds =
+        [StatisticsKind.LoopStats, StatisticsKind.PeerStats, StatisticsKind.RawStats, StatisticsKind.SysStats, StatisticsKind.ClockStats];
+
+    /// <summary>Builds a writer for the config's enabled statistics, or null when none is enabled
     /// (or `disable stats`).</summary>
     public static StatisticsWriter? For(NtpConfig config, int processId, Action<string>? onError = null)
     {
@@ -56,7 +61,7 @@ public sealed class StatisticsWriter : IDisposable
         }
 
         var files = new List<FilegenConfig>();
-        foreach (StatisticsKind kind in (ReadOnlySpan<StatisticsKind>)[StatisticsKind.LoopStats, StatisticsKind.PeerStats])
+        foreach (StatisticsKind kind in WrittenKinds)
         {
             if (!config.IsStatisticsEnabled(kind))
             {
@@ -73,7 +78,7 @@ public sealed class StatisticsWriter : IDisposable
             }
 
             // ntpd's default: file named like the set, a new file each day, with the link.
-            files.Add(filegen ?? new FilegenConfig(kind, kind == StatisticsKind.LoopStats ? "loopstats" : "peerstats", FilegenType.Day, true, true, 0));
+            files.Add(filegen ?? new FilegenConfig(kind, kind.ToString().ToLowerInvariant(), FilegenType.Day, true, true, 0));
         }
 
         return files.Count == 0 ? null : new StatisticsWriter(config.StatsDirectory ?? "/var/NTP/", files, processId, onError);
@@ -105,6 +110,31 @@ public sealed class StatisticsWriter : IDisposable
                 Enqueue(StatisticsKind.PeerStats, unixNanoseconds,
                     StatisticsFiles.PeerStatsLine(unixNanoseconds, peer.Address, peer.Status, peer.Offset, peer.Delay, peer.Dispersion, peer.Jitter));
             }
+        }
+    }
+
+    /// <summary>Queues the rawstats lines of one Engine call; <paramref name="localAddressOf"/> names the
+    /// local end of an association's socket, when known.</summary>
+    public void RecordRaw(EngineActions actions, long unixNanoseconds, Func<int, string?> localAddressOf)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentNullException.ThrowIfNull(localAddressOf);
+        if (Writes(StatisticsKind.RawStats))
+        {
+            foreach (RawStatsRecord raw in actions.RawStats)
+            {
+                Enqueue(StatisticsKind.RawStats, unixNanoseconds,
+                    StatisticsFiles.RawStatsLine(unixNanoseconds, raw.Address, localAddressOf(raw.AssociationId), raw.Exchange));
+            }
+        }
+    }
+
+    /// <summary>Queues one sysstats line (the host writes one an hour).</summary>
+    public void RecordSystem(long unixNanoseconds, long sinceReset, Stratum.Engine.Server.ServerCounters counters)
+    {
+        if (Writes(StatisticsKind.SysStats))
+        {
+            Enqueue(StatisticsKind.SysStats, unixNanoseconds, StatisticsFiles.SysStatsLine(unixNanoseconds, sinceReset, counters));
         }
     }
 

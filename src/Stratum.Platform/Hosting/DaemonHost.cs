@@ -673,9 +673,17 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
         }
 
-        if (Statistics is { } statistics && (_actions.LoopStats.Count > 0 || _actions.PeerStats.Count > 0))
+        if (Statistics is { } statistics)
         {
-            statistics.Record(_actions, _clock.ReadRealtimeNanoseconds());
+            if (_actions.LoopStats.Count > 0 || _actions.PeerStats.Count > 0)
+            {
+                statistics.Record(_actions, _clock.ReadRealtimeNanoseconds());
+            }
+
+            if (_actions.RawStats.Count > 0)
+            {
+                statistics.RecordRaw(_actions, _clock.ReadRealtimeNanoseconds(), LocalAddressOf);
+            }
         }
 
         _clockActions ??= new ClockActionApplier(_clock, KernelDiscipline);
@@ -695,6 +703,11 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         }
 
         long deadline = _actions.NextDeadline;
+        if (Statistics is { } writer && writer.Writes(Stratum.Core.Config.StatisticsKind.SysStats))
+        {
+            deadline = Math.Min(deadline, WriteSysStatsWhenDue(writer));
+        }
+
         if (DriftFile is { } drift)
         {
             if (drift.OnTimer(_clock.ReadMonotonicNanoseconds() / 1e9, _engine.Sources.Discipline.Status) is string error)
@@ -710,6 +723,35 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
         return deadline;
     }
+
+    /// <summary>sysstats: one line an hour after start, then the server counters start again from
+    /// zero (ntpd's proto_clr_stats). Returns when the next line is due (monotonic ns).</summary>
+    private long WriteSysStatsWhenDue(StatisticsWriter writer)
+    {
+        long mono = _clock.ReadMonotonicNanoseconds();
+        if (_nextSysStatsMono == 0)
+        {
+            _nextSysStatsMono = mono + SysStatsIntervalNanoseconds;
+        }
+        else if (mono >= _nextSysStatsMono)
+        {
+            var now = new LoopTime(mono, NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
+            writer.RecordSystem(_clock.ReadRealtimeNanoseconds(), _engine.Control.StatisticsAgeSeconds(now), _engine.Server.Counters);
+            _engine.Control.ResetStatistics(now);
+            _nextSysStatsMono = mono + SysStatsIntervalNanoseconds;
+        }
+
+        return _nextSysStatsMono;
+    }
+
+    /// <summary>ntpd writes sysstats hourly.</summary>
+    private const long SysStatsIntervalNanoseconds = 3600 * LoopTime.NanosecondsPerSecond;
+
+    private long _nextSysStatsMono;
+
+    /// <summary>"addr" of the local end of an association's socket (rawstats' second address).</summary>
+    private string? LocalAddressOf(int associationId) =>
+        _engine.Control.Host.AssociationSockets.TryGetValue(associationId, out System.Net.IPEndPoint? local) ? local.Address.ToString() : null;
 
     /// <summary>`enable kernel` (default): phase corrections go to the kernel PLL; `disable kernel`: adjtime.</summary>
     public bool KernelDiscipline { get; init; } = true;

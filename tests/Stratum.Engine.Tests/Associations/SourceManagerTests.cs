@@ -42,7 +42,7 @@ public class SourceManagerTests
     /// <summary>Runs the manager for <paramref name="seconds"/> against servers with the given offsets
     /// (null = silent), 100 µs each way.</summary>
     private List<EngineNotice> Run(SourceManager manager, double?[] offsets, double seconds,
-        List<PeerStatsRecord>? peerStats = null, List<LoopStatsRecord>? loopStats = null)
+        List<PeerStatsRecord>? peerStats = null, List<LoopStatsRecord>? loopStats = null, List<RawStatsRecord>? rawStats = null)
     {
         var notices = new List<EngineNotice>();
         var actions = new EngineActions();
@@ -70,6 +70,7 @@ public class SourceManagerTests
                 notices.AddRange(actions.Notices);
                 peerStats?.AddRange(actions.PeerStats);
                 loopStats?.AddRange(actions.LoopStats);
+                rawStats?.AddRange(actions.RawStats);
             }
         }
 
@@ -115,6 +116,25 @@ public class SourceManagerTests
         Assert.InRange(peers[^1].Offset, 0.0001, 0.0003);
         Assert.NotEmpty(loops);
         Assert.True(loops.Count <= peers.Count);
+    }
+
+    [Fact]
+    public void EveryAcceptedReply_IsARawstatsRecord_WithOurT1AndTheServersTimestamps()
+    {
+        (SourceManager manager, _) = Create("10.0.0.1");
+        var raws = new List<RawStatsRecord>();
+        Run(manager, [0.0002], 100, rawStats: raws);
+
+        Assert.InRange(raws.Count, 8, 10);
+        RawStatsRecord last = raws[^1];
+        Assert.Equal("10.0.0.1", last.Address);
+        Assert.Equal(1, last.AssociationId);
+        Core.Wire.NtpHeader header = last.Exchange.Header;
+        // T1 < T2 - offset, T4 - T1 = the round trip (210 µs here), the server's 2 stratum.
+        double roundTrip = (last.Exchange.Receive - last.Exchange.Transmit).TotalSeconds;
+        Assert.InRange(roundTrip, 0.0002, 0.00022);
+        Assert.InRange((header.ReceiveTime - last.Exchange.Transmit).TotalSeconds, 0.0002, 0.0004);
+        Assert.Equal(Core.Wire.NtpMode.Server, header.Mode);
     }
 
     [Fact]

@@ -30,6 +30,30 @@ public class StatisticsFilesTests
             StatisticsFiles.PeerStatsLine(s_instant, "10.0.0.1", 0x9614, -0.001605376, 0, 0.001424877, 0.000958674));
     }
 
+    [Fact]
+    public void RawStatsLine_MatchesNtpdLayout()
+    {
+        var header = new Stratum.Core.Wire.NtpHeader(Stratum.Core.Wire.LeapIndicator.NoWarning, 4, Stratum.Core.Wire.NtpMode.Server, 1, 6, -20,
+            Stratum.Core.Time.NtpShort.Zero, new Stratum.Core.Time.NtpShort(32), Stratum.Core.Wire.ReferenceId.FromAscii("GPS"),
+            default, default, Stratum.Core.Time.NtpTimestamp.FromParts(3973265840, 0x80000000), Stratum.Core.Time.NtpTimestamp.FromParts(3973265840, 0x80418937));
+        var exchange = new Stratum.Engine.Associations.RawExchange(header,
+            Stratum.Core.Time.NtpTimestamp.FromParts(3973265840, 0x7FFFFFFF), Stratum.Core.Time.NtpTimestamp.FromParts(3973265840, 0xFFFFFFFF));
+
+        Assert.Equal("61367 75440.031 10.0.0.1 10.0.0.2 3973265840.500000000 3973265840.500000000 3973265840.501000000 3973265841.000000000 0 4 4 1 6 -20 0.000000 0.000488 .GPS.",
+            StatisticsFiles.RawStatsLine(s_instant, "10.0.0.1", "10.0.0.2", exchange));
+        Assert.Contains(" - 3973265840.500000000 ", StatisticsFiles.RawStatsLine(s_instant, "10.0.0.1", null, exchange), StringComparison.Ordinal);
+        var stratum2 = exchange with { Header = header with { Stratum = 2, ReferenceId = Stratum.Core.Wire.ReferenceId.FromAddress(System.Net.IPAddress.Parse("192.0.2.7")) } };
+        Assert.EndsWith(" 2 6 -20 0.000000 0.000488 192.0.2.7", StatisticsFiles.RawStatsLine(s_instant, "10.0.0.1", null, stratum2), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0x00000000u, "0.000000000")]
+    [InlineData(0x00000004u, "0.000000001")]
+    [InlineData(0xFFFFFFFFu, "1.000000000")]
+    [InlineData(0x40000000u, "0.250000000")]
+    public void Timestamp_NineDecimalsRounded(uint fraction, string expected) =>
+        Assert.Equal(expected, StatisticsFiles.Timestamp(Stratum.Core.Time.NtpTimestamp.FromParts(0, fraction)));
+
     [Theory]
     [InlineData(FilegenType.Day, "/var/log/ntpstats/loopstats.20261123")]
     [InlineData(FilegenType.Week, "/var/log/ntpstats/loopstats.2026W48")]

@@ -1,5 +1,6 @@
-// StatisticsWriter: loopstats and peerstats lines reach the current filegen file (type day) in ntpd's
-// format, the link names the current file, `disable stats` and unnamed kinds write nothing.
+// StatisticsWriter: loopstats, peerstats, rawstats and sysstats lines reach the current filegen file
+// (type day) in ntpd's format, the link names the current file, `disable stats` and unnamed kinds
+// write nothing.
 using Stratum.Core.Config;
 using Stratum.Engine;
 using Stratum.Platform.Files;
@@ -32,6 +33,31 @@ public sealed class StatisticsWriterTests : IDisposable
         Assert.Equal("61367 43200.500 192.0.2.1 9614 -0.000012000 0.000250000 0.000100000 0.000020000\n",
             File.ReadAllText(Path.Combine(_directory, "peerstats.20261123")));
         Assert.Equal("loopstats.20261123", new FileInfo(Path.Combine(_directory, "loopstats")).LinkTarget);
+    }
+
+    [Fact]
+    public void RawAndSysStats_WrittenWithTheLocalAddressAndTheCounters()
+    {
+        var config = new NtpConfig { StatsDirectory = _directory, Statistics = [StatisticsKind.RawStats, StatisticsKind.SysStats, StatisticsKind.ClockStats] };
+        var header = new Stratum.Core.Wire.NtpHeader(Stratum.Core.Wire.LeapIndicator.NoWarning, 4, Stratum.Core.Wire.NtpMode.Server, 2, 6, -23,
+            new Stratum.Core.Time.NtpShort(65536), new Stratum.Core.Time.NtpShort(655), Stratum.Core.Wire.ReferenceId.FromAddress(System.Net.IPAddress.Parse("192.0.2.9")),
+            default, default, Stratum.Core.Time.NtpTimestamp.FromParts(3973265840, 0), Stratum.Core.Time.NtpTimestamp.FromParts(3973265840, 0));
+        var exchange = new Stratum.Engine.Associations.RawExchange(header,
+            Stratum.Core.Time.NtpTimestamp.FromParts(3973265839, 0), Stratum.Core.Time.NtpTimestamp.FromParts(3973265841, 0));
+        var counters = new Stratum.Engine.Server.ServerCounters();
+        using (StatisticsWriter writer = StatisticsWriter.For(config, 4242)!)
+        {
+            Assert.True(writer.Writes(StatisticsKind.ClockStats));
+            var actions = new EngineActions();
+            actions.RecordRaw(new RawStatsRecord(7, "192.0.2.1", exchange));
+            writer.RecordRaw(actions, Stamp, id => id == 7 ? "192.0.2.200" : null);
+            writer.RecordSystem(Stamp, 3600, counters);
+        }
+
+        Assert.Equal("61367 43200.500 192.0.2.1 192.0.2.200 3973265839.000000000 3973265840.000000000 3973265840.000000000 3973265841.000000000 0 4 4 2 6 -23 1.000000 0.009995 192.0.2.9\n",
+            File.ReadAllText(Path.Combine(_directory, "rawstats.20261123")));
+        Assert.Equal("61367 43200.500 3600 0 0 0 0 0 0 0 0 0 0\n", File.ReadAllText(Path.Combine(_directory, "sysstats.20261123")));
+        Assert.False(File.Exists(Path.Combine(_directory, "clockstats.20261123")), "the local clock records no clock events");
     }
 
     [Fact]
