@@ -16,4 +16,5 @@ public sealed record EngineConfiguration(
     Discipline.DisciplineParameters? Discipline = null,
     Selection.SelectionParameters? Selection = null,
     double? DriftFrequency = null,
-    Associations.OrphanSettings? Orphan = null);
+    Associations.OrphanSettings? Orphan = null,
+    Access.KeyRing? Keys = null);

@@ -27,7 +27,7 @@ public sealed class NtpEngine
         ArgumentNullException.ThrowIfNull(configuration);
         _configuration = configuration;
         System = new SystemVariables(precision);
-        Server = new ServerResponder(System, CreateAccessControl(configuration, random));
+        Server = new ServerResponder(System, CreateAccessControl(configuration, random)) { Keys = configuration.Keys ?? Access.KeyRing.Empty };
         Control = new ControlResponder(this, random);
         foreach (LocalClockSettings settings in configuration.LocalClocks)
         {
@@ -49,7 +49,7 @@ public sealed class NtpEngine
         Sources = new SourceManager(remotes, System, random ?? NoRandom.Instance, precision,
             configuration.Selection ?? Selection.SelectionParameters.Default,
             configuration.Discipline ?? Discipline.DisciplineParameters.Default,
-            configuration.DriftFrequency, configuration.DisciplineEnabled);
+            configuration.DriftFrequency, configuration.DisciplineEnabled, configuration.Keys);
     }
 
     /// <summary>Remote servers and peers: polling, filter, selection, discipline.</summary>

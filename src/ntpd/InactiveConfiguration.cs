@@ -37,9 +37,9 @@ internal static class InactiveConfiguration
             }
         }
 
-        if (config.KeysFile is not null || config.TrustedKeys.Count > 0 || config.ControlKey is not null || config.RequestKey is not null)
+        if (config.ControlKey is not null || config.RequestKey is not null)
         {
-            warnings.Add("keys/trustedkey/controlkey/requestkey: symmetric-key authentication is not implemented yet; requests with a MAC get a crypto-NAK");
+            warnings.Add("controlkey/requestkey: authenticated mode 6/7 requests are not implemented yet; ntpq/ntpdc writes stay refused");
         }
 
         // restrict, discard and mru are enforced (Engine/Access); only the MRU growth steps have no use,

@@ -73,7 +73,7 @@ internal static class NtpdDaemon
         DaemonLog.Precision(logger, (step * 1e6).ToString("0.000", CultureInfo.InvariantCulture), precision);
 
         double? driftFrequency = ReadDriftFile(settings, logger);
-        var engine = new NtpEngine(Translate(config, settings, driftFrequency), precision, new CryptoRandomSource());
+        var engine = new NtpEngine(Translate(config, settings, driftFrequency) with { Keys = LoadKeys(config, logger) }, precision, new CryptoRandomSource());
         ControlSetup.Apply(config, engine.Control.Host);
         // A virtual clock has no kernel discipline; the real one's state is read, never written.
         engine.Control.Host.ReadKernelLoop = settings.VirtualClock is null ? environment.ReadKernelLoop : null;
@@ -212,6 +212,57 @@ internal static class NtpdDaemon
 
     // leapfile: the NIST/IERS leap-seconds.list, hash checked; an expired or unhashed file is used with a
     // warning, a corrupt one is reported and ignored (never fatal), as ntpd does.
+    /// <summary>The keys file and `trustedkey` as the engine's key ring. A file that cannot be read or
+    /// has errors leaves no keys (every MAC then fails: requests get a crypto-NAK, `key N` associations
+    /// never authenticate), as ntpd keeps no keys from a bad file; each problem is logged.</summary>
+    private static Stratum.Engine.Access.KeyRing? LoadKeys(NtpConfig config, ILogger logger)
+    {
+        if (config.KeysFile is not { } path)
+        {
+            if (config.TrustedKeys.Count > 0)
+            {
+                DaemonLog.ConfigWarning(logger, "trustedkey: no keys file ('keys' directive); no key can be used");
+            }
+
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            DaemonLog.ConfigWarning(logger, $"keys file ('{path}'): cannot read: {e.Message}; no keys loaded");
+            return null;
+        }
+
+        Stratum.Core.Auth.KeyFileParseResult result = Stratum.Core.Auth.KeyFileParser.Parse(text, path);
+        foreach (ConfigDiagnostic diagnostic in result.Diagnostics)
+        {
+            DaemonLog.ConfigWarning(logger, diagnostic.ToString());
+        }
+
+        if (result.HasErrors)
+        {
+            DaemonLog.ConfigWarning(logger, $"keys file ('{path}'): errors; no keys loaded");
+            return null;
+        }
+
+        var ring = new Stratum.Engine.Access.KeyRing(result.Keys, config.TrustedKeys);
+        foreach (uint trusted in config.TrustedKeys)
+        {
+            if (!result.Keys.TryGetKey(trusted, out _))
+            {
+                DaemonLog.ConfigWarning(logger, $"trustedkey {trusted}: not in keys file ('{path}')");
+            }
+        }
+
+        DaemonLog.Info(logger, string.Create(CultureInfo.InvariantCulture, $"keys file ('{path}'): {ring.Count} keys, {ring.TrustedCount} trusted"));
+        return ring;
+    }
+
     private static Stratum.Core.Leap.LeapSecondTable? LoadLeapFile(NtpConfig config, IClockDriver clock, ILogger logger)
     {
         if (config.LeapFile is not { } path)
@@ -274,7 +325,10 @@ internal static class NtpdDaemon
             var template = new RemoteAssociationSettings(new IPEndPoint(IPAddress.None, 123),
                 association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
                 association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
-                association.MinPoll, association.MaxPoll, association.Version, association.Address);
+                association.MinPoll, association.MaxPoll, association.Version, association.Address)
+            {
+                KeyId = association.KeyId,
+            };
             System.Net.Sockets.AddressFamily family = association.Family switch
             {
                 AddressFamilyHint.IPv4 => System.Net.Sockets.AddressFamily.InterNetwork,
@@ -313,7 +367,10 @@ internal static class NtpdDaemon
                 remotes.Add(new RemoteAssociationSettings(new IPEndPoint(address!, 123),
                     association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
                     association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
-                    association.MinPoll, association.MaxPoll, association.Version, association.Address));
+                    association.MinPoll, association.MaxPoll, association.Version, association.Address)
+                {
+                    KeyId = association.KeyId,
+                });
             }
         }
 

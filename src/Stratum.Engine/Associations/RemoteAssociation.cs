@@ -83,7 +83,7 @@ public sealed class RemoteAssociation
     public NtpTimestamp ReferenceTime { get; private set; }
 
     /// <summary>Replies dropped, by verdict, for ntpq and tests.</summary>
-    public long[] DroppedReplies { get; } = new long[8];
+    public long[] DroppedReplies { get; } = new long[Enum.GetValues<ReplyVerdict>().Length];
 
     public bool IsReachable => Reach != 0;
 
@@ -121,6 +121,13 @@ public sealed class RemoteAssociation
         PacketsSent++;
         return BuildRequest(now, packet);
     }
+
+    /// <summary>The trusted key of `key N` that signs requests and must sign replies; null without
+    /// `key`, or when key N is not trusted (then every reply fails authentication).</summary>
+    public Stratum.Core.Auth.SymmetricKey? Key { get; set; }
+
+    /// <summary>True once a reply's MAC verified with <see cref="Key"/> (ntpq's "auth" status bit).</summary>
+    public bool IsAuthentic { get; private set; }
 
     /// <summary>The last accepted reply's header with our T1 and T4 (rawstats).</summary>
     public RawExchange? LastExchange { get; private set; }
@@ -192,6 +199,17 @@ public sealed class RemoteAssociation
         if (!_awaitingReply || header.OriginTime != _cookie)
         {
             return ReplyVerdict.BogusOrigin;
+        }
+
+        if (Settings.KeyId is not null)
+        {
+            // RFC 5905 §7.3: with a key configured, only a reply signed by it counts (ntpd's TEST5);
+            // a crypto-NAK or a bad MAC leaves the request outstanding, as if no reply had come.
+            IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
+            if (!IsAuthentic)
+            {
+                return ReplyVerdict.AuthenticationFailed;
+            }
         }
 
         // From here on the reply answers our request: state may change.
@@ -294,6 +312,7 @@ public sealed class RemoteAssociation
             peer ? _peerTransmit : NtpTimestamp.Zero,
             peer ? _peerReceivedAt : NtpTimestamp.Zero,
             _cookie);
-        return request.Write(packet);
+        int length = request.Write(packet);
+        return Key is null ? length : Stratum.Core.Auth.PacketMac.Append(Key, packet, length);
     }
 }

@@ -29,4 +29,8 @@ public sealed record RemoteAssociationSettings(
 {
     /// <summary>The `pool` line this association was drawn from (its name), or null for server/peer.</summary>
     public string? Pool { get; init; }
+
+    /// <summary>`key N`: requests carry a MAC by key N and only replies with a valid MAC by it are
+    /// accepted (RFC 5905 §7.3, TEST5 of ntpd); null for none.</summary>
+    public uint? KeyId { get; init; }
 }

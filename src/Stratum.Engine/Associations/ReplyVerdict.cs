@@ -21,4 +21,6 @@ public enum ReplyVerdict : byte
     Unsynchronized,
     /// <summary>The association was stopped by an earlier DENY/RSTR.</summary>
     Stopped,
+    /// <summary>`key N` is configured and the reply has no valid MAC by that key (or is a crypto-NAK).</summary>
+    AuthenticationFailed,
 }

@@ -44,7 +44,7 @@ public sealed class SourceManager
     private readonly ClockDiscipline _discipline;
     private readonly sbyte _precision;
     private readonly bool _disciplineClock;
-    private readonly byte[] _requestBuffer = new byte[NtpHeader.Size];
+    private readonly byte[] _requestBuffer = new byte[NtpHeader.Size + NtpPacket.MaxMacLength];
     private readonly List<SelectionCandidate> _candidates = [];
     private int? _systemPeerId;
     private double _holdSelectionUntil;
@@ -68,6 +68,7 @@ public sealed class SourceManager
     /// <param name="discipline">tinker parameters and -g/-x.</param>
     /// <param name="driftFrequency">Frequency from the drift file (s/s), if any.</param>
     /// <param name="disciplineClock">False with `disable ntp`: select and serve, but never adjust.</param>
+    /// <param name="keys">Trusted keys for associations configured with `key N`.</param>
     public SourceManager(
         IReadOnlyList<(int Id, RemoteAssociationSettings Settings)> associations,
         SystemVariables system,
@@ -76,9 +77,11 @@ public sealed class SourceManager
         SelectionParameters selection,
         DisciplineParameters discipline,
         double? driftFrequency,
-        bool disciplineClock)
+        bool disciplineClock,
+        Access.KeyRing? keys = null)
     {
         ArgumentNullException.ThrowIfNull(associations);
+        _keys = keys ?? Access.KeyRing.Empty;
         _system = system;
         _precision = precision;
         _disciplineClock = disciplineClock;
@@ -92,8 +95,16 @@ public sealed class SourceManager
         }
     }
 
-    private RemoteSource NewSource(int id, RemoteAssociationSettings settings) =>
-        new(new RemoteAssociation(id, settings, _random, _system), new ClockFilter(Math.ScaleB(1.0, _precision)) { AgingRate = FrequencyTolerance });
+    private RemoteSource NewSource(int id, RemoteAssociationSettings settings)
+    {
+        var association = new RemoteAssociation(id, settings, _random, _system)
+        {
+            Key = settings.KeyId is uint keyId && _keys.TryGetTrusted(keyId, out Stratum.Core.Auth.SymmetricKey? key) ? key : null,
+        };
+        return new(association, new ClockFilter(Math.ScaleB(1.0, _precision)) { AgingRate = FrequencyTolerance });
+    }
+
+    private readonly Access.KeyRing _keys;
 
     /// <summary>Mobilizes an association at run time (a host name or pool member resolved); returns its id.
     /// It starts polling at once (iburst as configured).</summary>

@@ -79,10 +79,16 @@ internal abstract class ControlAssociation
     /// <summary>Real time of the last accepted sample, zero before one.</summary>
     public abstract NtpTimestamp LastReceived(LoopTime now);
 
+    /// <summary>`key N` of the association, 0 for none (the keyid variable).</summary>
+    public virtual uint KeyId => 0;
+
+    /// <summary>True once a reply authenticated with that key (the "auth" status bit).</summary>
+    public virtual bool IsAuthentic => false;
+
     public ushort StatusWord()
     {
         byte evt = IsSystemPeer ? PeerStatusWord.EventSystemPeer : IsReachable ? PeerStatusWord.EventReachable : PeerStatusWord.EventMobilize;
-        return new PeerStatusWord(true, false, false, IsReachable, false, Selection, 1, evt).Encode();
+        return new PeerStatusWord(true, KeyId != 0, IsAuthentic, IsReachable, false, Selection, 1, evt).Encode();
     }
 
     /// <summary>
@@ -120,7 +126,7 @@ internal abstract class ControlAssociation
             case "ppoll": writer.AddInteger(name, PeerPoll); return true;
             case "headway": writer.AddInteger(name, 0); return true;
             case "flash": writer.AddHex(name, IsReachable ? 0u : 0x400u); return true;
-            case "keyid": writer.AddInteger(name, 0); return true;
+            case "keyid": writer.AddInteger(name, KeyId); return true;
             case "offset": writer.AddMilliseconds(name, Offset); return true;
             case "delay": writer.AddMilliseconds(name, Delay); return true;
             case "dispersion": writer.AddMilliseconds(name, Dispersion); return true;

@@ -27,6 +27,10 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
 
     public override bool IsReachable => source.Association.IsReachable;
 
+    public override uint KeyId => source.Association.Settings.KeyId ?? 0;
+
+    public override bool IsAuthentic => source.Association.IsAuthentic;
+
     public override PeerSelection Selection => isSystemPeer ? PeerSelection.SystemPeer
         : source.IsSurvivor ? PeerSelection.Candidate
         : source.Rejection switch

@@ -3,11 +3,13 @@
 // request (mode 1) from an unconfigured peer is answered with the system variables: origin = the
 // request's transmit timestamp, receive = the kernel receive stamp, version echoed (v1–v4), poll
 // echoed, mode 4 (or 2). The transmit timestamp is left zero: the event loop writes it just
-// before sending. A request carrying a MAC gets a crypto-NAK (a 4-byte zero key id) because
-// symmetric-key authentication is not yet implemented; the reply is never longer than the request.
+// before sending. A request carrying a valid MAC by a trusted key (Keys; RFC 5905 §7.3) is answered
+// with a MAC by the same key, which the event loop appends after writing the transmit timestamp
+// (ReplyKey); any other MAC gets a crypto-NAK (a 4-byte zero key id). The reply is never longer
+// than the request.
 // With a client address (the daemon's path) the source's restrict entry applies first: source
 // port 0 and `ignore` drop before parsing; then the MRU list records the request and scores its
-// rate; then `noserve`, `version`, `notrust` (no MAC), `nopeer` (mode 1); last the rate limit of
+// rate; then `noserve`, `version`, `notrust` (not authenticated), `nopeer` (mode 1); last the rate limit of
 // `limited` sources: drop, a leak reply, or with `kod` a RATE kiss-o'-death (RFC 5905 §7.4:
 // leap 3, stratum 0, refid RATE, poll raised to the discard average; origin, receive and transmit
 // all carry the request's transmit timestamp, so the KoD tells the client nothing about our time).
@@ -44,6 +46,13 @@ public sealed class ServerResponder
     /// <summary>Access control, or null when every client is answered.</summary>
     public AccessControl? Access { get; }
 
+    /// <summary>Trusted symmetric keys for MACs (keys file and `trustedkey`); none by default.</summary>
+    public KeyRing Keys { get; set; } = KeyRing.Empty;
+
+    /// <summary>After a Reply: the key to sign it with once its transmit timestamp is written, or null
+    /// (the request had no MAC, or a crypto-NAK is already in the reply).</summary>
+    public Stratum.Core.Auth.SymmetricKey? ReplyKey { get; private set; }
+
     /// <summary>Answer mode 1 (symmetric active) with a mode 2 reply; restrict `nopeer` turns it off per source.</summary>
     public bool AnswerSymmetricActive { get; set; } = true;
 
@@ -56,6 +65,7 @@ public sealed class ServerResponder
     public ServerDecision Respond(ReadOnlySpan<byte> request, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply, out int replyLength)
     {
         Counters.Received++;
+        ReplyKey = null;
         ServerDecision decision = Decide(request, receiveTime, monoSeconds, reply, out replyLength);
         Counters.Count(decision);
         return decision;
@@ -71,6 +81,7 @@ public sealed class ServerResponder
     public ServerDecision Respond(ReadOnlySpan<byte> request, in ClientAddress client, NtpTimestamp receiveTime, long monoNanoseconds, Span<byte> reply, out int replyLength)
     {
         Counters.Received++;
+        ReplyKey = null;
         ServerDecision decision = Access is null
             ? Decide(request, receiveTime, monoNanoseconds / 1e9, reply, out replyLength)
             : DecideRestricted(Access, request, client, receiveTime, monoNanoseconds, reply, out replyLength);
@@ -154,7 +165,8 @@ public sealed class ServerResponder
             return ServerDecision.DropVersionRestricted;
         }
 
-        if ((flags & RestrictFlags.NoTrust) != 0 && !packet.HasMac)
+        Stratum.Core.Auth.SymmetricKey? key = Authenticate(packet, client);
+        if ((flags & RestrictFlags.NoTrust) != 0 && key is null)
         {
             return ServerDecision.DropNotTrusted;
         }
@@ -176,8 +188,19 @@ public sealed class ServerResponder
                 break;
         }
 
-        replyLength = WriteReply(packet, replyMode, receiveTime, monoNanoseconds / 1e9, reply);
+        replyLength = WriteReply(packet, replyMode, receiveTime, monoNanoseconds / 1e9, reply, key);
         return ServerDecision.Reply;
+    }
+
+    /// <summary>The trusted key whose valid MAC the request carries, or null.</summary>
+    private Stratum.Core.Auth.SymmetricKey? Authenticate(in NtpPacket packet, in ClientAddress client)
+    {
+        if (!packet.HasMac || packet.Mac.IsCryptoNak || !Keys.TryGetTrusted(packet.Mac.KeyId, client, out Stratum.Core.Auth.SymmetricKey? key))
+        {
+            return null;
+        }
+
+        return Stratum.Core.Auth.PacketMac.Verify(key, packet) ? key : null;
     }
 
     private ServerDecision Decide(ReadOnlySpan<byte> request, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply, out int replyLength)
@@ -188,7 +211,9 @@ public sealed class ServerResponder
             return rejected;
         }
 
-        replyLength = WriteReply(packet, replyMode, receiveTime, monoSeconds, reply);
+        Stratum.Core.Auth.SymmetricKey? key = packet.HasMac && !packet.Mac.IsCryptoNak && Keys.TryGetTrusted(packet.Mac.KeyId, out Stratum.Core.Auth.SymmetricKey? trusted)
+            && Stratum.Core.Auth.PacketMac.Verify(trusted, packet) ? trusted : null;
+        replyLength = WriteReply(packet, replyMode, receiveTime, monoSeconds, reply, key);
         return ServerDecision.Reply;
     }
 
@@ -229,7 +254,7 @@ public sealed class ServerResponder
         return true;
     }
 
-    private int WriteReply(in NtpPacket packet, NtpMode replyMode, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply)
+    private int WriteReply(in NtpPacket packet, NtpMode replyMode, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply, Stratum.Core.Auth.SymmetricKey? key)
     {
         NtpHeader header = packet.Header;
         var replyHeader = new NtpHeader(
@@ -248,7 +273,12 @@ public sealed class ServerResponder
             NtpTimestamp.Zero);
         int length = replyHeader.Write(reply);
 
-        if (packet.HasMac)
+        if (key is not null)
+        {
+            // Signed by the host after it writes the transmit timestamp, which the MAC covers.
+            ReplyKey = key;
+        }
+        else if (packet.HasMac)
         {
             // Crypto-NAK: key id 0, no digest (RFC 5905 §7.4 / ntpd): the client learns we could not authenticate.
             length = MessageAuthenticationCode.Write(reply, length, 0, []);

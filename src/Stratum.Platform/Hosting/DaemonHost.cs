@@ -385,17 +385,24 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
             long receiveMono = _clock.ReadMonotonicNanoseconds();
             ReadOnlySpan<byte> request = _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize));
-            int replyLength = Dispatch(socket, request, length, receiveReal, receiveMono, _replyBuffer, out bool stampTransmit);
+            int replyLength = Dispatch(socket, request, length, receiveReal, receiveMono, _replyBuffer, out bool stampTransmit, out Stratum.Core.Auth.SymmetricKey? macKey);
             if (replyLength == 0)
             {
                 continue;
             }
 
-            Span<byte> reply = _replyBuffer.AsSpan(0, replyLength);
             if (stampTransmit)
             {
-                NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()).Write(reply[NtpHeader.TransmitTimeOffset..]);
+                NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()).Write(_replyBuffer.AsSpan(NtpHeader.TransmitTimeOffset));
             }
+
+            if (macKey is not null)
+            {
+                // The MAC covers the transmit timestamp: sign after stamping.
+                replyLength = Stratum.Core.Auth.PacketMac.Append(macKey, _replyBuffer, replyLength);
+            }
+
+            Span<byte> reply = _replyBuffer.AsSpan(0, replyLength);
 
             bool failed = socket.Send(reply, ref _source) != 0;
             CountSent(counters, failed ? 0 : 1, failed ? 1 : 0);
@@ -458,10 +465,10 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 }
 
                 long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : wakeReal;
-                int replyLength = Dispatch(socket, received.Payload(i), received.Length(i), receiveReal, receiveMono, replies.NextSlot, out bool stampTransmit);
+                int replyLength = Dispatch(socket, received.Payload(i), received.Length(i), receiveReal, receiveMono, replies.NextSlot, out bool stampTransmit, out Stratum.Core.Auth.SymmetricKey? macKey);
                 if (replyLength > 0)
                 {
-                    replies.Add(replyLength, _source, stampTransmit ? NtpHeader.TransmitTimeOffset : -1);
+                    replies.Add(replyLength, _source, stampTransmit ? NtpHeader.TransmitTimeOffset : -1, macKey);
                 }
             }
 
@@ -483,9 +490,10 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// Returns the reply's length, 0 when nothing is to be sent; <paramref name="stampTransmit"/> is
     /// true for a reply whose transmit timestamp the caller writes just before sending (a KoD keeps
     /// the request's: it must not tell the client our time).</summary>
-    private int Dispatch(UdpSocket socket, ReadOnlySpan<byte> request, int length, long receiveReal, long receiveMono, Span<byte> reply, out bool stampTransmit)
+    private int Dispatch(UdpSocket socket, ReadOnlySpan<byte> request, int length, long receiveReal, long receiveMono, Span<byte> reply, out bool stampTransmit, out Stratum.Core.Auth.SymmetricKey? macKey)
     {
         stampTransmit = false;
+        macKey = null;
         ServerResponder server = _engine.Server;
         var receiveTime = NtpTimestamp.FromUnixNanoseconds(receiveReal);
         ClientAddress client = _source.ToClientAddress();
@@ -541,6 +549,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         }
 
         stampTransmit = decision == ServerDecision.Reply;
+        macKey = stampTransmit ? server.ReplyKey : null;
         return replyLength;
     }
 

@@ -34,13 +34,13 @@ internal sealed class ServerLoop : IEventLoopHandler, IDisposable
     private ServerSnapshot? _applied;
     private NativeSocketAddress _source;
 
-    public ServerLoop(ServerLoopGroup group, IClockDriver clock, List<UdpSocket> sockets, sbyte precision, AccessControl access, bool answerSymmetricActive, int ioBatch, TransmitStamping stamping)
+    public ServerLoop(ServerLoopGroup group, IClockDriver clock, List<UdpSocket> sockets, sbyte precision, AccessControl access, bool answerSymmetricActive, int ioBatch, TransmitStamping stamping, KeyRing keys)
     {
         _group = group;
         _clock = clock;
         _sockets = sockets;
         _system = new SystemVariables(precision);
-        Server = new ServerResponder(_system, access) { AnswerSymmetricActive = answerSymmetricActive };
+        Server = new ServerResponder(_system, access) { AnswerSymmetricActive = answerSymmetricActive, Keys = keys };
         _received = new ReceiveBatch(Math.Max(ioBatch, 1), ServerLoopGroup.ReceiveSlotSize);
         _replies = new SendBatch(Math.Max(ioBatch, 1), NtpHeader.Size + NtpPacket.MaxMacLength) { Stamping = stamping };
     }
@@ -116,7 +116,8 @@ internal sealed class ServerLoop : IEventLoopHandler, IDisposable
                 ServerDecision decision = Server.Respond(request, _source.ToClientAddress(), receiveTime, receiveMono, _replies.NextSlot, out int replyLength);
                 if (decision is ServerDecision.Reply or ServerDecision.Kod)
                 {
-                    _replies.Add(replyLength, _source, decision == ServerDecision.Reply ? NtpHeader.TransmitTimeOffset : -1);
+                    _replies.Add(replyLength, _source, decision == ServerDecision.Reply ? NtpHeader.TransmitTimeOffset : -1,
+                        decision == ServerDecision.Reply ? Server.ReplyKey : null);
                 }
             }
 

@@ -109,7 +109,7 @@ public sealed class ServerLoopGroup : IDisposable
             var access = new AccessControl(settings, random.NextUInt64(), sources);
             access.SetInterfaceAddresses(own);
             group._loops.Add(new ServerLoop(group, new ObserveOnlyClockDriver(), sockets, engine.System.Precision, access,
-                engine.Server.AnswerSymmetricActive, ioBatch, stamping));
+                engine.Server.AnswerSymmetricActive, ioBatch, stamping, engine.Server.Keys));
         }
 
         for (int i = 0; i < group._loops.Count; i++)

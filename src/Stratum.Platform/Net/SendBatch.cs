@@ -11,7 +11,9 @@
 // 10–15 µs against about 1 µs per datagram, bench/RESULTS.md); one stamp for the whole batch is early
 // by i datagrams' worth of kernel work, tens of µs for 64 (FASTPATH.md). A partial send is resumed
 // with fresh stamps; a datagram the kernel refuses is skipped and counted. When sendmmsg is missing
-// (ENOSYS) the batch falls back, for good, to sendto per datagram. Owned by the event loop thread only.
+// (ENOSYS) the batch falls back, for good, to sendto per datagram. A reply queued with a key is
+// signed (PacketMac) right after its stamp is written, since the MAC covers it. Owned by the event
+// loop thread only.
 using System.Runtime.InteropServices;
 using Stratum.Core.Time;
 using Stratum.Platform.Clock;
@@ -51,6 +53,8 @@ public sealed unsafe class SendBatch : IDisposable
     private readonly int _slotSize;
     private readonly bool[] _stampTransmit;
     private readonly int[] _transmitOffset;
+    private readonly int[] _unsignedLength;
+    private readonly Stratum.Core.Auth.SymmetricKey?[] _macKeys;
     private MultiMessageHeader* _messages;
     private IoVector* _iovs;
     private byte* _payloads;
@@ -73,6 +77,8 @@ public sealed unsafe class SendBatch : IDisposable
         _slotSize = slotSize;
         _stampTransmit = new bool[capacity];
         _transmitOffset = new int[capacity];
+        _unsignedLength = new int[capacity];
+        _macKeys = new Stratum.Core.Auth.SymmetricKey?[capacity];
         _messages = (MultiMessageHeader*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(MultiMessageHeader)));
         _iovs = (IoVector*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(IoVector)));
         _payloads = (byte*)NativeMemory.AllocZeroed((nuint)capacity * (nuint)slotSize);
@@ -125,7 +131,9 @@ public sealed unsafe class SendBatch : IDisposable
     /// <param name="destination">Where it goes.</param>
     /// <param name="transmitStampOffset">Where Flush writes the 64-bit NTP transmit timestamp, or -1
     /// for none (a KoD keeps the request's timestamp).</param>
-    public void Add(int length, in NativeSocketAddress destination, int transmitStampOffset)
+    /// <param name="macKey">Signs the reply after its stamp is written (the slot must have room for
+    /// the MAC), or null.</param>
+    public void Add(int length, in NativeSocketAddress destination, int transmitStampOffset, Stratum.Core.Auth.SymmetricKey? macKey = null)
     {
         if (IsFull)
         {
@@ -141,6 +149,8 @@ public sealed unsafe class SendBatch : IDisposable
         _messages[index].Header.NameLength = (uint)destination.Length;
         _stampTransmit[index] = transmitStampOffset >= 0;
         _transmitOffset[index] = transmitStampOffset;
+        _unsignedLength[index] = length;
+        _macKeys[index] = macKey;
         Count = index + 1;
     }
 
@@ -213,10 +223,16 @@ public sealed unsafe class SendBatch : IDisposable
 
     private void StampTransmit(int index, long unixNanoseconds)
     {
+        var slot = new Span<byte>(_iovs[index].Base, _slotSize);
         if (_stampTransmit[index])
         {
-            var payload = new Span<byte>(_iovs[index].Base, (int)_iovs[index].Length);
-            NtpTimestamp.FromUnixNanoseconds(unixNanoseconds).Write(payload[_transmitOffset[index]..]);
+            NtpTimestamp.FromUnixNanoseconds(unixNanoseconds).Write(slot[_transmitOffset[index]..]);
+        }
+
+        if (_macKeys[index] is { } key)
+        {
+            // From the unsigned length each time: a resumed send re-stamps and re-signs.
+            _iovs[index].Length = (nuint)Stratum.Core.Auth.PacketMac.Append(key, slot, _unsignedLength[index]);
         }
     }
 
