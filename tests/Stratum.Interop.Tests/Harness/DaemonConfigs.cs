@@ -19,7 +19,20 @@ public static class DaemonConfigs
         pidfile {runDirectory}/chronyd.pid
         """ + "\n";
 
-    /// <summary>ntpsec 1.2.2 in orphan mode: LI=0, stratum 1, refid LOOP about 1 s after start.</summary>
+    /// <summary>The symmetric keys both sides of the authentication tests use (ntp.keys(5)): MD5, SHA-1
+    /// and AES-128-CMAC. Key 9 has a different secret here than in <see cref="WrongKeys"/>.</summary>
+    public const string Keys = """
+        1 MD5 Stratum-interop
+        2 SHA1 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c
+        3 AES128CMAC 2b7e151628aed2a6abf7158809cf4f3c
+        9 MD5 the-right-one
+        """ + "\n";
+
+    /// <summary>Key 9 with a secret the servers do not have.</summary>
+    public const string WrongKeys = "9 MD5 a-wrong-one\n";
+
+    /// <summary>ntpsec 1.2.2 in orphan mode: LI=0, stratum 1, refid LOOP about 1 s after start; it
+    /// signs replies to requests authenticated with keys 1–3 and 9 (<see cref="Keys"/>).</summary>
     public static string Ntpsec(string runDirectory) => $"""
         # ntpsec anchor for Stratum.Interop.Tests (see ../shared/bench/conf/ntpsec.conf).
         # It still tries ntp_adjtime() at start-up; setpriv has removed CAP_SYS_TIME, so that fails (EPERM).
@@ -33,6 +46,8 @@ public static class DaemonConfigs
         restrict 127.0.0.0 mask 255.0.0.0 nomodify
         restrict ::1 nomodify
         statsdir {runDirectory}/
+        keys {runDirectory}/ntp.keys
+        trustedkey 1 2 3 9
         """ + "\n";
 
     /// <summary>

@@ -41,6 +41,7 @@ public static class DaemonLauncher
         var config = Path.Combine(runDirectory, "ntpsec.conf");
         var log = Path.Combine(runDirectory, "ntpsec.log");
         File.WriteAllText(config, DaemonConfigs.Ntpsec(runDirectory));
+        WriteKeys(Path.Combine(runDirectory, "ntp.keys"), DaemonConfigs.Keys);
         // ntpsec's first replies (~1 s) are LI=3, stratum 0, refid INIT: wait for orphan-mode stratum 1.
         return StartAsync("ntpsec ntpd", address, ntpd,
             ["-n", "-c", config, "-l", log, "-p", Path.Combine(runDirectory, "ntpsec.pid")], runDirectory,
@@ -113,6 +114,16 @@ public static class DaemonLauncher
         {
             await daemon.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>A keys file, readable by its owner only (as ntpd expects of secrets).</summary>
+    public static void WriteKeys(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 

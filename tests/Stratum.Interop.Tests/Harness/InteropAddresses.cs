@@ -26,4 +26,7 @@ public static class InteropAddresses
     public static readonly IPAddress OurTruechimerB = IPAddress.Parse("127.0.0.30");
     public static readonly IPAddress OurFalseticker = IPAddress.Parse("127.0.0.31");
     public static readonly IPAddress OurClientOfThree = IPAddress.Parse("127.0.0.32");
+
+    /// <summary>Our ntpd with keys: a client of ntpsec by keys 1 and 3, and a server for ntpdig -a.</summary>
+    public static readonly IPAddress OurKeyedNtpd = IPAddress.Parse("127.0.0.33");
 }

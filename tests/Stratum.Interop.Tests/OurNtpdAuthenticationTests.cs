@@ -1,0 +1,73 @@
+// Symmetric-key authentication against NTPsec, both ways, on loopback (clock control removed).
+// Our ntpd is a client of NTPsec's ntpd by keys 1 (MD5) and 3 (AES-128-CMAC), whose replies NTPsec
+// signs: it synchronizes to NTPsec through them, and ntpq shows both associations authenticated. A
+// third association by key 9, whose secret differs between the two keys files, gets only crypto-NAKs
+// from NTPsec and stays unauthenticated and unreachable. And NTPsec's ntpdig, authenticating with
+// key 2 (SHA-1), accepts our ntpd's signed replies.
+using Stratum.Interop.Tests.Harness;
+
+namespace Stratum.Interop.Tests;
+
+[Collection(InteropCollection.Name)]
+public class OurNtpdAuthenticationTests(AnchorServers anchors)
+{
+    [Fact]
+    public async Task OurNtpd_KeyedClientOfNtpsec_AuthenticatesBothWays()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        _ = InteropEnvironment.OurTool("ntpd");
+        RunningDaemon upstream = await anchors.NtpsecAsync(cancellationToken);
+        string keysDirectory = Directory.CreateTempSubdirectory("stratum-interop-keys-").FullName;
+        try
+        {
+            string keys = Path.Combine(keysDirectory, "ntp.keys");
+            DaemonLauncher.WriteKeys(keys, DaemonConfigs.Keys.Replace("9 MD5 the-right-one", DaemonConfigs.WrongKeys.Trim(), StringComparison.Ordinal));
+            string extra = $"""
+                keys {keys}
+                trustedkey 1 2 3 9
+                server {upstream.Address} key 1 iburst minpoll 3 maxpoll 4
+                server {upstream.Address} key 3 iburst minpoll 3 maxpoll 4
+                server {upstream.Address} key 9 iburst minpoll 3 maxpoll 4
+                """;
+            // Ready on its local clock at once; the keyed associations follow within the startup hold
+            // (at most 16 s while one source, key 9, never answers usefully).
+            await using RunningDaemon ours = await DaemonLauncher.StartOurNtpdAsync(InteropAddresses.OurKeyedNtpd, extra, 11, cancellationToken);
+            ProcessResult associations = await ClientTools.OurNtpqAsync(["-c", "associations", ours.Address.ToString()], cancellationToken);
+            NtpReply? reply = null;
+            for (int attempt = 0; attempt < 30; attempt++)
+            {
+                reply = await NtpProbe.QueryBestAsync(ours.Address, samples: 1, cancellationToken);
+                associations = await ClientTools.OurNtpqAsync(["-c", "associations", ours.Address.ToString()], cancellationToken);
+                if (reply?.Stratum == 2 && AuthColumn(associations).SequenceEqual(["none", "ok", "ok", "bad"]))
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+
+            // ind assid status conf reach auth condition ...: the local clock, then keys 1, 3 and 9.
+            Assert.True(reply?.Stratum == 2, $"not synchronized to ntpsec through its signed replies: {reply}\n{ours.Diagnostics()}");
+            Assert.True(AuthColumn(associations).SequenceEqual(["none", "ok", "ok", "bad"]), associations.Describe());
+            Assert.Equal("no", Column(associations, 4)[3]);
+
+            ProcessResult ntpdig = await ManagedProcess.RunAsync(InteropEnvironment.Tool("ntpdig"),
+                ["-a", "2", "-k", keys, "-t", "2", ours.Address.ToString()], TimeSpan.FromSeconds(15), cancellationToken);
+            Assert.True(ntpdig.ExitCode == 0 && ntpdig.StandardOutput.Contains($"{ours.Address} s2 ", StringComparison.Ordinal), ntpdig.Describe());
+        }
+        finally
+        {
+            Directory.Delete(keysDirectory, recursive: true);
+        }
+    }
+
+    private static string[] AuthColumn(ProcessResult associations) => Column(associations, 5);
+
+    /// <summary>Column <paramref name="index"/> of each association row of `ntpq -c associations`.</summary>
+    private static string[] Column(ProcessResult associations, int index) =>
+        [.. associations.StandardOutput.Split('\n')
+            .Where(line => line.Contains(" yes ", StringComparison.Ordinal) || line.Contains(" no ", StringComparison.Ordinal))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(words => words.Length > index)
+            .Select(words => words[index])];
+}
