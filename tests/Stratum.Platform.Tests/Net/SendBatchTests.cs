@@ -105,6 +105,35 @@ public class SendBatchTests
         }
     }
 
+    [Theory]
+    [InlineData(TransmitStamping.PerDatagram)]
+    [InlineData(TransmitStamping.Interpolated)]
+    public void Flush_ReplyWithAKey_IsSignedAfterItsStamp(TransmitStamping stamping)
+    {
+        using UdpSocket server = BatchTestSupport.BindServer();
+        using Socket client = BatchTestSupport.BindClient();
+        using var batch = new SendBatch(4, 72) { Stamping = stamping };
+        var key = new Stratum.Core.Auth.SymmetricKey(5, Stratum.Core.Auth.KeyType.Md5, "k"u8, []);
+        NativeSocketAddress destination = NativeSocketAddress.From((System.Net.IPEndPoint)client.LocalEndPoint!);
+        for (int i = 0; i < 2; i++)
+        {
+            Span<byte> slot = batch.NextSlot;
+            slot[..ReplyLength].Clear();
+            slot[0] = 0x24; // NTPv4, mode 4
+            batch.Add(ReplyLength, destination, NtpHeader.TransmitTimeOffset, i == 0 ? key : null);
+        }
+
+        Assert.Equal(2, batch.Flush(server, new ScriptedClock(start: 1_800_000_000_000_000_000, advancePerRead: 1_000), out _));
+
+        var reply = new byte[128];
+        int signedLength = client.Receive(reply);
+        Assert.Equal(ReplyLength + 20, signedLength);
+        Assert.False(NtpTimestamp.Read(reply.AsSpan(NtpHeader.TransmitTimeOffset)).IsZero);
+        Assert.True(NtpPacket.TryRead(reply.AsSpan(0, signedLength), out NtpPacket packet, out _));
+        Assert.True(Stratum.Core.Auth.PacketMac.Verify(key, packet), "the MAC must cover the transmit stamp");
+        Assert.Equal(ReplyLength, client.Receive(reply));
+    }
+
     [Fact]
     public void Flush_ReplyWithoutStampOffset_KeepsItsTransmitField()
     {
