@@ -53,8 +53,9 @@ public sealed class KeyRing
             return false;
         }
 
-        if (!_allowed.TryGetValue(key.KeyId, out (ClientAddress Address, int PrefixLength)[]? allowed))
+        if (source.Family == ClientAddressFamily.None || !_allowed.TryGetValue(key.KeyId, out (ClientAddress Address, int PrefixLength)[]? allowed))
         {
+            // No access list, or no source to check it against (unrestricted servers in simulations).
             return true;
         }
 

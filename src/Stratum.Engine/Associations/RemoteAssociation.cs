@@ -126,6 +126,11 @@ public sealed class RemoteAssociation
     /// `key`, or when key N is not trusted (then every reply fails authentication).</summary>
     public Stratum.Core.Auth.SymmetricKey? Key { get; set; }
 
+    /// <summary>Requests signed and replies whose MAC verified (ntpq authinfo).</summary>
+    public long MacsSigned { get; private set; }
+
+    public long MacsVerified { get; private set; }
+
     /// <summary>True once a reply's MAC verified with <see cref="Key"/> (ntpq's "auth" status bit).</summary>
     public bool IsAuthentic { get; private set; }
 
@@ -210,6 +215,8 @@ public sealed class RemoteAssociation
             {
                 return ReplyVerdict.AuthenticationFailed;
             }
+
+            MacsVerified++;
         }
 
         // From here on the reply answers our request: state may change.
@@ -313,6 +320,12 @@ public sealed class RemoteAssociation
             peer ? _peerReceivedAt : NtpTimestamp.Zero,
             _cookie);
         int length = request.Write(packet);
-        return Key is null ? length : Stratum.Core.Auth.PacketMac.Append(Key, packet, length);
+        if (Key is null)
+        {
+            return length;
+        }
+
+        MacsSigned++;
+        return Stratum.Core.Auth.PacketMac.Append(Key, packet, length);
     }
 }

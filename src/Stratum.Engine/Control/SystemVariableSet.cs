@@ -6,8 +6,9 @@
 // through ControlHostState.ReadKernelLoop, in ntpd's formats ("%g" of ms and ppm; the PPS ones zero
 // while the kernel has no PPS signal, shift = 0); without a kernel they read zero, as in an ntpd
 // built without the kernel discipline. mru_* describe the MRU list of the access control.
-// Limits: authentication counters are zero (no keys are used yet). `sysflags` is a Stratum addition
-// (INFO_FLAG_* bits of ntpdc sysinfo) that ntpdc's mode 6 fallback reads; never in the default list.
+// auth* count the keys and the MACs checked and made by the server and the associations.
+// `sysflags` is a Stratum addition (INFO_FLAG_* bits of ntpdc sysinfo) that ntpdc's mode 6
+// fallback reads; never in the default list.
 using System.Globalization;
 using Stratum.Core.Mode6;
 using Stratum.Core.Mode7;
@@ -104,6 +105,11 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             case "io_sendfailed": writer.AddInteger(name, host.SendFailures); break;
             case "io_wakeups": writer.AddInteger(name, host.Wakeups); break;
             case "io_goodwakeups": writer.AddInteger(name, host.UsefulWakeups); break;
+            case "authkeys": writer.AddInteger(name, engine.Server.Keys.Count); break;
+            case "authklookups": writer.AddInteger(name, server.KeyLookups); break;
+            case "authknotfound": writer.AddInteger(name, server.KeyNotFound); break;
+            case "authencrypts": writer.AddInteger(name, server.MacsSigned + engine.Sources.Sources.Sum(source => source.Association.MacsSigned)); break;
+            case "authdecrypts": writer.AddInteger(name, server.MacsVerified + engine.Sources.Sources.Sum(source => source.Association.MacsVerified)); break;
             case "mru_enabled": writer.AddInteger(name, host.Monitor ? 1 : 0); break;
             case "mru_depth": writer.AddInteger(name, Mru?.Count ?? 0); break;
             case "mru_deepest": writer.AddInteger(name, Mru?.PeakCount ?? 0); break;

@@ -56,6 +56,18 @@ public sealed class ServerCounters
     /// <summary>Mode 6/7 over the query rate limit.</summary>
     public long DroppedQueryRate { get; internal set; }
 
+    /// <summary>Request MACs looked up by key id (ntpq authinfo "key lookups").</summary>
+    public long KeyLookups { get; internal set; }
+
+    /// <summary>Request MACs whose key id is not a trusted key of the keys file ("keys not found").</summary>
+    public long KeyNotFound { get; internal set; }
+
+    /// <summary>Request MACs that verified ("decryptions").</summary>
+    public long MacsVerified { get; internal set; }
+
+    /// <summary>Replies handed to the host to sign ("encryptions").</summary>
+    public long MacsSigned { get; internal set; }
+
     /// <summary>Time requests over the rate, however answered (ntpd sysstats "rate limited").</summary>
     public long RateLimited => DroppedRateLimited + KodSent + LeakReplies;
 
@@ -76,6 +88,7 @@ public sealed class ServerCounters
         Received = Replied = DroppedMalformed = DroppedVersion = DroppedMode = Control = CryptoNaks = OlderVersion = 0;
         DroppedBogusPort = DroppedIgnored = DroppedNoServe = DroppedNoPeer = DroppedNotTrusted = DroppedVersionRestricted = 0;
         DroppedRateLimited = KodSent = LeakReplies = DroppedNoQuery = DroppedQueryRate = 0;
+        KeyLookups = KeyNotFound = MacsVerified = MacsSigned = 0;
     }
 
     internal void Count(ServerDecision decision)

@@ -195,12 +195,25 @@ public sealed class ServerResponder
     /// <summary>The trusted key whose valid MAC the request carries, or null.</summary>
     private Stratum.Core.Auth.SymmetricKey? Authenticate(in NtpPacket packet, in ClientAddress client)
     {
-        if (!packet.HasMac || packet.Mac.IsCryptoNak || !Keys.TryGetTrusted(packet.Mac.KeyId, client, out Stratum.Core.Auth.SymmetricKey? key))
+        if (!packet.HasMac || packet.Mac.IsCryptoNak)
         {
             return null;
         }
 
-        return Stratum.Core.Auth.PacketMac.Verify(key, packet) ? key : null;
+        Counters.KeyLookups++;
+        if (!Keys.TryGetTrusted(packet.Mac.KeyId, client, out Stratum.Core.Auth.SymmetricKey? key))
+        {
+            Counters.KeyNotFound++;
+            return null;
+        }
+
+        if (!Stratum.Core.Auth.PacketMac.Verify(key, packet))
+        {
+            return null;
+        }
+
+        Counters.MacsVerified++;
+        return key;
     }
 
     private ServerDecision Decide(ReadOnlySpan<byte> request, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply, out int replyLength)
@@ -211,9 +224,7 @@ public sealed class ServerResponder
             return rejected;
         }
 
-        Stratum.Core.Auth.SymmetricKey? key = packet.HasMac && !packet.Mac.IsCryptoNak && Keys.TryGetTrusted(packet.Mac.KeyId, out Stratum.Core.Auth.SymmetricKey? trusted)
-            && Stratum.Core.Auth.PacketMac.Verify(trusted, packet) ? trusted : null;
-        replyLength = WriteReply(packet, replyMode, receiveTime, monoSeconds, reply, key);
+        replyLength = WriteReply(packet, replyMode, receiveTime, monoSeconds, reply, Authenticate(packet, default));
         return ServerDecision.Reply;
     }
 
@@ -277,6 +288,7 @@ public sealed class ServerResponder
         {
             // Signed by the host after it writes the transmit timestamp, which the MAC covers.
             ReplyKey = key;
+            Counters.MacsSigned++;
         }
         else if (packet.HasMac)
         {

@@ -67,6 +67,7 @@ public class AuthenticationTests
         Assert.True(NtpPacket.TryRead(signed.AsSpan(0, length), out NtpPacket packet, out _));
         Assert.True(PacketMac.Verify(s_key1, packet));
         Assert.Equal(0, server.Counters.CryptoNaks);
+        Assert.Equal((1, 0, 1, 1), (server.Counters.KeyLookups, server.Counters.KeyNotFound, server.Counters.MacsVerified, server.Counters.MacsSigned));
     }
 
     [Theory]
@@ -94,6 +95,8 @@ public class AuthenticationTests
         Assert.Equal(52, reply.Length);
         Assert.Equal(0u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(reply.AsSpan(48)));
         Assert.Equal(1, server.Counters.CryptoNaks);
+        Assert.Equal(why == "forged digest" ? 0 : 1, server.Counters.KeyNotFound);
+        Assert.Equal(0, server.Counters.MacsVerified + server.Counters.MacsSigned);
     }
 
     [Fact]
@@ -170,6 +173,7 @@ public class AuthenticationTests
         Assert.Equal(ReplyVerdict.Accepted, association.OnReply(ServerReply(request, s_key1), _clock.Now.Real, _clock.Mono / 1e9, -24, out _));
         Assert.True(association.IsAuthentic);
         Assert.Equal(1, association.Reach);
+        Assert.Equal((1, 1), (association.MacsSigned, association.MacsVerified));
     }
 
     [Fact]
