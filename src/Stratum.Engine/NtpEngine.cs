@@ -104,6 +104,19 @@ public sealed class NtpEngine
         return verdict;
     }
 
+    /// <summary>One poll of a reference clock association, from its driver (SourceManager.OnRefclockPoll).</summary>
+    public Associations.ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew)
+    {
+        Associations.ReplyVerdict verdict = Sources.OnRefclockPoll(associationId, offset, jitter, leap, precision, now, actions, pendingSlew);
+        if (Sources.SystemPeer is not null)
+        {
+            // A selected source outranks the local clock fallback.
+            _systemPeer = null;
+        }
+
+        return verdict;
+    }
+
     /// <summary>Records T1 of a request the host is about to send.</summary>
     public void MarkSent(int associationId, Core.Time.NtpTimestamp transmitTime) => Sources.MarkSent(associationId, transmitTime);
 

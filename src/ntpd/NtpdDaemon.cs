@@ -89,6 +89,11 @@ internal static class NtpdDaemon
             DriftFile = config.DriftFile is { } driftPath && config.System.ClockDiscipline ? new DriftFileKeeper(driftPath) : null,
         };
         host.ServerThreads = settings.ServerThreads;
+        if (OpenRefclocks(config, engine, logger) is { } refclocks)
+        {
+            host.Refclocks = refclocks;
+        }
+
         if (host.SendBatch is { } replies)
         {
             replies.Stamping = settings.TransmitStamping;
@@ -212,6 +217,33 @@ internal static class NtpdDaemon
 
     // leapfile: the NIST/IERS leap-seconds.list, hash checked; an expired or unhashed file is used with a
     // warning, a corrupt one is reported and ignored (never fatal), as ntpd does.
+    /// <summary>Attaches the SHM segment of every SHM(u) association; a unit the kernel refuses is
+    /// logged and its association stays unreachable.</summary>
+    private static Stratum.Platform.Refclock.RefclockDrivers? OpenRefclocks(NtpConfig config, NtpEngine engine, ILogger logger)
+    {
+        var drivers = new Stratum.Platform.Refclock.RefclockDrivers();
+        foreach (Stratum.Engine.Associations.RemoteSource source in engine.Sources.Sources)
+        {
+            if (!source.Association.IsRefclock)
+            {
+                continue;
+            }
+
+            byte unit = source.Association.Settings.Address.Address.GetAddressBytes()[3];
+            bool flag1 = config.RefClocks.Any(clock => clock.DriverType == RefClockConfig.SharedMemoryDriverType && clock.Unit == unit && clock.Flag1);
+            if (Stratum.Platform.Refclock.SharedMemoryRefclock.Open(unit, flag1, out string? error) is { } driver)
+            {
+                drivers.Add(source.Id, driver);
+            }
+            else
+            {
+                DaemonLog.BindFailed(logger, error ?? $"SHM({unit}): cannot attach");
+            }
+        }
+
+        return drivers.Count > 0 ? drivers : null;
+    }
+
     /// <summary>The keys file and `trustedkey` as the engine's key ring. A file that cannot be read or
     /// has errors leaves no keys (every MAC then fails: requests get a crypto-NAK, `key N` associations
     /// never authenticate), as ntpd keeps no keys from a bad file; each problem is logged.</summary>
@@ -360,6 +392,21 @@ internal static class NtpdDaemon
         // server/peer lines with an address literal are mobilized; names and pools wait for the
         // resolver wiring and are named by InactiveConfiguration among the config warnings.
         var remotes = new List<RemoteAssociationSettings>();
+        foreach (RefClockConfig refclock in config.RefClocks)
+        {
+            if (refclock.DriverType == RefClockConfig.SharedMemoryDriverType)
+            {
+                // SHM(u): fudge stratum (default 0) and refid (default SHM), time1 added to its samples.
+                ReferenceId clockRefid = ReferenceId.FromAscii(refclock.RefId is { Length: > 0 } name ? name : "SHM");
+                remotes.Add(new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse(refclock.Address), 123), AssociationMode.Refclock,
+                    false, false, refclock.Prefer, refclock.NoSelect, refclock.True, refclock.MinPoll, refclock.MaxPoll, 4,
+                    string.Create(CultureInfo.InvariantCulture, $"SHM({refclock.Unit})"))
+                {
+                    Refclock = new RefclockIdentity(refclock.Stratum ?? 0, clockRefid, refclock.Time1),
+                });
+            }
+        }
+
         foreach (AssociationConfig association in config.Associations)
         {
             if (InactiveConfiguration.IsMobilized(association, out IPAddress? address))

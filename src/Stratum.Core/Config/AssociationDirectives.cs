@@ -94,7 +94,7 @@ internal static class AssociationDirectives
             line.Error(familyFlag, message);
         }
 
-        if (driverType != RefClockConfig.LocalClockDriverType)
+        if (driverType is not (RefClockConfig.LocalClockDriverType or RefClockConfig.SharedMemoryDriverType))
         {
             line.Warning(addressToken, $"refclock type {driverType} is not implemented yet");
         }

@@ -38,6 +38,9 @@ public sealed record RefClockConfig(
     /// <summary>Driver type of the local clock (ntpd's LOCAL driver, refid LOCL).</summary>
     public const byte LocalClockDriverType = 1;
 
+    /// <summary>Driver type of the shared memory driver (ntpd's SHM, fed by gpsd and others).</summary>
+    public const byte SharedMemoryDriverType = 28;
+
     /// <summary><c>noselect</c> on the server line.</summary>
     public bool NoSelect { get; init; }
 

@@ -87,9 +87,43 @@ public sealed class RemoteAssociation
 
     public bool IsReachable => Reach != 0;
 
+    /// <summary>True for a reference clock (no packets: the host delivers samples).</summary>
+    public bool IsRefclock => Settings.Mode == AssociationMode.Refclock;
+
+    /// <summary>One poll of a reference clock (ntpd's refclock_receive): the reach register shifts;
+    /// with a sample (the driver's offset over the poll and the jitter among its readings) bit 0 is
+    /// set and a ClockSample made at the fudge stratum and refid, `fudge time1` added, root delay
+    /// and dispersion 0. Without one (no reading, or the clock reports no sync) nothing else changes.</summary>
+    public ReplyVerdict OnRefclockPoll(double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, out ClockSample sample)
+    {
+        sample = default;
+        Reach <<= 1;
+        RefclockIdentity identity = Settings.Refclock ?? new RefclockIdentity(0, ReferenceId.None, 0);
+        if (offset is not double measured || leap == LeapIndicator.Unsynchronized)
+        {
+            return ReplyVerdict.Unsynchronized;
+        }
+
+        Reach |= 1;
+        PeerPoll = HostPoll;
+        double epsilon = Math.ScaleB(1.0, precision);
+        sample = new ClockSample(measured + identity.Time1Seconds, epsilon, epsilon + jitter, now.MonoSeconds, leap, identity.Stratum,
+            0, 0, identity.ReferenceId, precision, HostPoll);
+        LastSample = sample;
+        ReferenceTime = now.Real;
+        return ReplyVerdict.Accepted;
+    }
+
     /// <summary>Schedules the first poll: at once with iburst, else after a short random delay.</summary>
     public void Start(LoopTime now)
     {
+        if (IsRefclock)
+        {
+            // The host polls a reference clock; nothing is ever sent.
+            NextPollMono = long.MaxValue;
+            return;
+        }
+
         NextPollMono = now.Mono + (Settings.Iburst ? 0 : (long)(_random.NextUInt64() % (ulong)LoopTime.NanosecondsPerSecond));
     }
 
@@ -100,7 +134,7 @@ public sealed class RemoteAssociation
     /// length (48); returns 0 when nothing is due or the association is stopped.</summary>
     public int OnTimer(LoopTime now, Span<byte> packet)
     {
-        if (StoppedBy is not null || now.Mono < NextPollMono)
+        if (IsRefclock || StoppedBy is not null || now.Mono < NextPollMono)
         {
             return 0;
         }

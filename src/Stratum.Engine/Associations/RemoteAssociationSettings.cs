@@ -11,7 +11,15 @@ public enum AssociationMode : byte
     Client = 3,
     /// <summary>`peer`: we send mode 1 (symmetric active), expect mode 1 or 2.</summary>
     SymmetricActive = 1,
+
+    /// <summary>A reference clock driver (127.127.T.U other than the local clock): no packets; the
+    /// host hands the engine one sample per poll (<see cref="RefclockIdentity"/>).</summary>
+    Refclock = 0,
 }
+
+/// <summary>What a reference clock association serves as: the fudge stratum (0 by default), its
+/// refid (the driver's, or the fudge one) and `fudge time1`, added to every sample.</summary>
+public sealed record RefclockIdentity(byte Stratum, Stratum.Core.Wire.ReferenceId ReferenceId, double Time1Seconds);
 
 /// <summary>Options of one remote association.</summary>
 public sealed record RemoteAssociationSettings(
@@ -29,6 +37,9 @@ public sealed record RemoteAssociationSettings(
 {
     /// <summary>The `pool` line this association was drawn from (its name), or null for server/peer.</summary>
     public string? Pool { get; init; }
+
+    /// <summary>Set for a reference clock association (Mode = Refclock).</summary>
+    public RefclockIdentity? Refclock { get; init; }
 
     /// <summary>`key N`: requests carry a MAC by key N and only replies with a valid MAC by it are
     /// accepted (RFC 5905 §7.3, TEST5 of ntpd); null for none.</summary>

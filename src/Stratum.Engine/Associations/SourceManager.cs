@@ -157,6 +157,12 @@ public sealed class SourceManager
     /// <summary>The current system peer, or null.</summary>
     public RemoteSource? SystemPeer => _systemPeerId is int id ? Find(id) : null;
 
+    /// <summary>Observe-only: the last measured system offset (the loop does not run), else null.</summary>
+    public double? ObservedOffset { get; private set; }
+
+    /// <summary>The system offset ntpq shows: the loop's, or observe-only the measured one.</summary>
+    public double SystemOffset => ObservedOffset ?? _discipline.Status.Offset;
+
     public void Start(LoopTime now)
     {
         _started = true;
@@ -250,6 +256,78 @@ public sealed class SourceManager
         return verdict;
     }
 
+    /// <summary>One update of the clock discipline (RFC 5905 §11.3) from the system peer's new sample:
+    /// the loop's correction for the clock driver, the stored samples referred to the corrected clock,
+    /// the new poll, and a loopstats record.</summary>
+    private void UpdateDiscipline(LoopTime now, EngineActions actions, RemoteSource updated, ClockFilterResult filtered, SelectionResult result, double pendingSlew)
+    {
+        double disagreement = updated.Filter.Last.Offset - result.Offset;
+        double noise = Math.Sqrt((filtered.LatestNoise * filtered.LatestNoise) + (disagreement * disagreement));
+        double previousFrequency = _discipline.Frequency;
+        DisciplineOutcome outcome = _discipline.Update(filtered.Latest.Offset, filtered.Latest.Time, now.MonoSeconds, noise);
+        if (_discipline.FrequencyClamped is double wanted && !_frequencyErrorReported)
+        {
+            // ntpd's wording; once, not at every update while the oscillator stays out of range.
+            _frequencyErrorReported = true;
+            actions.Notice(NoticeKind.Info, FormattableString.Invariant(
+                $"frequency error {Math.Abs(wanted) * 1e6:0} PPM exceeds tolerance {_discipline.Parameters.MaxFrequency * 1e6:0} PPM"));
+        }
+        CarryOut(outcome, filtered.Latest.Offset, pendingSlew, actions);
+
+        if (outcome.Result == DisciplineResult.Slew)
+        {
+            // Refer stored samples to the corrected clock (ClockFilter.Correct).
+            foreach (RemoteSource source in _sources)
+            {
+                source.Filter.Correct(now.MonoSeconds, outcome.Slew, outcome.Frequency - previousFrequency);
+            }
+        }
+
+        foreach (RemoteSource source in _sources)
+        {
+            source.Association.SetPoll((sbyte)outcome.PollExponent);
+        }
+
+        UpdateFrequencyTolerance();
+        DisciplineStatus loop = _discipline.Status;
+        actions.RecordLoop(new LoopStatsRecord(loop.Offset, loop.Frequency * 1e6, loop.Jitter, loop.Wander * 1e6, loop.TimeConstant));
+    }
+
+    /// <summary>One poll of reference clock <paramref name="associationId"/>, from its driver in the host:
+    /// the offset over the poll (null: no reading), the jitter among its readings, the leap bits it
+    /// reports and its precision. A sample goes through the clock filter and selection like a reply.</summary>
+    public ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew = 0)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        RemoteSource? source = Find(associationId);
+        if (source is null || !source.Association.IsRefclock)
+        {
+            return ReplyVerdict.Malformed;
+        }
+
+        ReplyVerdict verdict = source.Association.OnRefclockPoll(offset, jitter, leap, precision, now, out ClockSample sample);
+        if (verdict != ReplyVerdict.Accepted)
+        {
+            return verdict;
+        }
+
+        ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset - pendingSlew, sample.Delay, sample.Dispersion, sample.MonoSeconds));
+        if (filtered.Outcome == ClockFilterOutcome.NoValidSample)
+        {
+            return verdict;
+        }
+
+        if (now.MonoSeconds < _holdSelectionUntil && !EverySourceIsReady(now.MonoSeconds))
+        {
+            RecordPeer(source, filtered, actions);
+            return verdict;
+        }
+
+        Select(now, actions, source, filtered, pendingSlew);
+        RecordPeer(source, filtered, actions);
+        return verdict;
+    }
+
     // peerstats: the new sample with the status word ntpq shows for the association after selection.
     private void RecordPeer(RemoteSource source, in ClockFilterResult filtered, EngineActions actions)
     {
@@ -324,35 +402,20 @@ public sealed class SourceManager
         if (updated.IsSurvivor && filtered.Latest.Time > _lastDisciplinedSampleTime)
         {
             _lastDisciplinedSampleTime = filtered.Latest.Time;
-            double disagreement = updated.Filter.Last.Offset - result.Offset;
-            double noise = Math.Sqrt((filtered.LatestNoise * filtered.LatestNoise) + (disagreement * disagreement));
-            double previousFrequency = _discipline.Frequency;
-            DisciplineOutcome outcome = _discipline.Update(filtered.Latest.Offset, filtered.Latest.Time, now.MonoSeconds, noise);
-            if (_discipline.FrequencyClamped is double wanted && !_frequencyErrorReported)
+            if (_disciplineClock)
             {
-                // ntpd's wording; once, not at every update while the oscillator stays out of range.
-                _frequencyErrorReported = true;
-                actions.Notice(NoticeKind.Info, FormattableString.Invariant(
-                    $"frequency error {Math.Abs(wanted) * 1e6:0} PPM exceeds tolerance {_discipline.Parameters.MaxFrequency * 1e6:0} PPM"));
+                UpdateDiscipline(now, actions, updated, filtered, result, pendingSlew);
             }
-            CarryOut(outcome, filtered.Latest.Offset, pendingSlew, actions);
-            if (outcome.Result == DisciplineResult.Slew)
+            else
             {
-                // Refer stored samples to the corrected clock (ClockFilter.Correct).
-                foreach (RemoteSource source in _sources)
-                {
-                    source.Filter.Correct(now.MonoSeconds, outcome.Slew, outcome.Frequency - previousFrequency);
-                }
+                // Observe-only (`disable ntp`): the clock is never corrected, so the loop is not run (it
+                // would integrate an offset that never shrinks) and the stored samples stay as measured;
+                // the system offset is reported as measured and logged to loopstats, as ntpd's
+                // local_clock does with ntp disabled.
+                ObservedOffset = result.Offset;
+                DisciplineStatus open = _discipline.Status;
+                actions.RecordLoop(new LoopStatsRecord(result.Offset, open.Frequency * 1e6, Math.Max(result.Jitter, open.Jitter), open.Wander * 1e6, open.TimeConstant));
             }
-
-            foreach (RemoteSource source in _sources)
-            {
-                source.Association.SetPoll((sbyte)outcome.PollExponent);
-            }
-
-            UpdateFrequencyTolerance();
-            DisciplineStatus loop = _discipline.Status;
-            actions.RecordLoop(new LoopStatsRecord(loop.Offset, loop.Frequency * 1e6, loop.Jitter, loop.Wander * 1e6, loop.TimeConstant));
         }
 
         ClockFilterResult peerFilter = peer.Filter.Last;
@@ -362,8 +425,9 @@ public sealed class SourceManager
             + Math.Sqrt((peerFilter.Jitter * peerFilter.Jitter) + (result.Jitter * result.Jitter)) + Math.Abs(result.Offset);
         byte stratum = (byte)Math.Min(peerSample.Stratum + 1, SystemVariables.UnsynchronizedStratum);
         LeapIndicator leap = LeapSchedule.Combine(result.Leap, LeapSchedule.FromTable(LeapTable, now.Real));
-        _system.Update(leap, stratum, ReferenceId.FromAddress(peer.Association.Settings.Address.Address),
-            rootDelay, rootDispersion, now, peer.Association.Settings.DisplayName);
+        // A reference clock lends its own refid (GPS, PPS ...), as a stratum 1 server does (RFC 5905 §7.3).
+        ReferenceId refid = peer.Association.IsRefclock ? peerSample.ReferenceId : ReferenceId.FromAddress(peer.Association.Settings.Address.Address);
+        _system.Update(leap, stratum, refid, rootDelay, rootDispersion, now, peer.Association.Settings.DisplayName);
         if (_systemPeerId != peerId)
         {
             _systemPeerId = peerId;

@@ -43,14 +43,16 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
 
     public override IPEndPoint Source => source.Association.Settings.Address;
 
-    public override byte HostMode => (byte)source.Association.Settings.Mode;
+    public override byte HostMode => source.Association.IsRefclock ? (byte)NtpMode.Client : (byte)source.Association.Settings.Mode;
 
-    public override byte PeerMode => Sample is null ? (byte)0
+    public override byte PeerMode => Sample is null || source.Association.IsRefclock ? (byte)0
         : source.Association.Settings.Mode == AssociationMode.Client ? (byte)NtpMode.Server : (byte)NtpMode.SymmetricPassive;
 
     public override byte Leap => Sample is { } sample ? (byte)sample.Leap : (byte)3;
 
-    public override byte Stratum => Sample is { } sample ? sample.Stratum : (byte)16;
+    // A reference clock shows its fudge stratum and refid from the start, as ntpd's do.
+    public override byte Stratum => source.Association.Settings.Refclock is { } clock ? clock.Stratum
+        : Sample is { } sample ? sample.Stratum : (byte)16;
 
     public override sbyte Precision => Sample is { } sample ? sample.Precision : (sbyte)0;
 
@@ -59,7 +61,8 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
     public override double RootDispersion => Sample?.RootDispersion ?? 0;
 
     public override ReferenceId ReferenceId =>
-        source.Association.LastKiss is { } kiss && Sample is null ? kiss.Id : Sample?.ReferenceId ?? KissCode.Initializing.Id;
+        source.Association.Settings.Refclock is { } clock ? clock.ReferenceId
+        : source.Association.LastKiss is { } kiss && Sample is null ? kiss.Id : Sample?.ReferenceId ?? KissCode.Initializing.Id;
 
     public override NtpTimestamp ReferenceTime => source.Association.ReferenceTime;
 
@@ -77,7 +80,7 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
 
     public override double Jitter => HasFilterSample ? source.Filter.Last.Jitter : 0;
 
-    public override bool IsRefclock => false;
+    public override bool IsRefclock => source.Association.IsRefclock;
 
     public override bool IsPreferred => source.Association.Settings.Prefer;
 

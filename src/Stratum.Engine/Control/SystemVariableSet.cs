@@ -76,7 +76,7 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             // The clock discipline's state (ntpd's loop variables): offset and jitters in ms, frequency and wander in PPM.
             case "tc": writer.AddInteger(name, discipline.TimeConstant); break;
             case "mintc": writer.AddInteger(name, MinimumTimeConstant); break;
-            case "offset": writer.AddMillisecondsPrecise(name, discipline.Offset); break;
+            case "offset": writer.AddMillisecondsPrecise(name, engine.Sources.SystemOffset); break;
             case "frequency": writer.AddFixed3(name, discipline.Frequency * 1e6); break;
             case "sys_jitter": writer.AddMillisecondsPrecise(name, engine.Sources.SystemJitter); break;
             case "clk_jitter": writer.AddMilliseconds(name, discipline.Jitter); break;

@@ -148,6 +148,12 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     // One client socket per association, on a random ephemeral port (RFC 9109).
     private void OpenAssociationSocket(Stratum.Engine.Associations.RemoteSource source)
     {
+        if (source.Association.IsRefclock)
+        {
+            // A reference clock is read by its driver (Refclocks), never over the network.
+            return;
+        }
+
         System.Net.IPEndPoint remote = source.Association.Settings.Address;
         var local = new System.Net.IPEndPoint(
             remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any, 0);
@@ -334,7 +340,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         _actions.Clear();
         long names = RunNames(long.MaxValue);
         _engine.OnTimer(now, _actions);
-        long next = Math.Min(names, CarryOut());
+        long refclocks = Refclocks?.OnTimer(now, _engine, _actions, _clock.PendingSlewSeconds) ?? long.MaxValue;
+        long next = Math.Min(Math.Min(names, refclocks), CarryOut());
         ServerLoops?.Publish(_engine.System);
         return next;
     }
@@ -765,6 +772,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// <summary>`enable kernel` (default): phase corrections go to the kernel PLL; `disable kernel`: adjtime.</summary>
     public bool KernelDiscipline { get; init; } = true;
 
+    /// <summary>Reference clock drivers (SHM), or null when none is configured.</summary>
+    public Stratum.Platform.Refclock.RefclockDrivers? Refclocks { get; set; }
+
     /// <summary>loopstats/peerstats, or null when no statistics are enabled.</summary>
     public StatisticsWriter? Statistics { get; init; }
 
@@ -792,5 +802,6 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         _sendBatch?.Dispose();
         Names?.Dispose();
         Statistics?.Dispose();
+        Refclocks?.Dispose();
     }
 }

@@ -138,6 +138,61 @@ public class SourceManagerTests
     }
 
     [Fact]
+    public void ObserveOnly_ServerFiveMillisecondsOff_OffsetStaysAsMeasured_LoopDoesNotRun()
+    {
+        // disable ntp: nothing corrects the clock, so the offset must not be "corrected" away in the
+        // filter, and the loop must not integrate it into a frequency error.
+        (SourceManager manager, SystemVariables system) = Create("10.0.0.1");
+        var loops = new List<LoopStatsRecord>();
+        List<EngineNotice> notices = Run(manager, [0.005], 1800, loopStats: loops);
+
+        Assert.True(system.IsSynchronized);
+        Assert.InRange(manager.SystemOffset, 0.0049, 0.0051);
+        Assert.InRange(manager.Sources[0].Filter.Last.Offset, 0.0049, 0.0051);
+        Assert.Equal(0, manager.Discipline.Frequency);
+        Assert.NotEmpty(loops);
+        Assert.All(loops, loop => Assert.InRange(loop.Offset, 0.0049, 0.0051));
+        Assert.DoesNotContain(notices, n => n.Text.Contains("frequency error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Refclock_SamplesEveryPoll_IsSelected_SystemServesStratumOneWithItsRefid()
+    {
+        var system = new SystemVariables(-24);
+        var shm = new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse("127.127.28.0"), 123), AssociationMode.Refclock,
+            false, false, true, false, false, 4, 4, 4, "SHM(0)")
+        {
+            Refclock = new RefclockIdentity(0, ReferenceId.FromAscii("GPS"), 0.0002),
+        };
+        var manager = new SourceManager([(1, shm)], system, new SeededRandom(1), -24, SelectionParameters.Default,
+            DisciplineParameters.Default, driftFrequency: null, disciplineClock: false);
+        var actions = new EngineActions();
+        manager.Start(_clock.Now);
+        Assert.Equal(long.MaxValue, manager.NextDeadline());
+
+        var notices = new List<EngineNotice>();
+        for (int poll = 0; poll < 12; poll++)
+        {
+            _clock.Advance(2);
+            actions.Clear();
+            // Every third poll the driver had no reading: reach shows it, selection carries on.
+            double? offset = poll % 3 == 2 ? null : 0.0003;
+            manager.OnRefclockPoll(1, offset, 0.000001, LeapIndicator.NoWarning, -20, _clock.Now, actions);
+            notices.AddRange(actions.Notices);
+            Assert.Empty(actions.Packets);
+        }
+
+        Assert.Equal(1, manager.SystemPeer?.Id);
+        Assert.Equal(1, system.Stratum);
+        Assert.Equal("GPS", system.ReferenceId.ToAscii());
+        // The driver's 0.3 ms plus fudge time1 0.2 ms.
+        Assert.InRange(manager.SystemOffset, 0.00049, 0.00051);
+        Assert.Equal(0b1011_0110, manager.Sources[0].Association.Reach); // polls 4..11, oldest first; 5, 8 and 11 without a reading
+        Assert.Contains(notices, n => n.Text == "synchronized to SHM(0), stratum 0");
+        Assert.Equal(ReplyVerdict.Malformed, manager.OnRefclockPoll(2, 0, 0, LeapIndicator.NoWarning, -20, _clock.Now, actions));
+    }
+
+    [Fact]
     public void AllServersSilent_ReportsNoServersReachable()
     {
         (SourceManager manager, SystemVariables system) = Create("10.0.0.1");

@@ -1,0 +1,195 @@
+// SharedMemoryRefclock: ntpd's SHM reference clock driver (type 28, "SHM(u)"; ntpd 4.2.8
+// drivers/driver28.html), the segment through which gpsd and other time sources hand time to an
+// NTP daemon. Unit u uses the System V segment with key 0x4E545030 + u ("NTP0" + u), created when
+// missing, owner-only for units 0 and 1 and world-writable from unit 2 on, as the document says.
+// The segment holds one reading: the reference clock's time and the system time at which it was
+// taken (seconds, µs and ns), leap bits, precision, and a `valid` flag the writer sets and the
+// reader clears. In mode 1 the writer also bumps `count` around each update and a reading whose
+// count changed while it was copied is discarded. Each second the daemon takes the reading, if any;
+// a reading more than 4 hours from the system clock is refused unless `fudge flag1 1`. Every poll
+// the readings of the interval become one sample: the middle 60 % of them after sorting, averaged,
+// with their spread as jitter. Written from the driver's documentation; nothing here changes the
+// clock. Used by the event loop thread only.
+using System.Runtime.InteropServices;
+using Stratum.Core.Wire;
+using Stratum.Platform.Interop;
+
+namespace Stratum.Platform.Refclock;
+
+/// <summary>One SHM unit: readings each second, a sample per poll.</summary>
+public sealed unsafe class SharedMemoryRefclock : IDisposable
+{
+    /// <summary>Key of unit 0: "NTP0".</summary>
+    public const int BaseKey = 0x4E545030;
+
+    /// <summary>sizeof(struct shmTime) on LP64 Linux.</summary>
+    public const int SegmentSize = 96;
+
+    /// <summary>Readings further than this from the system clock are refused unless flag1.</summary>
+    public const double MaxDifferenceSeconds = 4 * 3600;
+
+    private const int MaxReadings = 64;
+
+    // struct shmTime offsets (LP64): mode, count, clock s/µs, receive s/µs, leap, precision, nsamples,
+    // valid, clock ns, receive ns.
+    private const int ModeOffset = 0;
+    private const int CountOffset = 4;
+    private const int ClockSecondsOffset = 8;
+    private const int ClockMicrosecondsOffset = 16;
+    private const int ReceiveSecondsOffset = 24;
+    private const int ReceiveMicrosecondsOffset = 32;
+    private const int LeapOffset = 36;
+    private const int PrecisionOffset = 40;
+    private const int ValidOffset = 48;
+    private const int ClockNanosecondsOffset = 52;
+    private const int ReceiveNanosecondsOffset = 56;
+
+    private readonly double[] _readings = new double[MaxReadings];
+    private int _readingCount;
+    private byte* _segment;
+
+    private SharedMemoryRefclock(byte unit, bool skipSanityCheck, byte* segment)
+    {
+        Unit = unit;
+        SkipSanityCheck = skipSanityCheck;
+        _segment = segment;
+    }
+
+    public byte Unit { get; }
+
+    /// <summary>`fudge flag1 1`: accept readings however far from the system clock.</summary>
+    public bool SkipSanityCheck { get; }
+
+    /// <summary>Leap bits of the last reading (3 = the source is not synchronized).</summary>
+    public LeapIndicator Leap { get; private set; } = LeapIndicator.Unsynchronized;
+
+    /// <summary>Precision the writer declares (log2 s); -20 until it says otherwise.</summary>
+    public sbyte Precision { get; private set; } = -20;
+
+    /// <summary>Readings taken, refused as too far off, and lost to a concurrent update.</summary>
+    public long Readings { get; private set; }
+
+    public long Refused { get; private set; }
+
+    public long Clashes { get; private set; }
+
+    /// <summary>Attaches unit <paramref name="unit"/>'s segment, creating it if needed; null with the
+    /// reason when the kernel refuses.</summary>
+    public static SharedMemoryRefclock? Open(byte unit, bool skipSanityCheck, out string? error)
+    {
+        int permissions = unit < 2 ? 0x180 : 0x1B6; // 0600 : 0666
+        int id = SharedMemoryCalls.Get(BaseKey + unit, SegmentSize, SharedMemoryCalls.Create | permissions);
+        if (id < 0)
+        {
+            error = $"SHM({unit}): shmget(0x{BaseKey + unit:X8}): {Libc.ErrorText(Marshal.GetLastPInvokeError())}";
+            return null;
+        }
+
+        nint address = SharedMemoryCalls.Attach(id, 0, 0);
+        if (address == -1)
+        {
+            error = $"SHM({unit}): shmat: {Libc.ErrorText(Marshal.GetLastPInvokeError())}";
+            return null;
+        }
+
+        error = null;
+        return new SharedMemoryRefclock(unit, skipSanityCheck, (byte*)address);
+    }
+
+    /// <summary>Takes the segment's reading if the writer left one (called once a second).</summary>
+    /// <returns>True when a reading was kept.</returns>
+    public bool Read()
+    {
+        if (_segment is null || Volatile.Read(ref *(int*)(_segment + ValidOffset)) == 0)
+        {
+            return false;
+        }
+
+        int mode = *(int*)(_segment + ModeOffset);
+        int countBefore = Volatile.Read(ref *(int*)(_segment + CountOffset));
+        long clockNanoseconds = Nanoseconds(ClockSecondsOffset, ClockMicrosecondsOffset, ClockNanosecondsOffset);
+        long receiveNanoseconds = Nanoseconds(ReceiveSecondsOffset, ReceiveMicrosecondsOffset, ReceiveNanosecondsOffset);
+        int leap = *(int*)(_segment + LeapOffset);
+        int precision = *(int*)(_segment + PrecisionOffset);
+        bool clash = mode == 1 && Volatile.Read(ref *(int*)(_segment + CountOffset)) != countBefore;
+        Volatile.Write(ref *(int*)(_segment + ValidOffset), 0);
+        if (clash)
+        {
+            Clashes++;
+            return false;
+        }
+
+        double offset = (clockNanoseconds - receiveNanoseconds) / 1e9;
+        if (!SkipSanityCheck && Math.Abs(offset) > MaxDifferenceSeconds)
+        {
+            Refused++;
+            return false;
+        }
+
+        Readings++;
+        Leap = (LeapIndicator)(leap & 3);
+        if (precision is < 0 and >= -30)
+        {
+            Precision = (sbyte)precision;
+        }
+
+        if (_readingCount < MaxReadings)
+        {
+            _readings[_readingCount++] = offset;
+        }
+
+        return true;
+    }
+
+    /// <summary>The poll's sample from the readings since the last one, which are then dropped:
+    /// false when there were none.</summary>
+    public bool TakeSample(out double offset, out double jitter)
+    {
+        offset = jitter = 0;
+        if (_readingCount == 0)
+        {
+            return false;
+        }
+
+        Span<double> readings = _readings.AsSpan(0, _readingCount);
+        readings.Sort();
+        // Keep the middle 60 %: a reading delayed by the writer's scheduling sits at an end.
+        int trim = (int)(readings.Length * 0.2);
+        Span<double> kept = readings[trim..^trim];
+        double sum = 0;
+        foreach (double value in kept)
+        {
+            sum += value;
+        }
+
+        offset = sum / kept.Length;
+        double squares = 0;
+        foreach (double value in kept)
+        {
+            squares += (value - offset) * (value - offset);
+        }
+
+        jitter = Math.Sqrt(squares / kept.Length);
+        _readingCount = 0;
+        return true;
+    }
+
+    private long Nanoseconds(int secondsOffset, int microsecondsOffset, int nanosecondsOffset)
+    {
+        long seconds = *(long*)(_segment + secondsOffset);
+        int microseconds = *(int*)(_segment + microsecondsOffset);
+        uint nanoseconds = *(uint*)(_segment + nanosecondsOffset);
+        // Writers that fill the ns field keep it consistent with the µs one; older ones leave it 0.
+        long fraction = nanoseconds < 1_000_000_000 && nanoseconds / 1000 == microseconds ? nanoseconds : microseconds * 1000L;
+        return (seconds * 1_000_000_000) + fraction;
+    }
+
+    public void Dispose()
+    {
+        if (_segment is not null)
+        {
+            _ = SharedMemoryCalls.Detach((nint)_segment);
+            _segment = null;
+        }
+    }
+}
