@@ -87,6 +87,11 @@ public sealed class RemoteAssociation
 
     public bool IsReachable => Reach != 0;
 
+    /// <summary>Reference clock polls, and those that found no reading (ntpq clockvar poll, noreply).</summary>
+    public long RefclockPolls { get; private set; }
+
+    public long RefclockNoReply { get; private set; }
+
     /// <summary>True for a reference clock (no packets: the host delivers samples).</summary>
     public bool IsRefclock => Settings.Mode == AssociationMode.Refclock;
 
@@ -98,6 +103,12 @@ public sealed class RemoteAssociation
     {
         sample = default;
         Reach <<= 1;
+        RefclockPolls++;
+        if (offset is null)
+        {
+            RefclockNoReply++;
+        }
+
         RefclockIdentity identity = Settings.Refclock ?? new RefclockIdentity(0, ReferenceId.None, 0);
         if (offset is not double measured || leap == LeapIndicator.Unsynchronized)
         {

@@ -356,20 +356,20 @@ public sealed class ControlResponder
     private void ReadClock(ControlHeader request, ReadOnlySpan<byte> data)
     {
         ControlAssociation? association = request.AssociationId == 0 ? SystemPeerAssociation() : FindAssociation(request.AssociationId);
-        if (association is not LocalClockAssociation clock)
+        if (association is not IClockVariables clock || !association.IsRefclock)
         {
             AddError(request, ControlErrorCode.BadAssociation);
             return;
         }
 
-        if (!TryCollectRequested(data, LocalClockAssociation.ClockVariables, []))
+        if (!TryCollectRequested(data, IClockVariables.Names, []))
         {
             AddError(request, ControlErrorCode.UnknownVariable);
             return;
         }
 
         _writer.Clear();
-        foreach (string name in _requested.Count > 0 ? (IReadOnlyList<string>)_requested : LocalClockAssociation.ClockVariables)
+        foreach (string name in _requested.Count > 0 ? (IReadOnlyList<string>)_requested : IClockVariables.Names)
         {
             clock.TryWriteClockVariable(name, _writer);
         }

@@ -10,12 +10,8 @@ using Stratum.Engine.Associations;
 
 namespace Stratum.Engine.Control;
 
-internal sealed class LocalClockAssociation(LocalClockSource clock, int id, bool isSystemPeer) : ControlAssociation
+internal sealed class LocalClockAssociation(LocalClockSource clock, int id, bool isSystemPeer) : ControlAssociation, IClockVariables
 {
-    /// <summary>ntpd's clock variable list for a refclock, in its order.</summary>
-    public static readonly string[] ClockVariables =
-        ["device", "timecode", "poll", "noreply", "badformat", "baddata", "fudgetime1", "fudgetime2", "stratum", "refid", "flags"];
-
     public LocalClockSource Clock => clock;
 
     public override int Id => id;

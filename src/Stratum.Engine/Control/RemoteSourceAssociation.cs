@@ -2,7 +2,8 @@
 // from the association's last accepted packet (the server's leap, stratum, precision, root delay and
 // dispersion, refid, reference time) and its clock filter (offset, delay, dispersion, jitter and
 // the eight stages). The selection code follows the last selection: system peer, candidate
-// (survivor), falseticker, excess or outlier; otherwise reject.
+// (survivor), falseticker, excess or outlier; otherwise reject. A reference clock association (SHM)
+// also answers ntpq's clockvar.
 using System.Net;
 using Stratum.Core.Mode6;
 using Stratum.Core.Time;
@@ -13,7 +14,7 @@ using Stratum.Engine.Selection;
 
 namespace Stratum.Engine.Control;
 
-internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystemPeer) : ControlAssociation
+internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystemPeer) : ControlAssociation, IClockVariables
 {
     private ClockSample? Sample => source.Association.LastSample;
 
@@ -98,6 +99,27 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
             offsets[i] = empty ? 0 : stage.Offset;
             delays[i] = empty ? 0 : stage.Delay;
             dispersions[i] = stage.Dispersion;
+        }
+    }
+
+    /// <summary>Clock variables of a reference clock association (READCLOCK).</summary>
+    public bool TryWriteClockVariable(string name, ControlVariableWriter writer)
+    {
+        RemoteAssociation association = source.Association;
+        RefclockIdentity identity = association.Settings.Refclock ?? new RefclockIdentity(0, ReferenceId.None, 0);
+        switch (name)
+        {
+            case "device": writer.AddString(name, "SHM/Shared memory interface"); return true;
+            case "timecode": writer.AddString(name, string.Empty); return true;
+            case "poll": writer.AddInteger(name, association.RefclockPolls); return true;
+            case "noreply": writer.AddInteger(name, association.RefclockNoReply); return true;
+            case "badformat" or "baddata": writer.AddInteger(name, 0); return true;
+            case "fudgetime1": writer.AddMilliseconds(name, identity.Time1Seconds); return true;
+            case "fudgetime2": writer.AddMilliseconds(name, 0); return true;
+            case "stratum": writer.AddInteger(name, identity.Stratum); return true;
+            case "refid": writer.AddRaw(name, identity.ReferenceId.ToAscii()); return true;
+            case "flags": writer.AddInteger(name, 0); return true;
+            default: return false;
         }
     }
 }

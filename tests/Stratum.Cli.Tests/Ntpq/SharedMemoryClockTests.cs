@@ -91,5 +91,13 @@ public sealed class SharedMemoryClockTests : IDisposable
         var system = new StringWriter();
         Assert.Equal(0, NtpqCli.Run(["-c", "rv 0 stratum,refid", "127.0.0.1"], system, new StringWriter(), NtpqEnvironment.Default with { Port = _daemon.Port }));
         Assert.Equal("stratum=1, refid=GPS\n", system.ToString());
+
+        // clockvar of the SHM association (ids: local clocks first, so 2).
+        var clock = new StringWriter();
+        Assert.Equal(0, NtpqCli.Run(["-c", "cv 2", "127.0.0.1"], clock, new StringWriter(), NtpqEnvironment.Default with { Port = _daemon.Port }));
+        string clockVariables = clock.ToString();
+        Assert.Contains("device=\"SHM/Shared memory interface\"", clockVariables, StringComparison.Ordinal);
+        Assert.Contains("refid=GPS", clockVariables, StringComparison.Ordinal);
+        Assert.Matches(@"poll=[1-9]", clockVariables);
     }
 }
