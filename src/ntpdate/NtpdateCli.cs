@@ -14,8 +14,9 @@
 //
 // Deviations from ntpdate 4.2.8, each for a reason:
 //  - A failed step ("step-systime: Operation not permitted") exits 1; ntpdate logs it and exits 0.
-//  - -a is refused ("authentication (-a) is not supported yet", exit 1) until symmetric-key
-//    authentication lands; -k and -e are accepted and unused.
+//  - -a KEY signs each request with KEY from -k FILE (default /etc/ntp.keys) and accepts only replies
+//    signed with it; a missing key is "authentication key N unknown" and exit 1. -e is accepted and
+//    unused: the MAC is computed between the T1 reading and the send, about a microsecond.
 //  - -s writes to syslog through /dev/log, falling back to stderr when there is no syslog daemon.
 using System.Net;
 using System.Net.Sockets;
@@ -54,9 +55,9 @@ internal static class NtpdateCli
             return 2;
         }
 
-        if (options.AuthenticationKey is not null)
+        Stratum.Core.Auth.SymmetricKey? key = null;
+        if (options.AuthenticationKey is uint keyId && !TryLoadKey(options, keyId, stderr, out key))
         {
-            stderr.WriteLine("ntpdate: authentication (-a) is not supported yet");
             return 1;
         }
 
@@ -95,6 +96,7 @@ internal static class NtpdateCli
             Samples = options.Samples,
             TimeoutNanoseconds = options.TimeoutNanoseconds,
             Version = options.Version,
+            Key = key,
         };
         var engine = new SntpQueryEngine(servers, queryOptions, clock.ReadMonotonicNanoseconds());
         using (transport)
@@ -103,6 +105,38 @@ internal static class NtpdateCli
         }
 
         return AdjustClock(engine, options, environment, stdout, log);
+    }
+
+    /// <summary>-a KEY with -k FILE (default /etc/ntp.keys): the key, or a message and false, as ntpdate
+    /// exits when the keys file cannot be read or lacks the key.</summary>
+    private static bool TryLoadKey(NtpdateOptions options, uint keyId, TextWriter stderr, out Stratum.Core.Auth.SymmetricKey? key)
+    {
+        key = null;
+        string text;
+        try
+        {
+            text = File.ReadAllText(options.KeyFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"ntpdate: can't read keys file {options.KeyFile}: {e.Message}");
+            return false;
+        }
+
+        Stratum.Core.Auth.KeyFileParseResult keys = Stratum.Core.Auth.KeyFileParser.Parse(text, options.KeyFile);
+        foreach (Stratum.Core.Config.ConfigDiagnostic diagnostic in keys.Diagnostics)
+        {
+            stderr.WriteLine($"ntpdate: {diagnostic}");
+        }
+
+        if (keys.HasErrors || !keys.Keys.TryGetKey(keyId, out key))
+        {
+            stderr.WriteLine($"ntpdate: authentication key {keyId} unknown");
+            key = null;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>ntpdate's clock_adjust(): filter, select, print, then step or slew.</summary>

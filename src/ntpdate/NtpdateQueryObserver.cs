@@ -73,6 +73,9 @@ internal sealed class NtpdateQueryObserver : ISntpQueryObserver
             case SntpReplyStatus.KissOfDeath:
                 _stdout.WriteLine($"receive: kiss code {reply.Kiss} from server");
                 break;
+            case SntpReplyStatus.AuthenticationFailed:
+                _stdout.WriteLine("receive: authentication failed");
+                break;
             case SntpReplyStatus.ServerClockInsane:
                 _stdout.WriteLine($"receive: server clock unusable (rec {header.ReceiveTime}, xmt {header.TransmitTime})");
                 break;

@@ -118,6 +118,12 @@ public sealed class SntpQueryEngine
     /// is T1, our clock as the request leaves.
     /// </summary>
     public NtpHeader PrepareRequest(int serverIndex, ulong cookie, long originRealtimeNanoseconds, long nowMonotonic, Span<byte> destination)
+        => PrepareRequestCore(serverIndex, cookie, originRealtimeNanoseconds, nowMonotonic, destination);
+
+    /// <summary>Bytes of each request: the header, plus key id and digest with a key.</summary>
+    public int RequestLength => NtpHeader.Size + (_options.Key is { } key ? Stratum.Core.Auth.PacketMac.KeyIdLength + Stratum.Core.Auth.PacketMac.DigestLength(key.Type) : 0);
+
+    private NtpHeader PrepareRequestCore(int serverIndex, ulong cookie, long originRealtimeNanoseconds, long nowMonotonic, Span<byte> destination)
     {
         var server = _servers[serverIndex];
         var transmitCookie = new NtpTimestamp(cookie == 0 ? 1 : cookie);
@@ -135,7 +141,12 @@ public sealed class SntpQueryEngine
             OriginTime: NtpTimestamp.Zero,
             ReceiveTime: NtpTimestamp.Zero,
             TransmitTime: transmitCookie);
-        request.Write(destination);
+        int length = request.Write(destination);
+        if (_options.Key is { } key)
+        {
+            Stratum.Core.Auth.PacketMac.Append(key, destination, length);
+        }
+
         server.RecordTransmit(transmitCookie, NtpTimestamp.FromUnixNanoseconds(originRealtimeNanoseconds));
         server.NextEventMonotonic = nowMonotonic + _options.TimeoutNanoseconds;
         return request;
@@ -175,6 +186,12 @@ public sealed class SntpQueryEngine
         if (server.IsComplete || server.OutstandingCookie.IsZero || header.OriginTime != server.OutstandingCookie)
         {
             return Drop(SntpReplyStatus.OriginMismatch, index, header);
+        }
+
+        if (_options.Key is { } authenticator && !Stratum.Core.Auth.PacketMac.Verify(authenticator, packet))
+        {
+            // ntpdate -a: an unauthenticated reply is no reply; the request times out and is retried.
+            return Drop(SntpReplyStatus.AuthenticationFailed, index, header);
         }
 
         if (header.Stratum == 0)

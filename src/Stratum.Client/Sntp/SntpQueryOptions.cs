@@ -1,7 +1,7 @@
 // SntpQueryOptions: how many exchanges to make with each server, how long to wait for each reply,
 // and which protocol version to send. Defaults are ntpdate 4.2.8's: 4 samples (1 with -q), a 2 s
 // timeout (never below 1 s, so requests to one server stay at least a second apart and within
-// ntpd's default "discard minimum"), version 4.
+// ntpd's default "discard minimum"), version 4, no authentication.
 namespace Stratum.Client.Sntp;
 
 /// <summary>Query parameters: samples per server, per-request timeout and NTP version.</summary>
@@ -20,6 +20,9 @@ public sealed record SntpQueryOptions
 
     /// <summary>NTP version in requests, 1..4 (ntpdate -o).</summary>
     public byte Version { get; init; } = 4;
+
+    /// <summary>ntpdate -a: requests carry a MAC by this key, and only replies signed by it count.</summary>
+    public Stratum.Core.Auth.SymmetricKey? Key { get; init; }
 
     /// <summary>Throws when a value is outside its range; the tools validate user input first.</summary>
     public void Validate()

@@ -27,7 +27,8 @@ public static class SntpQueryRunner
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(randomCookie);
 
-        Span<byte> request = stackalloc byte[NtpHeader.Size];
+        Span<byte> request = stackalloc byte[NtpHeader.Size + NtpPacket.MaxMacLength];
+        request = request[..engine.RequestLength];
         byte[] receiveBuffer = new byte[NtpPacket.MaxLength + 4];
         while (true)
         {

@@ -24,6 +24,8 @@ public enum SntpReplyStatus
     KissOfDeath,
     /// <summary>Receive timestamp zero, or transmit before receive: the server's clock is not usable.</summary>
     ServerClockInsane,
+    /// <summary>With a key (ntpdate -a): no valid MAC by it (none, a crypto-NAK, or a wrong digest).</summary>
+    AuthenticationFailed,
 }
 
 /// <summary>The outcome for one datagram; ServerIndex is -1 when it matched no server.</summary>

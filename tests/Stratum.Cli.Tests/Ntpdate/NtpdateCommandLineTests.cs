@@ -35,14 +35,29 @@ public class NtpdateCommandLineTests
     }
 
     [Fact]
-    public void AuthenticationKey_IsNotSupportedYet_Exit1()
+    public void AuthenticationKey_UnreadableKeysFile_Exit1()
     {
         var world = new FakeNtpdateWorld(new FakeServer("127.0.0.20"));
 
-        var (exit, _, stderr) = world.Run("-a", "5", "-k", "/etc/ntp.keys", "127.0.0.20");
+        var (exit, _, stderr) = world.Run("-a", "5", "-k", "/nonexistent/ntp.keys", "127.0.0.20");
 
         Assert.Equal(1, exit);
-        Assert.Equal("ntpdate: authentication (-a) is not supported yet\n", stderr);
+        Assert.StartsWith("ntpdate: can't read keys file /nonexistent/ntp.keys: ", stderr, StringComparison.Ordinal);
+        Assert.Null(world.Network);
+    }
+
+    [Fact]
+    public void AuthenticationKey_NotInKeysFile_Exit1()
+    {
+        string keys = Path.Combine(Directory.CreateTempSubdirectory("stratum-ntpdate-").FullName, "ntp.keys");
+        File.WriteAllText(keys, "1 MD5 secret\n");
+        var world = new FakeNtpdateWorld(new FakeServer("127.0.0.20"));
+
+        var (exit, _, stderr) = world.Run("-a", "5", "-k", keys, "127.0.0.20");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("ntpdate: authentication key 5 unknown\n", stderr);
+        Directory.Delete(Path.GetDirectoryName(keys)!, recursive: true);
     }
 
     [Fact]
