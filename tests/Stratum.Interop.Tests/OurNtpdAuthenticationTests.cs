@@ -3,7 +3,7 @@
 // signs: it synchronizes to NTPsec through them, and ntpq shows both associations authenticated. A
 // third association by key 9, whose secret differs between the two keys files, gets only crypto-NAKs
 // from NTPsec and stays unauthenticated and unreachable. And NTPsec's ntpdig, authenticating with
-// key 2 (SHA-1), accepts our ntpd's signed replies.
+// key 2 (SHA-1), accepts our ntpd's signed replies; our ntpdate -a 3 gets NTPsec's signed reply.
 using Stratum.Interop.Tests.Harness;
 
 namespace Stratum.Interop.Tests;
@@ -50,6 +50,14 @@ public class OurNtpdAuthenticationTests(AnchorServers anchors)
             Assert.True(reply?.Stratum == 2, $"not synchronized to ntpsec through its signed replies: {reply}\n{ours.Diagnostics()}");
             Assert.True(AuthColumn(associations).SequenceEqual(["none", "ok", "ok", "bad"]), associations.Describe());
             Assert.Equal("no", Column(associations, 4)[3]);
+
+            // Our ntpdate authenticating to NTPsec with the AES-CMAC key: NTPsec signs its reply and
+            // ntpdate -d accepts it (receive: t1 …). NTPsec's orphan-mode reference time is 0, so
+            // ntpdate then finds it unsuitable, as ntpdate 4.2.8 would (see OurNtpdateTests).
+            ProcessResult ntpdate = await ManagedProcess.RunAsync(InteropEnvironment.OurTool("ntpdate"),
+                ["-d", "-a", "3", "-k", keys, upstream.Address.ToString()], TimeSpan.FromSeconds(15), cancellationToken);
+            Assert.True(ntpdate.StandardOutput.Contains("receive: t1 ", StringComparison.Ordinal)
+                && !ntpdate.StandardOutput.Contains("authentication failed", StringComparison.Ordinal), ntpdate.Describe());
 
             ProcessResult ntpdig = await ManagedProcess.RunAsync(InteropEnvironment.Tool("ntpdig"),
                 ["-a", "2", "-k", keys, "-t", "2", ours.Address.ToString()], TimeSpan.FromSeconds(15), cancellationToken);

@@ -115,8 +115,15 @@ public static class ServerSelector
             return SelectionVerdict.LeapNotInSync;
         }
 
-        // Deviation: ntpdate compares the timestamps as unsigned numbers; the signed difference used
-        // here gives the same answer and stays right across the 2036 era rollover.
+        // ntpdate compares the timestamps as unsigned numbers: a zero reference time (a server that
+        // was never synchronized, e.g. NTPsec in orphan mode) is not "very broken" but gone "too long
+        // without sync". Otherwise the signed difference used here gives the same answer and stays
+        // right across the 2036 era rollover.
+        if (candidate.ReferenceTime.IsZero)
+        {
+            return SelectionVerdict.TooLongWithoutSync;
+        }
+
         double referenceAge = (candidate.TransmitTime - candidate.ReferenceTime).TotalSeconds;
         if (referenceAge < 0)
         {

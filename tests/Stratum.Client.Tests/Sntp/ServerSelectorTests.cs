@@ -104,6 +104,16 @@ public class ServerSelectorTests
     }
 
     [Fact]
+    public void Select_ZeroReferenceTime_IsTooLongWithoutSync_NotVeryBroken()
+    {
+        // ntpdate's unsigned comparisons: org > 0, and org - 0 is far beyond NTP_MAXAGE.
+        SelectionCandidate neverSynchronized = Candidate(1) with { ReferenceTime = NtpTimestamp.Zero };
+        var (_, verdicts) = Select(neverSynchronized);
+
+        Assert.Equal(SelectionVerdict.TooLongWithoutSync, verdicts[0]);
+    }
+
+    [Fact]
     public void Select_ReferenceTimeADayOld_IsTooLongWithoutSync()
     {
         var (_, verdicts) = Select(Candidate(2, referenceAge: 86_400));
