@@ -30,6 +30,7 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
     [
         "version", "processor", "system", "leap", "stratum", "precision", "rootdelay", "rootdisp", "refid",
         "reftime", "clock", "peer", "tc", "mintc", "offset", "frequency", "sys_jitter", "clk_jitter", "clk_wander",
+        "tai", "leapsec", "expire",
     ];
 
     /// <summary>Variables answered only when asked for by name.</summary>
@@ -105,6 +106,9 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             case "io_sendfailed": writer.AddInteger(name, host.SendFailures); break;
             case "io_wakeups": writer.AddInteger(name, host.Wakeups); break;
             case "io_goodwakeups": writer.AddInteger(name, host.UsefulWakeups); break;
+            // With a leap file (ntpd's CS_TAI, CS_LEAPTAB, CS_LEAPEND): written only when known.
+            case "tai": WriteTai(name, writer, now); break;
+            case "leapsec" or "expire": WriteLeapTime(name, writer); break;
             case "authkeys": writer.AddInteger(name, engine.Server.Keys.Count); break;
             case "authklookups": writer.AddInteger(name, server.KeyLookups); break;
             case "authknotfound": writer.AddInteger(name, server.KeyNotFound); break;
@@ -137,6 +141,31 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
     }
 
     private Access.MruList? Mru => engine.Server.Access?.Mru;
+
+    private void WriteTai(string name, ControlVariableWriter writer, LoopTime now)
+    {
+        if (engine.Sources.LeapTable?.TaiOffsetAt(now.Real) is int tai and > 0)
+        {
+            writer.AddInteger(name, tai);
+        }
+    }
+
+    /// <summary>leapsec: the last transition in the leap file; expire: its expiry; as ntpd's
+    /// ctl_putfs writes them, YYYYMMDDhhmm in UTC.</summary>
+    private void WriteLeapTime(string name, ControlVariableWriter writer)
+    {
+        if (engine.Sources.LeapTable is not { } table)
+        {
+            return;
+        }
+
+        long secondsSince1900 = name == "expire" ? table.Expiry : table.Entries.Count > 0 ? table.Entries[^1].SecondsSince1900 : 0;
+        if (secondsSince1900 > 0)
+        {
+            DateTime utc = new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(secondsSince1900);
+            writer.AddRaw(name, utc.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture));
+        }
+    }
 
     /// <summary>The kernel's state, read at most once per second (as ntpd caches its ntp_adjtime).</summary>
     private KernelLoopState? KernelLoop(ControlHostState host, LoopTime now)

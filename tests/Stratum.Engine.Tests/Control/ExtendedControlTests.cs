@@ -40,6 +40,28 @@ public class ExtendedControlTests
     }
 
     [Fact]
+    public void DefaultSystemVariables_WithALeapFile_EndWithTaiLeapsecExpire()
+    {
+        // 3692217600 = 2017-01-01 00:00 UTC (TAI − UTC 37); expiry 3976214400 = 2026-01-01 00:00 UTC.
+        string text = "#$ 3676924800\n#@ 3976214400\n3644697600 36\n3692217600 37\n";
+        _engine.Sources.LeapTable = Core.Leap.LeapSecondsParser.Parse(text, "leap-seconds.list", 3_900_000_000).Table;
+        (_, string data) = Ask((byte)ControlOpcode.ReadVariables, 0, "tai,leapsec,expire");
+        Assert.Equal("tai=37, leapsec=201701010000, expire=202601010000", data);
+
+        (_, string all) = Ask((byte)ControlOpcode.ReadVariables, 0);
+        Assert.EndsWith("clk_wander=0.000, tai=37, leapsec=201701010000, expire=202601010000",
+            all.Replace(",\r\n", ", ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DefaultSystemVariables_WithoutALeapFile_HaveNoLeapVariables()
+    {
+        (_, string all) = Ask((byte)ControlOpcode.ReadVariables, 0);
+        Assert.DoesNotContain("tai=", all, StringComparison.Ordinal);
+        Assert.EndsWith("clk_wander=0.000", all.Replace(",\r\n", ", ", StringComparison.Ordinal).TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SysStatsVariables_CountRestrictedRateLimitedAndKodRequests()
     {
         var engine = new NtpEngine(new EngineConfiguration(
