@@ -109,6 +109,7 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             // With a leap file (ntpd's CS_TAI, CS_LEAPTAB, CS_LEAPEND): written only when known.
             case "tai": WriteTai(name, writer, now); break;
             case "leapsec" or "expire": WriteLeapTime(name, writer); break;
+            case "timer_xmts": writer.AddInteger(name, engine.Sources.Sources.Sum(source => source.Association.PacketsSent)); break;
             case "authkeys": writer.AddInteger(name, engine.Server.Keys.Count); break;
             case "authklookups": writer.AddInteger(name, server.KeyLookups); break;
             case "authknotfound": writer.AddInteger(name, server.KeyNotFound); break;

@@ -54,6 +54,31 @@ public class ExtendedControlTests
     }
 
     [Fact]
+    public void TimerTransmits_CountThePollsSent()
+    {
+        var remote = new RemoteAssociationSettings(new System.Net.IPEndPoint(System.Net.IPAddress.Parse("192.0.2.1"), 123),
+            AssociationMode.Client, true, false, false, false, false, 6, 10, 4, "192.0.2.1");
+        var engine = new NtpEngine(new EngineConfiguration([], [], DisciplineEnabled: false, RemoteAssociations: [remote]), -24, new SeededRandom(3));
+        var actions = new EngineActions();
+        engine.Start(_clock.Now, actions);
+        int sent = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            actions.Clear();
+            engine.OnTimer(_clock.Now, actions);
+            sent += actions.Packets.Count;
+            _clock.Advance(2.1);
+        }
+
+        byte[] payload = Encoding.ASCII.GetBytes("timer_xmts");
+        var query = new byte[ControlMessage.HeaderSize + ControlMessage.PaddedLength(payload.Length)];
+        ControlMessage.Write(ControlHeader.Request(ControlOpcode.ReadVariables, 3, 0, (ushort)payload.Length), payload, query);
+        Assert.True(ControlMessage.TryRead(Assert.Single(engine.Control.Respond(query, _clock.Now)), out _, out ReadOnlySpan<byte> body, out _, out _));
+        Assert.True(sent >= 2, $"{sent} polls");
+        Assert.Equal($"timer_xmts={sent}", Encoding.ASCII.GetString(body));
+    }
+
+    [Fact]
     public void DefaultSystemVariables_WithoutALeapFile_HaveNoLeapVariables()
     {
         (_, string all) = Ask((byte)ControlOpcode.ReadVariables, 0);
