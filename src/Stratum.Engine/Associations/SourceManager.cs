@@ -239,20 +239,7 @@ public sealed class SourceManager
             actions.RecordRaw(new RawStatsRecord(source.Id, source.Association.Settings.Address.Address.ToString(), exchange));
         }
 
-        ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset - pendingSlew, sample.Delay, sample.Dispersion, sample.MonoSeconds));
-        if (filtered.Outcome == ClockFilterOutcome.NoValidSample)
-        {
-            return verdict;
-        }
-
-        if (now.MonoSeconds < _holdSelectionUntil && !EverySourceIsReady(now.MonoSeconds))
-        {
-            RecordPeer(source, filtered, actions);
-            return verdict;
-        }
-
-        Select(now, actions, source, filtered, pendingSlew);
-        RecordPeer(source, filtered, actions);
+        AcceptSample(source, sample, now, actions, pendingSlew);
         return verdict;
     }
 
@@ -311,21 +298,27 @@ public sealed class SourceManager
             return verdict;
         }
 
+        AcceptSample(source, sample, now, actions, pendingSlew);
+        return verdict;
+    }
+
+    /// <summary>A new sample of <paramref name="source"/> (a reply or a reference clock poll): into its
+    /// clock filter, then selection and the discipline unless the startup hold still waits for other
+    /// sources, and a peerstats record.</summary>
+    private void AcceptSample(RemoteSource source, in ClockSample sample, LoopTime now, EngineActions actions, double pendingSlew)
+    {
         ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset - pendingSlew, sample.Delay, sample.Dispersion, sample.MonoSeconds));
         if (filtered.Outcome == ClockFilterOutcome.NoValidSample)
         {
-            return verdict;
+            return;
         }
 
-        if (now.MonoSeconds < _holdSelectionUntil && !EverySourceIsReady(now.MonoSeconds))
+        if (now.MonoSeconds >= _holdSelectionUntil || EverySourceIsReady(now.MonoSeconds))
         {
-            RecordPeer(source, filtered, actions);
-            return verdict;
+            Select(now, actions, source, filtered, pendingSlew);
         }
 
-        Select(now, actions, source, filtered, pendingSlew);
         RecordPeer(source, filtered, actions);
-        return verdict;
     }
 
     // peerstats: the new sample with the status word ntpq shows for the association after selection.
