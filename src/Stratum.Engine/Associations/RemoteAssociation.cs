@@ -3,8 +3,11 @@
 // back-off while unreachable, RATE kisses), and turns a valid reply into a ClockSample (§8 on-wire
 // protocol). Every reply is checked before any state changes: mode, origin (our transmit cookie,
 // so bogus, replayed and spoofed replies and KoDs are dropped), duplicates, then kiss codes.
+// With `key N` requests carry a MAC and only replies with a valid MAC by key N count (§7.3).
 // Deviation: the transmit timestamp we send is a random cookie, not our clock (as chrony does, for
 // data minimization); T1 is kept here and set by the host just before the request is sent.
+// A reference clock association (SHM) sends nothing: its driver in the host hands it one reading
+// per poll (OnRefclockPoll), which becomes a sample at the fudge stratum and refid.
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine.SystemState;

@@ -409,9 +409,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
                 replyLength = Stratum.Core.Auth.PacketMac.Append(macKey, _replyBuffer, replyLength);
             }
 
-            Span<byte> reply = _replyBuffer.AsSpan(0, replyLength);
-
-            bool failed = socket.Send(reply, ref _source) != 0;
+            bool failed = socket.Send(_replyBuffer.AsSpan(0, replyLength), ref _source) != 0;
             CountSent(counters, failed ? 0 : 1, failed ? 1 : 0);
         }
     }
@@ -430,8 +428,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     }
 
     /// <summary>The batched server path (issue 6): recvmmsg up to a batch, dispatch each datagram as
-    /// the one-at-a-time path does, queue the time replies, then one sendmmsg that writes their
-    /// transmit stamps just before the call. At most <see cref="MaxDatagramsPerWakeup"/> × 4
+    /// the one-at-a-time path does, queue the time replies, then flush them (SendBatch: by default
+    /// one sendto each with its transmit stamp read just before, signed afterwards when the request
+    /// was authenticated). At most <see cref="MaxDatagramsPerWakeup"/> × 4
     /// datagrams per wake-up, so timers and other sockets wait at most a few hundred µs.</summary>
     private void ServeBatches(UdpSocket socket, Stratum.Engine.Control.ControlInterface? counters, ReceiveBatch received, SendBatch replies)
     {
