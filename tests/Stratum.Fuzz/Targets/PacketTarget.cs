@@ -1,8 +1,10 @@
 // PacketTarget: NtpPacket.TryRead over any datagram (header, RFC 7822 extension fields, MAC).
 // Beyond "no exception": a failure names a reason; a parsed packet's parts add up to the
 // datagram; its header re-encodes to the same 48 octets; each extension field re-encodes to the
-// octets it was read from; the MAC re-encodes to the packet's tail.
+// octets it was read from; the MAC re-encodes to the packet's tail; checking the MAC with a key of
+// its id and digest size never throws, and the same octets signed with that key verify.
 using System.Buffers.Binary;
+using Stratum.Core.Auth;
 using Stratum.Core.Wire;
 
 namespace Stratum.Fuzz.Targets;
@@ -69,5 +71,24 @@ internal static class PacketTarget
         copy[authenticated..].Clear();
         int length = MessageAuthenticationCode.Write(copy, authenticated, mac.KeyId, packet.MacDigest);
         FuzzInvariantException.Check(length == input.Length && copy.SequenceEqual(input), "MAC does not re-encode to the packet's tail");
+        CheckSigning(input, packet);
+    }
+
+    private static void CheckSigning(ReadOnlySpan<byte> input, NtpPacket packet)
+    {
+        MessageAuthenticationCode mac = packet.Mac;
+        if (mac.IsCryptoNak || mac.KeyId is 0 or > ushort.MaxValue || mac.DigestLength is not (16 or 20))
+        {
+            return;
+        }
+
+        var key = new SymmetricKey((ushort)mac.KeyId, mac.DigestLength == 16 ? KeyType.Md5 : KeyType.Sha1, "fuzz"u8, []);
+        _ = PacketMac.Verify(key, packet);
+        int authenticated = packet.AuthenticatedBytes.Length;
+        Span<byte> signed = stackalloc byte[authenticated + NtpPacket.MaxMacLength];
+        input[..authenticated].CopyTo(signed);
+        int signedLength = PacketMac.Append(key, signed, authenticated);
+        FuzzInvariantException.Check(NtpPacket.TryRead(signed[..signedLength], out NtpPacket resigned, out _) && PacketMac.Verify(key, resigned),
+            "a packet signed with a key does not verify with it");
     }
 }
