@@ -11,9 +11,6 @@ namespace Stratum.Tools.Ntpq;
 /// <summary>Parsing and formatting helpers shared by the ntpq commands.</summary>
 internal static class NtpqValues
 {
-    private static readonly string[] s_days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    private static readonly string[] s_months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
     /// <summary>strtoul(value, 0): 0x… hex, 0… octal, else decimal.</summary>
     public static bool TryParseUnsigned(string value, out ulong result)
     {
@@ -81,26 +78,8 @@ internal static class NtpqValues
         milliseconds.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>prettydate: "e0b1b4f3.5a9a4000  Mon, Nov 23 2026 12:10:28.354" in local time, "(no time)" for 0.</summary>
-    public static string PrettyDate(NtpTimestamp timestamp, long pivotUnixNanoseconds, TimeZoneInfo zone)
-    {
-        if (timestamp.IsZero)
-        {
-            return "(no time)";
-        }
-
-        uint seconds = timestamp.Seconds;
-        uint milliseconds = timestamp.Fraction / 4294967u;
-        if (milliseconds >= 1000)
-        {
-            milliseconds -= 1000;
-            seconds++;
-        }
-
-        long unixNanoseconds = NtpTimestamp.FromParts(seconds, 0).ToUnixNanoseconds(pivotUnixNanoseconds);
-        DateTime local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100), zone);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{timestamp.Seconds:x8}.{timestamp.Fraction:x8}  {s_days[(int)local.DayOfWeek]}, {s_months[local.Month - 1]} {local.Day,2} {local.Year,4} {local.Hour,2}:{local.Minute:D2}:{local.Second:D2}.{milliseconds:D3}");
-    }
+    public static string PrettyDate(NtpTimestamp timestamp, long pivotUnixNanoseconds, TimeZoneInfo zone) =>
+        Stratum.Client.Display.PrettyDate.Format(timestamp, pivotUnixNanoseconds, zone);
 
     /// <summary>prettyinterval: "-", seconds up to 2048, then rounded minutes, hours, days.</summary>
     public static string PrettyInterval(long seconds)
