@@ -52,7 +52,7 @@ internal sealed class NtpdcSession(Func<string, NtpdcQueries?> connect, NtpdcQue
         }
 
         string[] arguments = words[1..];
-        var printer = new NtpdcPrinter(numericHosts, environment.Clock.ReadRealtimeNanoseconds(), environment.Zone, numericHosts ? null : ReverseLookup);
+        var printer = new NtpdcPrinter(numericHosts, environment.Clock.ReadRealtimeNanoseconds(), environment.Zone, numericHosts ? null : Stratum.Client.Transport.QueryHost.ReverseLookup);
         switch (keyword)
         {
             case "sysinfo": Print(_queries.SystemInfo(), printer.SystemInfo); break;
@@ -254,23 +254,5 @@ internal sealed class NtpdcSession(Func<string, NtpdcQueries?> connect, NtpdcQue
         }
 
         return $"***Command `{word}' unknown\n";
-    }
-
-    private static string? ReverseLookup(IPAddress address)
-    {
-        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return null;
-        }
-
-        try
-        {
-            string name = Dns.GetHostEntry(address).HostName;
-            return string.IsNullOrEmpty(name) ? null : name;
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
-        {
-            return null;
-        }
     }
 }

@@ -139,7 +139,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
             return;
         }
 
-        var table = new PeersTable(_numeric, ReverseLookup, variant);
+        var table = new PeersTable(_numeric, Stratum.Client.Transport.QueryHost.ReverseLookup, variant);
         stdout.Write(table.HeaderText);
         foreach ((ushort id, ushort status) in _associations)
         {
@@ -342,7 +342,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
             return;
         }
 
-        stdout.Write(MruListTable.Format(collection, sort, address => _numeric ? address.ToString() : ReverseLookup(address) ?? address.ToString()));
+        stdout.Write(MruListTable.Format(collection, sort, address => _numeric ? address.ToString() : Stratum.Client.Transport.QueryHost.ReverseLookup(address) ?? address.ToString()));
     }
 
     private void Timeout(string[] arguments)
@@ -450,7 +450,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
             return NtpqValues.RefclockName(address);
         }
 
-        string host = _numeric ? address.ToString() : ReverseLookup(address) ?? address.ToString();
+        string host = _numeric ? address.ToString() : Stratum.Client.Transport.QueryHost.ReverseLookup(address) ?? address.ToString();
         return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && _numeric ? $"[{host}]:{portText}" : $"{host}:{portText}";
     }
 
@@ -493,23 +493,5 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
 
         stderr.Write(result.Message(associationId) + "\n");
         return false;
-    }
-
-    private static string? ReverseLookup(IPAddress address)
-    {
-        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return null;
-        }
-
-        try
-        {
-            string name = Dns.GetHostEntry(address).HostName;
-            return string.IsNullOrEmpty(name) ? null : name;
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
-        {
-            return null;
-        }
     }
 }

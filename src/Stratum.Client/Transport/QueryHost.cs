@@ -1,6 +1,7 @@
 // QueryHost: the host argument of ntpq and ntpdc as their 4.2.8 versions resolve it: an address
 // literal as given (brackets allowed around IPv6), else the first IPv4 address of the name, else its
-// first IPv6 one, honouring -4/-6. Null when the name does not resolve.
+// first IPv6 one, honouring -4/-6. Null when the name does not resolve. ReverseLookup names an
+// address for the tables (peers, mrulist) when -n is not given.
 using System.Net;
 using System.Net.Sockets;
 
@@ -49,5 +50,25 @@ public static class QueryHost
         }
 
         return fallback;
+    }
+
+    /// <summary>The host name of <paramref name="address"/>, or null (the wildcard address, or no name).</summary>
+    public static string? ReverseLookup(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return null;
+        }
+
+        try
+        {
+            string name = Dns.GetHostEntry(address).HostName;
+            return string.IsNullOrEmpty(name) ? null : name;
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            return null;
+        }
     }
 }
