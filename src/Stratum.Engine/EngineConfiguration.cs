@@ -6,7 +6,8 @@ namespace Stratum.Engine;
 
 /// <summary>Engine inputs from the configuration.</summary>
 /// <remarks>Discipline: tinker step/stepout/panic, -g, -x (ntpd's defaults when null); Selection: tos
-/// minsane/minclock/maxclock/maxdist/mindist; DriftFrequency: the drift file's value, s/s.</remarks>
+/// minsane/minclock/maxclock/maxdist/mindist; DriftFrequency: the drift file's value, s/s; ControlKey: the
+/// `controlkey` that authorizes mode 6 writes (none when null).</remarks>
 public sealed record EngineConfiguration(
     IReadOnlyList<LocalClockSettings> LocalClocks,
     IReadOnlyList<string> UnsupportedAssociations,
@@ -17,4 +18,5 @@ public sealed record EngineConfiguration(
     Selection.SelectionParameters? Selection = null,
     double? DriftFrequency = null,
     Associations.OrphanSettings? Orphan = null,
-    Access.KeyRing? Keys = null);
+    Access.KeyRing? Keys = null,
+    uint? ControlKey = null);

@@ -28,7 +28,7 @@ public sealed class NtpEngine
         _configuration = configuration;
         System = new SystemVariables(precision);
         Server = new ServerResponder(System, CreateAccessControl(configuration, random)) { Keys = configuration.Keys ?? Access.KeyRing.Empty };
-        Control = new ControlResponder(this, random);
+        Control = new ControlResponder(this, random) { ControlKey = configuration.ControlKey };
         foreach (LocalClockSettings settings in configuration.LocalClocks)
         {
             _localClocks.Add(new LocalClockSource(settings, precision));

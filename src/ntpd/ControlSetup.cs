@@ -27,22 +27,30 @@ internal static class ControlSetup
         host.Monitor = Stratum.Engine.Access.AccessSettings.MonitorWanted(config.System.Monitoring, config.Restrictions);
         foreach (RestrictRule rule in config.Restrictions)
         {
-            if (rule.Target == RestrictTarget.Default)
-            {
-                if (rule.Family != AddressFamilyHint.IPv6)
-                {
-                    host.Restrictions.Add(new ControlRestriction(IPAddress.Any, IPAddress.Any, Words(rule.Flags)));
-                }
+            AddRestriction(rule, host);
+        }
+    }
 
-                if (rule.Family != AddressFamilyHint.IPv4)
-                {
-                    host.Restrictions.Add(new ControlRestriction(IPAddress.IPv6Any, IPAddress.IPv6Any, Words(rule.Flags)));
-                }
-            }
-            else if (rule is { Address: not null, Mask: not null })
+    /// <summary>Lists one restrict line for ntpq reslist (a plain default line once per family).</summary>
+    public static void AddRestriction(RestrictRule rule, ControlHostState host)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(host);
+        if (rule.Target == RestrictTarget.Default)
+        {
+            if (rule.Family != AddressFamilyHint.IPv6)
             {
-                host.Restrictions.Add(new ControlRestriction(rule.Address, rule.Mask, Words(rule.Flags)));
+                host.Restrictions.Add(new ControlRestriction(IPAddress.Any, IPAddress.Any, Words(rule.Flags)));
             }
+
+            if (rule.Family != AddressFamilyHint.IPv4)
+            {
+                host.Restrictions.Add(new ControlRestriction(IPAddress.IPv6Any, IPAddress.IPv6Any, Words(rule.Flags)));
+            }
+        }
+        else if (rule is { Address: not null, Mask: not null })
+        {
+            host.Restrictions.Add(new ControlRestriction(rule.Address, rule.Mask, Words(rule.Flags)));
         }
     }
 

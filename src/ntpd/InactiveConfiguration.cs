@@ -37,9 +37,9 @@ internal static class InactiveConfiguration
             }
         }
 
-        if (config.ControlKey is not null || config.RequestKey is not null)
+        if (config.RequestKey is not null)
         {
-            warnings.Add("controlkey/requestkey: authenticated mode 6/7 requests are not implemented yet; ntpq/ntpdc writes stay refused");
+            warnings.Add("requestkey: authenticated mode 7 requests are not implemented; ntpdc is read-only (use ntpq :config with the controlkey)");
         }
 
         // restrict, discard and mru are enforced (Engine/Access); only the MRU growth steps have no use,

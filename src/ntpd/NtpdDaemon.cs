@@ -79,16 +79,17 @@ internal static class NtpdDaemon
         engine.Control.Host.ReadKernelLoop = settings.VirtualClock is null ? environment.ReadKernelLoop : null;
         engine.Sources.LeapTable = LoadLeapFile(config, clock, logger);
         List<PendingAssociation> names = PendingNames(config);
+        int maxClock = config.Tos.MaxClock ?? TosOptions.DefaultMaxClock;
         using var host = new DaemonHost(clock, engine, logger, settings.IoBatch)
         {
-            Names = names.Count > 0
-                ? new NameMobilizer(names, new Stratum.Platform.Net.HostResolver(environment.Resolve), config.Tos.MaxClock ?? TosOptions.DefaultMaxClock)
-                : null,
+            Names = names.Count > 0 ? new NameMobilizer(names, new Stratum.Platform.Net.HostResolver(environment.Resolve), maxClock) : null,
+            CreateNames = () => new NameMobilizer([], new Stratum.Platform.Net.HostResolver(environment.Resolve), maxClock),
             KernelDiscipline = config.System.KernelDiscipline,
             Statistics = StatisticsWriter.For(config, environment.ProcessId, error => DaemonLog.BindFailed(logger, error)),
             DriftFile = config.DriftFile is { } driftPath && config.System.ClockDiscipline ? new DriftFileKeeper(driftPath) : null,
         };
         host.ServerThreads = settings.ServerThreads;
+        engine.Control.Configurator = new RuntimeConfigurator(host, engine, logger);
         if (OpenRefclocks(config, engine, logger) is { } refclocks)
         {
             host.Refclocks = refclocks;
@@ -354,24 +355,33 @@ internal static class NtpdDaemon
                 continue;
             }
 
-            var template = new RemoteAssociationSettings(new IPEndPoint(IPAddress.None, 123),
-                association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
-                association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
-                association.MinPoll, association.MaxPoll, association.Version, association.Address)
-            {
-                KeyId = association.KeyId,
-            };
-            System.Net.Sockets.AddressFamily family = association.Family switch
-            {
-                AddressFamilyHint.IPv4 => System.Net.Sockets.AddressFamily.InterNetwork,
-                AddressFamilyHint.IPv6 => System.Net.Sockets.AddressFamily.InterNetworkV6,
-                _ => System.Net.Sockets.AddressFamily.Unspecified,
-            };
-            pending.Add(new PendingAssociation(association.Address, association.Kind == AssociationKind.Pool, template, family));
+            pending.Add(PendingLine(association));
         }
 
         return pending;
     }
+
+    /// <summary>A `server NAME` or `pool NAME` line as the resolver takes it.</summary>
+    internal static PendingAssociation PendingLine(AssociationConfig association)
+    {
+        System.Net.Sockets.AddressFamily family = association.Family switch
+        {
+            AddressFamilyHint.IPv4 => System.Net.Sockets.AddressFamily.InterNetwork,
+            AddressFamilyHint.IPv6 => System.Net.Sockets.AddressFamily.InterNetworkV6,
+            _ => System.Net.Sockets.AddressFamily.Unspecified,
+        };
+        return new PendingAssociation(association.Address, association.Kind == AssociationKind.Pool, AssociationSettings(association, IPAddress.None), family);
+    }
+
+    /// <summary>The Engine's settings for a server, pool or peer line whose address is <paramref name="address"/>.</summary>
+    internal static RemoteAssociationSettings AssociationSettings(AssociationConfig association, IPAddress address) =>
+        new(new IPEndPoint(address, 123),
+            association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
+            association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
+            association.MinPoll, association.MaxPoll, association.Version, association.Address)
+        {
+            KeyId = association.KeyId,
+        };
 
     /// <summary>The Engine's view of the config and command line.</summary>
     internal static EngineConfiguration Translate(NtpConfig config, NtpdSettings? settings = null, double? driftFrequency = null)
@@ -411,20 +421,17 @@ internal static class NtpdDaemon
         {
             if (InactiveConfiguration.IsMobilized(association, out IPAddress? address))
             {
-                remotes.Add(new RemoteAssociationSettings(new IPEndPoint(address!, 123),
-                    association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
-                    association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
-                    association.MinPoll, association.MaxPoll, association.Version, association.Address)
-                {
-                    KeyId = association.KeyId,
-                });
+                remotes.Add(AssociationSettings(association, address!));
             }
         }
 
         return new EngineConfiguration(locals, unsupported, config.System.ClockDiscipline, remotes,
             Stratum.Engine.Access.AccessSettings.From(config.Restrictions, config.Discard, config.Mru, config.System.Monitoring),
             DisciplineFrom(config.Tinker, settings), SelectionFrom(config.Tos), driftFrequency,
-            config.Tos.OrphanStratum is int orphan ? new OrphanSettings((byte)orphan, config.Tos.OrphanWait ?? OrphanSettings.DefaultWaitSeconds) : null);
+            config.Tos.OrphanStratum is int orphan ? new OrphanSettings((byte)orphan, config.Tos.OrphanWait ?? OrphanSettings.DefaultWaitSeconds) : null)
+        {
+            ControlKey = config.ControlKey,
+        };
     }
 
     // tinker step/stepout/panic and -g/-x; ntpd's defaults for what is not given. `tinker step 0` and

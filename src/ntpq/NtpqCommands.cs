@@ -13,10 +13,13 @@ internal static class NtpqCommands
     public static readonly (string Keyword, string Usage, string Description)[] All =
     [
         ("?", "[ command_name ]", "tell the use and syntax of commands"),
+        (":config", "<configuration command line>", "send a remote configuration command to ntpd"),
         ("apeers", "[ -4|-6 ]", "obtain and print a list of the server's peers and their assocIDs [IP version]"),
         ("associations", "", "print list of association ID's and statuses for the server's peers"),
         ("authinfo", "", "display symmetric authentication counters"),
+        ("authenticate", "[ yes|no ]", "always authenticate requests to this server"),
         ("clockvar", "[ assocID ] [ name=value[,...] ]", "read clock variables"),
+        ("config-from-file", "<configuration filename>", "configure ntpd using the configuration filename"),
         ("cooked", "", "print output in cooked form"),
         ("cv", "[ assocID ] [ name=value[,...] ]", "read clock variables"),
         ("exit", "", "exit ntpq"),
@@ -26,6 +29,8 @@ internal static class NtpqCommands
         ("ifstats", "", "show statistics for each local address ntpd is using"),
         ("iostats", "", "display network input and output counters"),
         ("kerninfo", "", "display kernel loop and PPS statistics"),
+        ("keyid", "[ keyid ]", "set keyid to use for authenticated requests"),
+        ("keytype", "[ digest-name ]", "set key type to use for authenticated requests"),
         ("lassociations", "", "print list of associations including all client information"),
         ("lopeers", "[ -4|-6 ]", "obtain and print a list of all peers and clients showing dstadr [IP version]"),
         ("lpassociations", "", "print last obtained list of associations, including client information"),
@@ -34,6 +39,7 @@ internal static class NtpqCommands
         ("mrulist", "[ tag=value ] [ tag=value ] [ tag=value ] [ tag=value ]", "display the list of most recently seen source addresses, tags mincount=... resall=0x... resany=0x..."),
         ("opeers", "[ -4|-6 ]", "print peer list the old way, with dstadr shown rather than refid [IP version]"),
         ("passociations", "", "print list of associations returned by last associations command"),
+        ("passwd", "[ password ]", "set password for authenticated requests"),
         ("peers", "[ -4|-6 ]", "obtain and print a list of the server's peers [IP version]"),
         ("pstats", "assocID", "show statistics for a peer"),
         ("pstatus", "assocID", "print status information returned for a peer"),
@@ -47,6 +53,7 @@ internal static class NtpqCommands
         ("timeout", "[ msec ]", "set the primary receive time out"),
         ("timerstats", "", "display interval timer counters"),
         ("version", "", "print version number"),
+        ("writevar", "assocID name=value,[...]", "write system or peer variables"),
     ];
 
     /// <summary>Exact keyword, else the unique keyword it abbreviates; null with an error text otherwise.</summary>

@@ -2,10 +2,9 @@
 // and the command table of ntpq-subs.c). Keywords may be abbreviated to a unique prefix, as in
 // ntpq. Errors go to stderr in ntpq's words ("***Request timed out", "***Command `x' unknown").
 // The display tables of sysinfo & co live in DisplayTables, the peers spreadsheet in PeersTable,
-// ifstats/reslist in OrderedListPrinter. Not implemented: writevar/writelist and the :config
-// commands (the daemon refuses writes without controlkey authentication, which ntpq would ask
-// for), addvars/readlist variable lists and mreadvar. mrulist fetches through the client's
-// MruCollector and prints MruListTable.
+// ifstats/reslist in OrderedListPrinter; the authenticated commands (keyid, passwd, :config,
+// writevar) in NtpqSession.Authentication. Not implemented: writelist, addvars/readlist variable
+// lists and mreadvar. mrulist fetches through the client's MruCollector and prints MruListTable.
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -16,7 +15,7 @@ using Stratum.Core.Time;
 namespace Stratum.Tools.Ntpq;
 
 /// <summary>One ntpq command interpreter; <see cref="Execute"/> returns false on quit.</summary>
-internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Client initial, string initialHost, NtpqEnvironment environment,
+internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mode6Client initial, string initialHost, NtpqEnvironment environment,
     bool numericHosts, TextWriter stdout, TextWriter stderr)
 {
     private static readonly string[] s_modes = ["unspec", "sym_active", "sym_passive", "client", "server", "broadcast", "control", "private", "bclient"];
@@ -32,6 +31,13 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
         string[] words = commandLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
         {
+            return true;
+        }
+
+        if (words[0] == ":config")
+        {
+            // The rest of the line is configuration text, sent as typed.
+            Configure(commandLine.TrimStart()[":config".Length..].Trim());
             return true;
         }
 
@@ -75,6 +81,12 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
             case "cooked": _raw = false; stdout.Write("Output set to cooked\n"); break;
             case "version": stdout.Write(NtpqCli.VersionText + "\n"); break;
             case "help" or "?": stdout.Write(arguments.Length == 0 ? NtpqCommands.Listing() : Help(arguments[0])); break;
+            case "keyid": SetKeyId(arguments); break;
+            case "keytype": SetKeyType(arguments); break;
+            case "passwd": Password(arguments); break;
+            case "authenticate": Authenticate(arguments); break;
+            case "config-from-file": ConfigureFromFile(arguments); break;
+            case "writevar": WriteVariables(arguments); break;
             case "quit" or "exit": return false;
             default: break;
         }
@@ -90,7 +102,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
 
     private bool Fetch()
     {
-        Mode6Result result = _client.Query(ControlOpcode.ReadStatus, 0, []);
+        Mode6Result result = Query(ControlOpcode.ReadStatus, 0, []);
         if (!Report(result, 0))
         {
             return false;
@@ -149,7 +161,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
                 continue;
             }
 
-            Mode6Result result = _client.Query(ControlOpcode.ReadVariables, id, []);
+            Mode6Result result = Query(ControlOpcode.ReadVariables, id, []);
             if (!Report(result, id))
             {
                 return;
@@ -186,7 +198,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
             names.AddRange(argument.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
-        Mode6Result result = _client.Query(opcode, associationId, Encoding.ASCII.GetBytes(string.Join(",", names)));
+        Mode6Result result = Query(opcode, associationId, Encoding.ASCII.GetBytes(string.Join(",", names)));
         if (!Report(result, associationId))
         {
             return;
@@ -212,7 +224,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
             return;
         }
 
-        Mode6Result result = _client.Query(ControlOpcode.ReadStatus, associationId, []);
+        Mode6Result result = Query(ControlOpcode.ReadStatus, associationId, []);
         if (!Report(result, associationId))
         {
             return;
@@ -275,7 +287,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
             }
         }
 
-        Mode6Result result = _client.Query(ControlOpcode.ReadVariables, associationId, Encoding.ASCII.GetBytes(string.Join(",", tags)));
+        Mode6Result result = Query(ControlOpcode.ReadVariables, associationId, Encoding.ASCII.GetBytes(string.Join(",", tags)));
         if (!Report(result, associationId))
         {
             return;
@@ -315,7 +327,7 @@ internal sealed class NtpqSession(Func<string, Mode6Client?> connect, Mode6Clien
 
     private void OrderedList(string listName)
     {
-        Mode6Result result = _client.Query(ControlOpcode.ReadOrderedList, 0, Encoding.ASCII.GetBytes(listName));
+        Mode6Result result = Query(ControlOpcode.ReadOrderedList, 0, Encoding.ASCII.GetBytes(listName));
         if (!Report(result, 0))
         {
             return;

@@ -3,11 +3,13 @@
 // replies with another sequence or opcode, requests (R=0) and datagrams from another address are
 // ignored. The wait for each fragment is bounded by Timeout (ntpq's 5 s default, reset per
 // fragment as ntpq's secondary timeout); with nothing received the request is sent once more
-// (Attempts). Not yet: authentication (keyid/MAC for writes). MruCollector builds mrulist
-// (REQ_NONCE, READ_MRU) on Query.
+// (Attempts). An authenticated request (ntpq's writes, :config) is padded to 8 octets and carries
+// the key id and MAC of Key (ControlMac); the server signs its answer, which ntpq, like ntpq 4.2.8,
+// does not require. MruCollector builds mrulist (REQ_NONCE, READ_MRU) on Query.
 using System.Net;
 using Stratum.Client.Sntp;
 using Stratum.Client.Transport;
+using Stratum.Core.Auth;
 using Stratum.Core.Mode6;
 
 namespace Stratum.Client.Mode6;
@@ -45,9 +47,18 @@ public sealed class Mode6Client
 
     public IPEndPoint Server => _server;
 
-    /// <summary>Sends one request and waits for the whole response.</summary>
-    public Mode6Result Query(ControlOpcode opcode, ushort associationId, ReadOnlySpan<byte> data)
+    /// <summary>The key that signs authenticated requests (ntpq keyid and passwd), or null.</summary>
+    public SymmetricKey? Key { get; set; }
+
+    /// <summary>Sends one request and waits for the whole response; signed with <see cref="Key"/>
+    /// when <paramref name="authenticate"/> is set (without a key the request is not sent).</summary>
+    public Mode6Result Query(ControlOpcode opcode, ushort associationId, ReadOnlySpan<byte> data, bool authenticate = false)
     {
+        if (authenticate && Key is null)
+        {
+            return Mode6Result.Failed(Mode6Error.NoKey);
+        }
+
         if (data.Length > ControlMessage.MaxDataLength)
         {
             return Mode6Result.Failed(Mode6Error.TooMuchData);
@@ -57,8 +68,13 @@ public sealed class Mode6Client
         for (int attempt = 0; attempt < Math.Max(1, Attempts); attempt++)
         {
             _sequence = (ushort)(_sequence + 1 == 0 ? 1 : _sequence + 1);
-            var request = new byte[ControlMessage.HeaderSize + ControlMessage.PaddedLength(data.Length)];
+            var request = new byte[authenticate ? ControlMac.SignedLength(data.Length, Key!) : ControlMessage.HeaderSize + ControlMessage.PaddedLength(data.Length)];
             ControlMessage.Write(ControlHeader.Request(opcode, _sequence, associationId, (ushort)data.Length, Version), data, request);
+            if (authenticate)
+            {
+                ControlMac.Sign(Key!, request, data.Length);
+            }
+
             TransportError sent = _transport.Send(request, _server);
             if (!sent.IsNone)
             {

@@ -16,4 +16,6 @@ public enum Mode6Error
     TooMuchData,
     /// <summary>The request could not be sent; see <see cref="Mode6Result.TransportMessage"/>.</summary>
     Transport,
+    /// <summary>An authenticated request without a key (ntpq: "Keyid must be defined").</summary>
+    NoKey,
 }

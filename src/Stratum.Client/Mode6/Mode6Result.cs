@@ -23,6 +23,7 @@ public sealed record Mode6Result(Mode6Error Error, ushort Status, byte[] Data, C
         Mode6Error.Incomplete => "***Response from server was incomplete",
         Mode6Error.TooMuchData => "***Buffer size exceeded for returned data",
         Mode6Error.Transport => "***" + (TransportMessage ?? "send failed"),
+        Mode6Error.NoKey => "Keyid must be defined",
         _ => ServerError switch
         {
             ControlErrorCode.Unspecified => "***Server reports unspecified error",

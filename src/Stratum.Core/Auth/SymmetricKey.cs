@@ -29,6 +29,24 @@ public sealed class SymmetricKey
     /// <summary>Addresses allowed to use the key; empty means any address.</summary>
     public IReadOnlyList<KeyAccessEntry> AllowedSources { get; }
 
+    /// <summary>
+    /// A key typed as a password (ntpq `passwd`): up to 20 characters are the ASCII octets, a longer
+    /// text of an even number of hex digits is hex, as in the keys file; anything else stays ASCII.
+    /// </summary>
+    public static SymmetricKey FromPassword(ushort keyId, KeyType type, string password)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        bool hex = password.Length > KeyFileParser.MaxAsciiKeyLength && password.Length % 2 == 0
+            && password.Length <= 2 * KeyFileParser.MaxSecretLength && password.All(char.IsAsciiHexDigit);
+        byte[] secret = hex ? Convert.FromHexString(password) : System.Text.Encoding.ASCII.GetBytes(password);
+        if (type == KeyType.Aes128Cmac && secret.Length < AesCmac.KeySize)
+        {
+            Array.Resize(ref secret, AesCmac.KeySize);
+        }
+
+        return new SymmetricKey(keyId, type, secret, []);
+    }
+
     /// <summary>Shows the id and type, never the secret (keys must not leak into logs).</summary>
     public override string ToString() => $"key {KeyId} {KeyTypeNames.Name(Type)}";
 }

@@ -26,6 +26,7 @@ public sealed class AccessControl
     private long _totalQueryArrival;
     private IReadOnlyList<ClientAddress> _sourceAddresses = [];
     private IReadOnlyList<ClientAddress> _interfaceAddresses = [];
+    private readonly List<RestrictRule> _runtimeRules = [];
 
     /// <param name="settings">Rules and limits.</param>
     /// <param name="seed">Secret for the MRU list's hash and draws.</param>
@@ -58,7 +59,7 @@ public sealed class AccessControl
     {
         ArgumentNullException.ThrowIfNull(addresses);
         _interfaceAddresses = [.. addresses];
-        Restrictions = RestrictionTable.Compile(Settings.Restrictions, _sourceAddresses, _interfaceAddresses);
+        Restrictions = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
     }
 
     /// <summary>Recompiles the table with the current association addresses ("restrict source").</summary>
@@ -66,7 +67,16 @@ public sealed class AccessControl
     {
         ArgumentNullException.ThrowIfNull(addresses);
         _sourceAddresses = [.. addresses];
-        Restrictions = RestrictionTable.Compile(Settings.Restrictions, _sourceAddresses, _interfaceAddresses);
+        Restrictions = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
+    }
+
+    /// <summary>Adds restrict lines received at run time (ntpq :config) after the configured ones;
+    /// as in ntpd, a line for an address and mask already listed adds its flags to that entry.</summary>
+    public void AddRestrictions(IEnumerable<RestrictRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        _runtimeRules.AddRange(rules);
+        Restrictions = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
     }
 
     /// <summary>The restrictions for a source.</summary>

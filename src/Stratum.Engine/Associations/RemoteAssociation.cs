@@ -54,6 +54,9 @@ public sealed class RemoteAssociation
         _random = random;
         _system = system;
         HostPoll = settings.MinPoll;
+        // ntpd starts ppoll at maxpoll until the peer tells its own, so ntpq's poll column (the
+        // smaller of the two) shows our poll interval for a source not heard from yet.
+        PeerPoll = settings.MaxPoll;
         NextPollMono = long.MaxValue;
     }
 

@@ -8,10 +8,17 @@
 //
 // Errors as ntpd sends them: a request whose count exceeds its data, or whose length is not a
 // multiple of 4, gets CERR_BADFMT; an unknown opcode CERR_BADOP; an unknown association
-// CERR_BADASSOC; an unknown variable name CERR_UNKNOWNVAR (the whole request fails). Write
-// operations (WRITEVAR, WRITECLOCK, CONFIGURE, SAVECONFIG, traps) need controlkey authentication,
-// which Stratum does not implement: they get CERR_PERMISSION, as ntpd answers an unauthenticated
-// write. REQ_NONCE answers "nonce=…" (ControlNonce) and READ_MRU pages through the MRU list
+// CERR_BADASSOC; an unknown variable name CERR_UNKNOWNVAR (the whole request fails).
+//
+// Authentication: a request may carry a MAC after its data padded to 8 octets (ControlMac). When
+// its key is trusted for the source and the digest matches, every fragment of the answer is signed
+// with the same key, as ntpd's ctl_flushpkt does. Writes (WRITEVAR, WRITECLOCK, CONFIGURE,
+// SAVECONFIG) need a request authenticated with the `controlkey`; anything else gets
+// CERR_PERMISSION, as in ntpd. CONFIGURE hands the text to the host (IRuntimeConfigurator) unless
+// the source is `restrict nomodify`; WRITEVAR writes nothing (ntpd's only writable system variables
+// come from `setvar`, which Stratum does not implement), so a known variable gets CERR_PERMISSION;
+// SAVECONFIG answers that no saveconfigdir is configured. Traps are not implemented: CERR_PERMISSION.
+// REQ_NONCE answers "nonce=…" (ControlNonce) and READ_MRU pages through the MRU list
 // (MruRequest, MruListWriter): an absent, malformed or stale nonce gets no answer at all, as in
 // ntpd; a source restricted with `nomrulist` gets CERR_PERMISSION for READ_MRU. Responses,
 // fragments, a nonzero offset or a header too short to answer are dropped silently and counted.
@@ -22,6 +29,7 @@
 // in configuration order (local clocks first) so ids are stable across restarts and in golden tests.
 using System.Buffers.Binary;
 using System.Text;
+using Stratum.Core.Auth;
 using Stratum.Core.Config;
 using Stratum.Core.Mode6;
 using Stratum.Core.Time;
@@ -72,6 +80,18 @@ public sealed class ControlResponder
 
     /// <summary>Control requests received (ntpd numctlreq).</summary>
     public long Requests { get; private set; }
+
+    /// <summary>The `controlkey`: the key whose authenticated requests may write; none when null.</summary>
+    public uint? ControlKey { get; set; }
+
+    /// <summary>Applies `:config` text; null: runtime configuration is refused.</summary>
+    public IRuntimeConfigurator? Configurator { get; set; }
+
+    /// <summary>Requests whose MAC did not verify with a key trusted for their source.</summary>
+    public long AuthenticationFailures { get; private set; }
+
+    /// <summary>Write requests refused for want of controlkey authentication.</summary>
+    public long WritesRefused { get; private set; }
 
     /// <summary>Requests dropped as malformed or as responses.</summary>
     public long Dropped { get; private set; }
@@ -134,6 +154,7 @@ public sealed class ControlResponder
             return _fragments;
         }
 
+        SymmetricKey? replyKey = Authenticate(request, header, client);
         CollectAssociations();
         switch (header.Opcode)
         {
@@ -157,8 +178,21 @@ public sealed class ControlResponder
             case ControlOpcode.ReadMru:
                 ReadMru(header, data, now, client, flags);
                 break;
-            case ControlOpcode.WriteVariables or ControlOpcode.WriteClock or ControlOpcode.Configure
-                or ControlOpcode.SaveConfig or ControlOpcode.SetTrap or ControlOpcode.UnsetTrap:
+            case ControlOpcode.WriteVariables or ControlOpcode.WriteClock or ControlOpcode.Configure or ControlOpcode.SaveConfig
+                when replyKey is null || replyKey.KeyId != ControlKey:
+                WritesRefused++;
+                AddError(header, ControlErrorCode.Permission);
+                break;
+            case ControlOpcode.WriteVariables:
+                WriteVariables(header, data);
+                break;
+            case ControlOpcode.Configure:
+                Configure(header, data, client, flags);
+                break;
+            case ControlOpcode.SaveConfig:
+                AddText(header, "saveconfig prohibited, no saveconfigdir configured");
+                break;
+            case ControlOpcode.WriteClock or ControlOpcode.SetTrap or ControlOpcode.UnsetTrap:
                 AddError(header, ControlErrorCode.Permission);
                 break;
             default:
@@ -166,8 +200,92 @@ public sealed class ControlResponder
                 break;
         }
 
+        if (replyKey is not null)
+        {
+            for (int i = 0; i < _fragments.Count; i++)
+            {
+                _fragments[i] = ControlMac.SignCopy(replyKey, _fragments[i]);
+            }
+        }
+
         return _fragments;
     }
+
+    /// <summary>The key of a request's valid MAC, or null (no MAC, an untrusted key, a wrong digest).</summary>
+    private SymmetricKey? Authenticate(ReadOnlySpan<byte> request, ControlHeader header, in ClientAddress client)
+    {
+        if (!ControlMac.TryFind(request, header.Count, out uint keyId))
+        {
+            return null;
+        }
+
+        if (_engine.Server.Keys.TryGetTrusted(keyId, client, out SymmetricKey? key) && ControlMac.Verify(key, request, header.Count))
+        {
+            return key;
+        }
+
+        AuthenticationFailures++;
+        return null;
+    }
+
+    /// <summary>WRITEVAR: peers are never writable; of the system variables none is (see the file header).</summary>
+    private void WriteVariables(ControlHeader request, ReadOnlySpan<byte> data)
+    {
+        if (request.AssociationId != 0)
+        {
+            AddError(request, ControlErrorCode.Permission);
+            return;
+        }
+
+        var reader = new ControlVariableReader(data);
+        while (reader.TryReadNext(out ControlVariable variable))
+        {
+            bool known = Match(variable.Name, SystemVariableSet.DefaultVariables) is not null
+                || Match(variable.Name, SystemVariableSet.ExtraVariables) is not null;
+            AddError(request, known ? ControlErrorCode.Permission : ControlErrorCode.UnknownVariable);
+            return;
+        }
+
+        AddFragments(request, SystemStatus(), []);
+    }
+
+    /// <summary>CONFIGURE (ntpq :config): checks as ntpd's configure(), then the host applies the text.</summary>
+    private void Configure(ControlHeader request, ReadOnlySpan<byte> data, in ClientAddress client, RestrictFlags flags)
+    {
+        if (request.AssociationId != 0)
+        {
+            AddError(request, ControlErrorCode.BadValue);
+            return;
+        }
+
+        if ((flags & RestrictFlags.NoModify) != 0)
+        {
+            AddText(request, "runtime configuration prohibited by restrict ... nomodify");
+            return;
+        }
+
+        // The text ends at the first NUL (ntpq may send one); anything else must be printable or white space.
+        int end = data.IndexOf((byte)0);
+        ReadOnlySpan<byte> text = end >= 0 ? data[..end] : data;
+        foreach (byte octet in text)
+        {
+            if (octet is (< 0x20 and not (byte)'\t' and not (byte)'\n' and not (byte)'\r') or >= 0x7F)
+            {
+                AddText(request, "runtime configuration failed: request contains an unprintable character");
+                return;
+            }
+        }
+
+        if (Configurator is null)
+        {
+            AddText(request, "runtime configuration is not available");
+            return;
+        }
+
+        AddText(request, Configurator.Configure(Encoding.ASCII.GetString(text), client));
+    }
+
+    private void AddText(ControlHeader request, string text) => AddFragments(request, 0, Encoding.ASCII.GetBytes(text));
 
     /// <summary>The system status word (ntpd ctlsysstatus).</summary>
     public ushort SystemStatus()

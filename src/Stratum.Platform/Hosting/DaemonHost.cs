@@ -192,36 +192,74 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     /// <summary>`server NAME` / `pool NAME` lines resolved at run time, or null when there are none.</summary>
     public NameMobilizer? Names { get; init; }
 
+    /// <summary>Makes the resolver for names added at run time when <see cref="Names"/> is null.</summary>
+    public Func<NameMobilizer>? CreateNames { get; init; }
+
+    private NameMobilizer? _names;
     private LoopTime _now;
+
+    /// <summary>Mobilizes an association with a known address (a resolved name, ntpq :config) and
+    /// opens its socket; returns its id. Loop thread only.</summary>
+    public int MobilizeAssociation(Stratum.Engine.Associations.RemoteAssociationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        int id = _engine.Sources.Mobilize(settings, _now, _engine.LocalClocks.Count + 1);
+        foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
+        {
+            if (source.Id == id)
+            {
+                OpenAssociationSocket(source);
+            }
+        }
+
+        UpdateSourceRestrictions();
+        return id;
+    }
+
+    /// <summary>Demobilizes association <paramref name="id"/> and closes its socket; false when there is none.</summary>
+    public bool DemobilizeAssociation(int id)
+    {
+        if (!_engine.Sources.Demobilize(id, _actions))
+        {
+            return false;
+        }
+
+        CloseAssociationSocket(id);
+        UpdateSourceRestrictions();
+        return true;
+    }
+
+    /// <summary>Queues a `server NAME` / `pool NAME` line for resolution (ntpq :config); false
+    /// when the host has no resolver.</summary>
+    public bool ResolveAssociation(PendingAssociation line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (_names is null)
+        {
+            if (CreateNames is null)
+            {
+                return false;
+            }
+
+            _names = CreateNames();
+            WireNames();
+        }
+
+        _names.Add(line);
+        SocketsVersion++;
+        return true;
+    }
 
     private void WireNames()
     {
-        if (Names is not { } names)
+        _names ??= Names;
+        if (_names is not { } names)
         {
             return;
         }
 
-        int firstId = _engine.LocalClocks.Count + 1;
-        names.Mobilize = settings =>
-        {
-            int id = _engine.Sources.Mobilize(settings, _now, firstId);
-            foreach (Stratum.Engine.Associations.RemoteSource source in _engine.Sources.Sources)
-            {
-                if (source.Id == id)
-                {
-                    OpenAssociationSocket(source);
-                }
-            }
-
-            UpdateSourceRestrictions();
-            return id;
-        };
-        names.Demobilize = id =>
-        {
-            _engine.Sources.Demobilize(id, _actions);
-            CloseAssociationSocket(id);
-            UpdateSourceRestrictions();
-        };
+        names.Mobilize = MobilizeAssociation;
+        names.Demobilize = id => DemobilizeAssociation(id);
         names.Log = text => DaemonLog.EngineInfo(_logger, text);
     }
 
@@ -239,7 +277,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
     private long RunNames(long deadline)
     {
-        if (Names is not { } names)
+        if (_names is not { } names)
         {
             return deadline;
         }
@@ -631,7 +669,11 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private void AnswerControl(UdpSocket socket, ReadOnlySpan<byte> request, long receiveReal, in ClientAddress client, Stratum.Core.Config.RestrictFlags flags)
     {
         var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(receiveReal));
+        // :config may mobilize or demobilize associations: their notices are carried out at once.
+        _now = now;
+        _actions.Clear();
         SendAll(socket, _engine.Control.Respond(request, now, client, flags));
+        CarryOut();
     }
 
     /// <summary>Mode 7 (ntpdc): the Engine's mode 7 responder decides, including whether to answer at all.</summary>
@@ -799,7 +841,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         _sockets.Clear();
         _receiveBatch?.Dispose();
         _sendBatch?.Dispose();
-        Names?.Dispose();
+        (_names ?? Names)?.Dispose();
         Statistics?.Dispose();
         Refclocks?.Dispose();
     }

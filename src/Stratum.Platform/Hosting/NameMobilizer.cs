@@ -76,6 +76,13 @@ public sealed class NameMobilizer : IDisposable
         _maxClock = maxClock;
     }
 
+    /// <summary>Adds a line to resolve (ntpq :config); it is looked up at the next <see cref="OnTimer"/>.</summary>
+    public void Add(PendingAssociation line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        _entries.Add(new Entry(line));
+    }
+
     /// <summary>Opens an association for a resolved address and returns its id.</summary>
     public Func<RemoteAssociationSettings, int>? Mobilize { get; set; }
 

@@ -59,9 +59,11 @@ public sealed unsafe class EventLoop
         {
             if (_handler.SocketsVersion != socketsVersion)
             {
-                // Associations came or went (a pool or host name resolved): poll the new socket set.
+                // Associations came or went (a pool or host name resolved, ntpq :config): poll the new
+                // socket set, and run the timers now so a new association sends its first poll at once.
                 socketsVersion = _handler.SocketsVersion;
                 descriptors = Describe();
+                deadline = Math.Min(deadline, _clock.ReadMonotonicNanoseconds());
             }
 
             if (_signals.TakeReload())

@@ -1,8 +1,9 @@
 // HostResolver: name resolution for `server NAME` and `pool NAME` lines off the event loop
 // (ARCHITECTURE.md §4: resolving host names is one of the few jobs of other threads). The loop
 // queues requests; one worker thread calls the system resolver and queues the answers back; the
-// loop drains them each iteration. The worker never reads clocks or touches NTP sockets. Queues
-// are bounded, so a flood of requests cannot grow memory without limit.
+// loop drains them each iteration. The worker starts with the first request, never reads clocks
+// and never touches NTP sockets. Queues are bounded, so a flood of requests cannot grow memory
+// without limit.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -31,13 +32,20 @@ public sealed class HostResolver : IDisposable
     {
         _resolve = resolve ?? Dns.GetHostAddresses;
         _worker = new Thread(Work) { IsBackground = true, Name = "resolver" };
-        _worker.Start();
     }
 
     /// <summary>Queues a lookup; false when too many are pending. <paramref name="family"/> is
     /// InterNetwork, InterNetworkV6, or Unspecified for both (-4/-6 on the config line).</summary>
-    public bool Request(int token, string name, AddressFamily family = AddressFamily.Unspecified) =>
-        _requests.TryAdd((token, name, family));
+    public bool Request(int token, string name, AddressFamily family = AddressFamily.Unspecified)
+    {
+        if ((_worker.ThreadState & ThreadState.Unstarted) != 0)
+        {
+            // The worker starts with the first lookup: a daemon with nothing to resolve runs no thread.
+            _worker.Start();
+        }
+
+        return _requests.TryAdd((token, name, family));
+    }
 
     /// <summary>Hands every finished lookup to <paramref name="onResult"/>; call on the loop thread.</summary>
     public int Drain(Action<ResolveResult> onResult)
@@ -85,7 +93,11 @@ public sealed class HostResolver : IDisposable
     public void Dispose()
     {
         _requests.CompleteAdding();
-        _worker.Join(TimeSpan.FromSeconds(2));
+        if ((_worker.ThreadState & ThreadState.Unstarted) == 0)
+        {
+            _worker.Join(TimeSpan.FromSeconds(2));
+        }
+
         _requests.Dispose();
     }
 }
