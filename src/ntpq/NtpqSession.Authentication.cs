@@ -95,8 +95,8 @@ internal sealed partial class NtpqSession
     /// <summary>`:config TEXT`: the rest of the line, sent as it is.</summary>
     private void Configure(string text)
     {
-        Mode6Result result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(text));
-        if (!Report(result, 0))
+        Mode6Result? result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(text));
+        if (result is null || !Report(result, 0))
         {
             return;
         }
@@ -131,8 +131,8 @@ internal sealed partial class NtpqSession
                 continue;
             }
 
-            Mode6Result result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(lines[i]));
-            if (!Report(result, 0))
+            Mode6Result? result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(lines[i]));
+            if (result is null || !Report(result, 0))
             {
                 return;
             }
@@ -151,8 +151,8 @@ internal sealed partial class NtpqSession
         }
 
         string assignments = string.Join(",", arguments[first..]);
-        Mode6Result result = QueryAuthenticated(ControlOpcode.WriteVariables, associationId, Encoding.ASCII.GetBytes(assignments));
-        if (!Report(result, associationId))
+        Mode6Result? result = QueryAuthenticated(ControlOpcode.WriteVariables, associationId, Encoding.ASCII.GetBytes(assignments));
+        if (result is null || !Report(result, associationId))
         {
             return;
         }
@@ -166,12 +166,26 @@ internal sealed partial class NtpqSession
         PrintVariables(associationId, result, associationId == 0 ? VariableKind.System : VariableKind.Peer, quiet: false);
     }
 
-    /// <summary>Sends a request that must be authenticated, asking for the key id and password when not yet set.</summary>
-    private Mode6Result QueryAuthenticated(ControlOpcode opcode, ushort associationId, byte[] data)
+    /// <summary>Sends a request that must be authenticated, asking for the key id and password when
+    /// not yet set (ntpq.c sendrequest); null when they are not given.</summary>
+    private Mode6Result? QueryAuthenticated(ControlOpcode opcode, ushort associationId, byte[] data)
     {
+        if (_keyId == 0 && !AskKeyId(quietFailure: true))
+        {
+            stderr.Write("Invalid key identifier\n");
+            return null;
+        }
+
         if (_key is null)
         {
-            Password([]);
+            string? password = environment.ReadSecret($"{KeyTypeNames.Name(_keyType)} Password: ");
+            if (string.IsNullOrEmpty(password))
+            {
+                stderr.Write("Invalid password\n");
+                return null;
+            }
+
+            _key = SymmetricKey.FromPassword(_keyId, _keyType, password);
         }
 
         _client.Key = _key;
@@ -185,14 +199,18 @@ internal sealed partial class NtpqSession
         return _client.Query(opcode, associationId, data, authenticate: _alwaysAuthenticate && _key is not null);
     }
 
-    private bool AskKeyId()
+    private bool AskKeyId(bool quietFailure = false)
     {
         stdout.Write("Keyid: ");
         stdout.Flush();
         string? line = environment.Input.ReadLine();
         if (line is null || !ushort.TryParse(line.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ushort keyId) || keyId == 0)
         {
-            stdout.Write("Keyid must be defined\n");
+            if (!quietFailure)
+            {
+                stdout.Write("Keyid must be defined\n");
+            }
+
             return false;
         }
 

@@ -238,13 +238,17 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     [Fact]
     public void Help_ListsCommandsInColumns() => AssertOutput(
         "ntpq commands:\n"
-        + "apeers         help           lopeers        peers          rv             \n"
-        + "associations   host           lpassociations pstats         sysinfo        \n"
-        + "authinfo       hostnames      lpeers         pstatus        sysstats       \n"
-        + "clockvar       ifstats        monstats       quit           timeout        \n"
-        + "cooked         iostats        mrulist        raw            timerstats     \n"
-        + "cv             kerninfo       opeers         readvar        version        \n"
-        + "exit           lassociations  passociations  reslist        \n"
+        + ":config          host             monstats         reslist          \n"
+        + "apeers           hostnames        mrulist          rv               \n"
+        + "associations     ifstats          opeers           sysinfo          \n"
+        + "authenticate     iostats          passociations    sysstats         \n"
+        + "authinfo         kerninfo         passwd           timeout          \n"
+        + "clockvar         keyid            peers            timerstats       \n"
+        + "config-from-file keytype          pstats           version          \n"
+        + "cooked           lassociations    pstatus          writevar         \n"
+        + "cv               lopeers          quit             \n"
+        + "exit             lpassociations   raw              \n"
+        + "help             lpeers           readvar          \n"
         + "function: read system or peer variables\n"
         + "usage: readvar [ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]\n", "help", "help readvar");
 
