@@ -222,6 +222,10 @@ public class RemoteAssociationTests
         // ...then, unreachable, a poll is a single packet.
         Assert.Equal([8, 8, 8, 8, 8, 8, 8, 1, 1, 1], packetsPerPoll);
         Assert.Equal(0, association.Reach);
+        // Nine polls answered by nothing, counted when the tenth began (a burst counts once).
+        Assert.Equal(9, association.UnansweredPolls);
+        association.OnReply(Reply(request, 0, 0.001), _clock.Now.Real, 0, -24, out _);
+        Assert.Equal(0, association.UnansweredPolls);
     }
 
     [Fact]
