@@ -191,6 +191,10 @@ public sealed class RemoteAssociation
     /// <summary>Requests sent since the association was mobilized.</summary>
     public long PacketsSent { get; private set; }
 
+    /// <summary>Polls in a row that went unanswered (a burst is one poll), counted when the next poll
+    /// begins and reset by a reply to our request: the host replaces a pool member after ten.</summary>
+    public int UnansweredPolls => _pollsWithoutReply;
+
     /// <summary>Records T1: the host calls this with its clock reading just before sending.</summary>
     /// <remarks>In symmetric mode the packet itself carries T1 (the peer uses it), so it is kept as built.</remarks>
     public void MarkSent(NtpTimestamp transmitTime)

@@ -195,7 +195,8 @@ public sealed class NameMobilizer : IDisposable
                 continue;
             }
 
-            if (!source.Association.IsReachable && source.Association.PacketsSent >= UnreachablePolls)
+            // Polls, not packets: iburst alone sends eight packets in the first poll.
+            if (!source.Association.IsReachable && source.Association.UnansweredPolls >= UnreachablePolls)
             {
                 replace.Add((source.Id, pool, "unreachable"));
                 continue;

@@ -1,5 +1,5 @@
 // The client side of an association: requests, origin checks against spoofed and replayed replies,
-// the on-wire offset and delay (RFC 5905 §8), reach, iburst, back-off and Kiss-o'-Death.
+// the on-wire offset and delay (RFC 5905 §8), reach, iburst, burst, back-off and Kiss-o'-Death.
 using System.Net;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
@@ -12,8 +12,8 @@ public class RemoteAssociationTests
 {
     private readonly EngineTestClock _clock = new();
 
-    private static RemoteAssociation Create(bool iburst = false, AssociationMode mode = AssociationMode.Client, sbyte minPoll = 6) =>
-        new(1, new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 123), mode, iburst, false, false, false, false, minPoll, 10, 4, "10.0.0.1"),
+    private static RemoteAssociation Create(bool iburst = false, AssociationMode mode = AssociationMode.Client, sbyte minPoll = 6, bool burst = false) =>
+        new(1, new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 123), mode, iburst, burst, false, false, false, minPoll, 10, 4, "10.0.0.1"),
             new SeededRandom(42), new SystemVariables(-24));
 
     /// <summary>A server whose clock is <paramref name="serverOffset"/> ahead, one-way delay <paramref name="oneWay"/>.</summary>
@@ -160,6 +160,72 @@ public class RemoteAssociationTests
         Assert.Equal(1, association.Reach);
         // After the burst the next poll is about 2^6 s later.
         Assert.InRange((association.NextPollMono - _clock.Mono) / 1e9, 60, 64);
+    }
+
+    [Fact]
+    public void Burst_WithoutIburst_EightPacketsTwoSecondsApartAtEveryPollOnceReachable()
+    {
+        // ntpd's `burst`: while the server is reachable each poll is eight packets 2 s apart; while it is
+        // not (here: the very first poll, without iburst) a poll is one packet.
+        RemoteAssociation association = Create(iburst: false, burst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Assert.Equal(48, Poll(association, request));
+        Assert.Equal(1, association.PacketsSent);
+        Assert.InRange((association.NextPollMono - _clock.Mono) / 1e9, 60, 64);
+        Assert.Equal(ReplyVerdict.Accepted, association.OnReply(Reply(request, 0, 0.001), _clock.Now.Real, 0, -24, out _));
+
+        for (int poll = 0; poll < 3; poll++)
+        {
+            long start = association.NextPollMono;
+            var sendTimes = new List<double>();
+            for (int i = 0; i < 8; i++)
+            {
+                Assert.Equal(48, Poll(association, request));
+                sendTimes.Add((_clock.Mono - start) / 1e9);
+                Assert.Equal(ReplyVerdict.Accepted, association.OnReply(Reply(request, 0, 0.001), _clock.Now.Real, 0, -24, out _));
+            }
+
+            Assert.Equal([0, 2, 4, 6, 8, 10, 12, 14], sendTimes);
+            // Then the poll interval (2^6 s less up to 1/16 of jitter) until the next burst.
+            Assert.InRange((association.NextPollMono - _clock.Mono) / 1e9, 60, 64);
+            Assert.Equal(0, association.OnTimer(_clock.Now, request));
+        }
+
+        Assert.Equal(1 + (3 * 8), association.PacketsSent);
+    }
+
+    [Fact]
+    public void Burst_ServerStopsAnswering_OnePacketPerPollOnceUnreachable()
+    {
+        RemoteAssociation association = Create(iburst: false, burst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        association.OnReply(Reply(request, 0, 0.001), _clock.Now.Real, 0, -24, out _);
+
+        // No more replies: bursts go on while the reach register still holds the last reply's bit (it
+        // shifts once per poll: seven more polls)...
+        var packetsPerPoll = new List<int>();
+        for (int poll = 0; poll < 10; poll++)
+        {
+            long sentBefore = association.PacketsSent;
+            Poll(association, request);
+            for (int i = 0; i < 8 && association.NextPollMono - _clock.Mono <= 2 * LoopTime.NanosecondsPerSecond; i++)
+            {
+                Poll(association, request);
+            }
+
+            packetsPerPoll.Add((int)(association.PacketsSent - sentBefore));
+        }
+
+        // ...then, unreachable, a poll is a single packet.
+        Assert.Equal([8, 8, 8, 8, 8, 8, 8, 1, 1, 1], packetsPerPoll);
+        Assert.Equal(0, association.Reach);
+        // Nine polls answered by nothing, counted when the tenth began (a burst counts once).
+        Assert.Equal(9, association.UnansweredPolls);
+        association.OnReply(Reply(request, 0, 0.001), _clock.Now.Real, 0, -24, out _);
+        Assert.Equal(0, association.UnansweredPolls);
     }
 
     [Fact]

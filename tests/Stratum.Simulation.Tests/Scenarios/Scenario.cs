@@ -39,6 +39,7 @@ internal sealed class Scenario
     /// <param name="downstream">Server → client delay (default S1's LAN).</param>
     /// <param name="discipline">tinker/-g/-x parameters (minpoll = maxpoll = 6 as in SIMULATION.md).</param>
     /// <param name="startUnixSeconds">Unix time at T = 0.</param>
+    /// <param name="useKernel">False for `disable kernel`: the user-space discipline (adjtime slews).</param>
     public static Scenario Create(
         int seed,
         int servers = 1,
@@ -46,7 +47,8 @@ internal sealed class Scenario
         DelayModel? upstream = null,
         DelayModel? downstream = null,
         DisciplineParameters? discipline = null,
-        long? startUnixSeconds = null)
+        long? startUnixSeconds = null,
+        bool useKernel = true)
     {
         var options = new SimulatorOptions(Seed: (ulong)seed);
         if (startUnixSeconds is long start)
@@ -62,7 +64,7 @@ internal sealed class Scenario
         }
 
         DisciplineParameters parameters = (discipline ?? DisciplineParameters.Default) with { MinPoll = 6, MaxPoll = 6 };
-        EngineClient client = EngineClient.ForServers(serverNodes.Select(n => n.Endpoint).ToList(), discipline: parameters);
+        EngineClient client = EngineClient.ForServers(serverNodes.Select(n => n.Endpoint).ToList(), discipline: parameters, useKernel: useKernel);
         SimulatedNode clientNode = simulator.AddNode("client", client, clientClock ?? NodeOptions.ScenarioClient);
         foreach (SimulatedNode server in serverNodes)
         {
@@ -75,16 +77,26 @@ internal sealed class Scenario
 
     public void RunUntil(double seconds) => Simulator.RunUntil(seconds);
 
+    /// <summary>The client's frequency error once its frequency correction is applied (slews left out),
+    /// now: how far the disciplined frequency is from the oscillator's (+100 ppm plus wander).</summary>
+    public double FinalFrequencyError => ClientNode.Clock.DisciplinedFrequencyError;
+
     /// <summary>SIMULATION.md's statistics of this run, from 1 h, and its convergence time (column A:
-    /// within 1 ms and 500 ppm from then on), written as one line "LABEL: RMS …, max …, sync … s".</summary>
+    /// within 1 ms and 500 ppm from then on), written as one line "LABEL: RMS …, max …, sync … s,
+    /// frequency error … ppm"; the last is <see cref="FinalFrequencyError"/> at the end of the run.</summary>
     public (ErrorStatistics Settled, double Sync) Report(string label, ITestOutputHelper output, string extra = "")
     {
         ArgumentNullException.ThrowIfNull(output);
         ErrorStatistics settled = Errors.TimeErrorStatistics(fromTrueTime: 3600);
         double sync = Errors.ConvergenceTime(1e-3, 500e-6);
-        output.WriteLine($"{label}: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs, mean {settled.Mean * 1e6:0.0} µs, sync {sync:0} s{extra}");
+        output.WriteLine($"{label}: RMS {settled.Rms * 1e6:0.0} µs, max {settled.MaxAbsolute * 1e6:0.0} µs, mean {settled.Mean * 1e6:0.0} µs, sync {sync:0} s, "
+            + $"frequency error {FinalFrequencyError * 1e6:+0.000;-0.000} ppm (oscillator wander {ClientNode.Clock.Oscillator.Wander * 1e6:+0.000;-0.000} ppm), sync < 1 ms {Errors.ConvergenceTime(1e-3):0} s{extra}");
         return (settled, sync);
     }
+
+    /// <summary>Asserts |<see cref="FinalFrequencyError"/>| ≤ <paramref name="bound"/> (s/s).</summary>
+    public void AssertFrequencyErrorWithin(double bound) =>
+        Assert.True(Math.Abs(FinalFrequencyError) <= bound, $"frequency error {FinalFrequencyError * 1e6:0.000} ppm, bound {bound * 1e6:0.000} ppm");
 
     /// <summary>Asserts RMS and max of the settled error (seconds) and the convergence time (seconds).</summary>
     public static void AssertWithin((ErrorStatistics Settled, double Sync) report, double rms, double max, double sync)

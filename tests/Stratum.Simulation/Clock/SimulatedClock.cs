@@ -87,6 +87,20 @@ public sealed class SimulatedClock
         }
     }
 
+    /// <summary>The frequency error left once the discipline's frequency correction is applied, without
+    /// the slews in progress: (1 + oscillator error)(1 + tick and ADJ_FREQUENCY correction) − 1. This is
+    /// how well the client has learned its oscillator (+100 ppm plus wander in the scenarios).</summary>
+    public double DisciplinedFrequencyError
+    {
+        get
+        {
+            Synchronize();
+            double oscillatorError = Oscillator.FrequencyError;
+            double correction = Kernel.RateFactorError - Kernel.PllSlewRate - Kernel.AdjtimeSlewRate;
+            return oscillatorError + correction + (oscillatorError * correction);
+        }
+    }
+
     /// <summary>Time error time − T, seconds.</summary>
     public double TimeError
     {

@@ -39,8 +39,9 @@ public sealed class EngineClient : ISimulatedClient
     /// <summary>`enable kernel` (true, ntpd's default): phase corrections go to the kernel PLL; false: adjtime.</summary>
     public bool UseKernel { get; init; } = true;
 
-    /// <summary>`server ADDRESS iburst minpoll N maxpoll N` for each endpoint.</summary>
-    public static EngineClient ForServers(IReadOnlyList<IPEndPoint> servers, sbyte minPoll = 6, sbyte maxPoll = 6, DisciplineParameters? discipline = null)
+    /// <summary>`server ADDRESS iburst minpoll N maxpoll N` for each endpoint; <paramref name="useKernel"/>
+    /// false is `disable kernel` (user-space discipline: phase corrections by adjtime).</summary>
+    public static EngineClient ForServers(IReadOnlyList<IPEndPoint> servers, sbyte minPoll = 6, sbyte maxPoll = 6, DisciplineParameters? discipline = null, bool useKernel = true)
     {
         ArgumentNullException.ThrowIfNull(servers);
         var settings = new List<RemoteAssociationSettings>();
@@ -49,7 +50,7 @@ public sealed class EngineClient : ISimulatedClient
             settings.Add(new RemoteAssociationSettings(server, AssociationMode.Client, true, false, false, false, false, minPoll, maxPoll, 4, server.Address.ToString()));
         }
 
-        return new EngineClient(settings, discipline ?? DisciplineParameters.Default with { MinPoll = minPoll, MaxPoll = maxPoll });
+        return new EngineClient(settings, discipline ?? DisciplineParameters.Default with { MinPoll = minPoll, MaxPoll = maxPoll }) { UseKernel = useKernel };
     }
 
     public SourceManager Manager => _manager ?? throw new InvalidOperationException("not started");
