@@ -4,6 +4,9 @@
 // third association by key 9, whose secret differs between the two keys files, gets only crypto-NAKs
 // from NTPsec and stays unauthenticated and unreachable. And NTPsec's ntpdig, authenticating with
 // key 2 (SHA-1), accepts our ntpd's signed replies; our ntpdate -a 3 gets NTPsec's signed reply.
+// Mode 6 writes: NTPsec's ntpq, with our controlkey from the keys file, adds and removes a server
+// by :config on our ntpd, while another trusted key is refused; our ntpq's :config to NTPsec's
+// ntpd (which has no controlkey) is refused as NTPsec answers it.
 using Stratum.Interop.Tests.Harness;
 
 namespace Stratum.Interop.Tests;
@@ -62,6 +65,45 @@ public class OurNtpdAuthenticationTests(AnchorServers anchors)
             ProcessResult ntpdig = await ManagedProcess.RunAsync(InteropEnvironment.Tool("ntpdig"),
                 ["-a", "2", "-k", keys, "-t", "2", ours.Address.ToString()], TimeSpan.FromSeconds(15), cancellationToken);
             Assert.True(ntpdig.ExitCode == 0 && ntpdig.StandardOutput.Contains($"{ours.Address} s2 ", StringComparison.Ordinal), ntpdig.Describe());
+        }
+        finally
+        {
+            Directory.Delete(keysDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task NtpsecNtpq_ConfiguresOurNtpd_WithTheControlKey()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        _ = InteropEnvironment.OurTool("ntpd");
+        RunningDaemon ntpsec = await anchors.NtpsecAsync(cancellationToken);
+        string keysDirectory = Directory.CreateTempSubdirectory("stratum-interop-keys-").FullName;
+        try
+        {
+            string keys = Path.Combine(keysDirectory, "ntp.keys");
+            DaemonLauncher.WriteKeys(keys, DaemonConfigs.Keys);
+            string extra = $"keys {keys}\ntrustedkey 1 2 3\ncontrolkey 1\n";
+            await using RunningDaemon ours = await DaemonLauncher.StartOurNtpdAsync(InteropAddresses.OurKeyedNtpd, extra, 11, cancellationToken);
+            string target = ours.Address.ToString();
+            ProcessResult added = await ClientTools.NtpsecNtpqAsync(["-a", "1", "-k", keys, "-c", ":config server 127.0.0.11 iburst", target], cancellationToken);
+            Assert.True(added.StandardOutput.Contains("Config Succeeded", StringComparison.Ordinal), added.Describe());
+            ProcessResult refused = await ClientTools.NtpsecNtpqAsync(["-a", "2", "-k", keys, "-c", ":config server 127.0.0.13", target], cancellationToken);
+            Assert.True((refused.StandardOutput + refused.StandardError).Contains("PERMISSION", StringComparison.Ordinal), refused.Describe());
+
+            ProcessResult peers = await ClientTools.OurNtpqAsync(["-pn", target], cancellationToken);
+            Assert.True(peers.StandardOutput.Contains(" 127.0.0.11 ", StringComparison.Ordinal), peers.Describe());
+            Assert.False(peers.StandardOutput.Contains("127.0.0.13", StringComparison.Ordinal), peers.Describe());
+
+            ProcessResult removed = await ClientTools.NtpsecNtpqAsync(["-a", "1", "-k", keys, "-c", ":config unpeer 127.0.0.11", target], cancellationToken);
+            Assert.True(removed.StandardOutput.Contains("Config Succeeded", StringComparison.Ordinal), removed.Describe());
+            peers = await ClientTools.OurNtpqAsync(["-pn", target], cancellationToken);
+            Assert.False(peers.StandardOutput.Contains("127.0.0.11", StringComparison.Ordinal), peers.Describe());
+
+            // NTPsec's anchor has no controlkey: it refuses our signed :config with a permission error.
+            ProcessResult toNtpsec = await ClientTools.OurNtpqAsync(
+                ["-c", "keyid 1", "-c", "passwd Stratum-interop", "-c", ":config server 127.0.0.13", ntpsec.Address.ToString()], cancellationToken);
+            Assert.True(toNtpsec.StandardError.Contains("***Server disallowed request (authentication?)", StringComparison.Ordinal), toNtpsec.Describe());
         }
         finally
         {
