@@ -60,14 +60,16 @@ internal static class NtpdDaemon
     private static int RunLogged(NtpdSettings settings, NtpdEnvironment environment, ILogger logger, Action<EventLoop> loopCreated)
     {
         NtpConfig config = settings.Config;
-        IClockDriver clock = ChooseClock(settings, config, logger);
-        // The loop's stamp is not running yet: log start-up lines with a direct reading.
+        // The loop's stamp is not running yet: log start-up lines with a direct reading. "Starting"
+        // and the command line come first, as in ntpd; the clock choice is logged after them.
         DaemonLog.Starting(logger, NtpdCli.VersionText);
         DaemonLog.CommandLine(logger, settings.CommandLine);
         foreach (string warning in settings.ConfigWarnings)
         {
             DaemonLog.ConfigWarning(logger, warning);
         }
+
+        IClockDriver clock = ChooseClock(settings, config, logger);
 
         (sbyte precision, double step) = PrecisionProbe.Measure(clock);
         DaemonLog.Precision(logger, (step * 1e6).ToString("0.000", CultureInfo.InvariantCulture), precision);

@@ -15,8 +15,8 @@
 // Deviations from ntpdate 4.2.8, each for a reason:
 //  - A failed step ("step-systime: Operation not permitted") exits 1; ntpdate logs it and exits 0.
 //  - -a KEY signs each request with KEY from -k FILE (default /etc/ntp.keys) and accepts only replies
-//    signed with it; a missing key is "authentication key N unknown" and exit 1. -e is accepted and
-//    unused: the MAC is computed between the T1 reading and the send, about a microsecond.
+//    signed with it; a missing key is "authentication key N unknown" and exit 1. As in 4.2.8, -e
+//    DELAY is added to T1 of each signed request (the time the MAC takes before the send).
 //  - -s writes to syslog through /dev/log, falling back to stderr when there is no syslog daemon.
 using System.Net;
 using System.Net.Sockets;
@@ -97,6 +97,7 @@ internal static class NtpdateCli
             TimeoutNanoseconds = options.TimeoutNanoseconds,
             Version = options.Version,
             Key = key,
+            AuthenticationDelayFraction = options.AuthenticationDelayFraction,
         };
         var engine = new SntpQueryEngine(servers, queryOptions, clock.ReadMonotonicNanoseconds());
         using (transport)

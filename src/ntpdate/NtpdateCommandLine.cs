@@ -89,7 +89,7 @@ internal static class NtpdateCommandLine
             }
             else
             {
-                options = options with { AuthenticationDelaySeconds = delay };
+                options = options with { AuthenticationDelayFraction = FractionOfSecond(delayText) };
             }
         }
 
@@ -207,6 +207,42 @@ internal static class NtpdateCommandLine
         return Math.Max(ticks, MinimumTicks) * TickNanoseconds;
     }
 
+    /// <summary>
+    /// The fraction of a decimal number of seconds below 1 ("0.000050", ".5") in units of 2^-32 s,
+    /// as ntpdate's atolfp() makes it: at most nine decimals count, rounded to the nearest unit
+    /// (an exact half rounds down).
+    /// </summary>
+    internal static uint FractionOfSecond(string text)
+    {
+        int point = text.IndexOf('.', StringComparison.Ordinal);
+        if (point < 0)
+        {
+            return 0;
+        }
+
+        ulong decimals = 0;
+        ulong scale = 1;
+        foreach (char c in text.AsSpan(point + 1))
+        {
+            if (scale == 1_000_000_000 || c is < '0' or > '9')
+            {
+                break;
+            }
+
+            decimals = (decimals * 10) + (ulong)(c - '0');
+            scale *= 10;
+        }
+
+        ulong scaled = decimals << 32;
+        ulong fraction = scaled / scale;
+        if ((scaled % scale) * 2 > scale)
+        {
+            fraction++;
+        }
+
+        return unchecked((uint)fraction);
+    }
+
     /// <summary>atolfp-like: an unsigned decimal number of seconds ("2", "0.5", ".5").</summary>
     private static bool TryParseSeconds(string text, out double seconds)
     {
@@ -280,7 +316,7 @@ internal static class NtpdateCommandLine
         public Option<bool> Step { get; } = new("-b") { Description = "step the clock (settimeofday) instead of slewing", Arity = ArgumentArity.Zero };
         public Option<bool> Slew { get; } = new("-B") { Description = "always slew (adjtime), even for large offsets", Arity = ArgumentArity.Zero };
         public Option<bool> Debug { get; } = new("-d") { Description = "debug output; the clock is not changed", Arity = ArgumentArity.Zero };
-        public Option<string?> AuthenticationDelay { get; } = new("-e") { Description = "authentication delay in seconds" };
+        public Option<string?> AuthenticationDelay { get; } = new("-e") { Description = "authentication delay in seconds, added to T1 of signed requests (-a)" };
         public Option<string?> KeyFile { get; } = new("-k") { Description = "keys file (default /etc/ntp.keys)" };
         public Option<string?> Version { get; } = new("-o") { Description = "NTP version to send (1-4, default 4)" };
         public Option<string?> Samples { get; } = new("-p") { Description = "samples per server (1-8, default 4; 1 with -q)" };

@@ -34,10 +34,10 @@ internal sealed record NtpdateOptions
     /// <summary>-a: authentication key number; null without -a.</summary>
     public uint? AuthenticationKey { get; init; }
 
-    /// <summary>-e: authentication delay in seconds (accepted, unused until authentication exists).</summary>
-    public double AuthenticationDelaySeconds { get; init; }
+    /// <summary>-e: authentication delay in units of 2^-32 s, added to T1 of signed requests (with -a).</summary>
+    public uint AuthenticationDelayFraction { get; init; }
 
-    /// <summary>-k: keys file (accepted, unused until authentication exists).</summary>
+    /// <summary>-k: keys file for -a.</summary>
     public string KeyFile { get; init; } = "/etc/ntp.keys";
 
     /// <summary>-o: NTP version to send, 1..4.</summary>

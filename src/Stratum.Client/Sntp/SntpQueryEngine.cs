@@ -12,6 +12,8 @@
 // Deviation: the transmit timestamp is a random 64-bit cookie instead of the local time (as chrony
 // and ntpd-rs do): it does not reveal our clock and an off-path attacker cannot guess it. T1 is
 // kept locally; a reply counts only if its origin timestamp equals the cookie (RFC 5905 §8 "bogus").
+// A signed request's T1 is the clock reading plus the authentication delay (ntpdate -e), as in
+// ntpdate 4.2.8, which adds it to the time it sends and later uses as T1.
 using System.Net;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
@@ -115,7 +117,7 @@ public sealed class SntpQueryEngine
     /// Writes the request for server <paramref name="serverIndex"/> into <paramref name="destination"/>
     /// (48 bytes) and arms its timeout. <paramref name="cookie"/> becomes the transmit timestamp
     /// (zero is replaced, since a zero origin means "none"); <paramref name="originRealtimeNanoseconds"/>
-    /// is T1, our clock as the request leaves.
+    /// is our clock as the request leaves; with a key, T1 is that plus the authentication delay.
     /// </summary>
     public NtpHeader PrepareRequest(int serverIndex, ulong cookie, long originRealtimeNanoseconds, long nowMonotonic, Span<byte> destination)
         => PrepareRequestCore(serverIndex, cookie, originRealtimeNanoseconds, nowMonotonic, destination);
@@ -147,7 +149,13 @@ public sealed class SntpQueryEngine
             Stratum.Core.Auth.PacketMac.Append(key, destination, length);
         }
 
-        server.RecordTransmit(transmitCookie, NtpTimestamp.FromUnixNanoseconds(originRealtimeNanoseconds));
+        var originTime = NtpTimestamp.FromUnixNanoseconds(originRealtimeNanoseconds);
+        if (_options.Key is not null)
+        {
+            originTime += new NtpDuration(_options.AuthenticationDelayFraction);
+        }
+
+        server.RecordTransmit(transmitCookie, originTime);
         server.NextEventMonotonic = nowMonotonic + _options.TimeoutNanoseconds;
         return request;
     }

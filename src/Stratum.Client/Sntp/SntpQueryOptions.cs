@@ -1,7 +1,8 @@
 // SntpQueryOptions: how many exchanges to make with each server, how long to wait for each reply,
 // and which protocol version to send. Defaults are ntpdate 4.2.8's: 4 samples (1 with -q), a 2 s
 // timeout (never below 1 s, so requests to one server stay at least a second apart and within
-// ntpd's default "discard minimum"), version 4, no authentication.
+// ntpd's default "discard minimum"), version 4, no authentication. With a key, ntpdate -e's
+// authentication delay is added to T1 of each request (ntpdate's sys_authdelay).
 namespace Stratum.Client.Sntp;
 
 /// <summary>Query parameters: samples per server, per-request timeout and NTP version.</summary>
@@ -23,6 +24,13 @@ public sealed record SntpQueryOptions
 
     /// <summary>ntpdate -a: requests carry a MAC by this key, and only replies signed by it count.</summary>
     public Stratum.Core.Auth.SymmetricKey? Key { get; init; }
+
+    /// <summary>
+    /// ntpdate -e, in units of 2^-32 s (below 1 s): with a <see cref="Key"/>, added to T1 of each
+    /// request, so T1 stands for the moment the request leaves after its MAC is computed (ntpdate
+    /// 4.2.8's transmit(): the clock reading plus sys_authdelay). Unused without a key.
+    /// </summary>
+    public uint AuthenticationDelayFraction { get; init; }
 
     /// <summary>Throws when a value is outside its range; the tools validate user input first.</summary>
     public void Validate()

@@ -89,8 +89,37 @@ public sealed class StreamLogTarget : LogTarget
 /// <summary>Sends lines to the local syslog daemon over /dev/log (facility daemon).</summary>
 public sealed class SyslogTarget : LogTarget
 {
+    /// <summary>The local syslog socket.</summary>
+    public const string DefaultSocketPath = "/dev/log";
+
     private const int FacilityDaemon = 3 << 3;
+    private readonly string _socketPath;
     private Socket? _socket;
+
+    /// <param name="socketPath">The syslog datagram socket (tests use their own).</param>
+    public SyslogTarget(string socketPath = DefaultSocketPath)
+    {
+        _socketPath = socketPath;
+    }
+
+    /// <summary>
+    /// One RFC 3164 message: "&lt;PRI&gt;Mmm dd hh:mm:ss ntpd[pid]: text" with PRI = facility daemon +
+    /// severity (crit, err, warning, notice, debug) and the day of month padded with a space ("Nov  3").
+    /// </summary>
+    public static string FormatMessage(DateTime localTime, LogLevel level, string program, int processId, string message)
+    {
+        int severity = level switch
+        {
+            LogLevel.Critical => 2,
+            LogLevel.Error => 3,
+            LogLevel.Warning => 4,
+            LogLevel.Information => 5,
+            _ => 7,
+        };
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"<{FacilityDaemon | severity}>{localTime:MMM} {localTime.Day,2} {localTime:HH:mm:ss} {program}[{processId}]: {message}");
+    }
 
     public override void Write(in LogEntry entry, string program, int processId)
     {
@@ -99,20 +128,11 @@ public sealed class SyslogTarget : LogTarget
             if (_socket is null)
             {
                 _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-                _socket.Connect(new UnixDomainSocketEndPoint("/dev/log"));
+                _socket.Connect(new UnixDomainSocketEndPoint(_socketPath));
             }
 
-            int severity = entry.Level switch
-            {
-                LogLevel.Critical => 2,
-                LogLevel.Error => 3,
-                LogLevel.Warning => 4,
-                LogLevel.Information => 5,
-                _ => 7,
-            };
-            string stamp = DateTime.UnixEpoch.AddTicks(entry.UnixNanoseconds / 100).ToLocalTime()
-                .ToString("MMM d HH:mm:ss", CultureInfo.InvariantCulture);
-            _socket.Send(Encoding.UTF8.GetBytes($"<{FacilityDaemon | severity}>{stamp} {program}[{processId}]: {entry.Message}"));
+            DateTime local = DateTime.UnixEpoch.AddTicks(entry.UnixNanoseconds / 100).ToLocalTime();
+            _socket.Send(Encoding.UTF8.GetBytes(FormatMessage(local, entry.Level, program, processId, entry.Message)));
         }
         catch (SocketException)
         {

@@ -10,9 +10,6 @@ using System.Net.Sockets;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine.Server;
-using Stratum.Platform.Hosting;
-using Stratum.Platform.Loop;
-using Stratum.Tools.Ntpd;
 
 namespace Stratum.Cli.Tests.Ntpd;
 
@@ -29,7 +26,7 @@ public sealed class HostileTrafficTests : IDisposable
     [Fact]
     public void Ntpd_UnderHostileFlood_KeepsServingTheLegitimateClientWithBoundedState()
     {
-        int port = FreePort();
+        int port = InProcessNtpd.FreePort();
         string config = Path.Combine(_directory, "ntp.conf");
         File.WriteAllText(config, $"""
             server 127.127.1.0
@@ -42,7 +39,8 @@ public sealed class HostileTrafficTests : IDisposable
             restrict 127.0.0.1
             mru maxdepth {MruCap} mindepth 2 maxage 1
             """);
-        using var daemon = new RunningDaemon(config, port);
+        using var daemon = InProcessNtpd.Start(config, port);
+        Assert.True(daemon.Host is not null, $"daemon exited: {daemon.Stderr}");
         var server = new IPEndPoint(IPAddress.Loopback, port);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
         client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -170,13 +168,6 @@ public sealed class HostileTrafficTests : IDisposable
         return kisses;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
     private static NtpHeader? Query(Socket client, IPEndPoint server)
     {
         var transmit = NtpTimestamp.FromUnixNanoseconds((DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100);
@@ -203,56 +194,6 @@ public sealed class HostileTrafficTests : IDisposable
         catch (SocketException)
         {
             return null;
-        }
-    }
-
-    /// <summary>ntpd's Cli.Run on its own thread with a stop handle (as NtpdServingTests does).</summary>
-    private sealed class RunningDaemon : IDisposable
-    {
-        private readonly Thread _thread;
-        private readonly ManualResetEventSlim _started = new();
-        private ShutdownSignals? _signals;
-
-        public RunningDaemon(string configPath, int port)
-        {
-            _thread = new Thread(() =>
-            {
-                var environment = new NtpdEnvironment("/nonexistent", 4242, () => new ShutdownSignals(), (host, signals) =>
-                {
-                    Host = host;
-                    _signals = signals;
-                    _started.Set();
-                }, AllowDaemonize: false);
-                ExitCode = NtpdCli.Run(["-n", "-c", configPath, "--port", port.ToString()], Stdout, Stderr, environment);
-                _started.Set();
-            });
-            _thread.Start();
-            Assert.True(_started.Wait(TimeSpan.FromSeconds(20)), "daemon did not start");
-            Assert.True(Host is not null, $"daemon exited: {Stderr}");
-        }
-
-        public StringWriter Stdout { get; } = new();
-
-        public StringWriter Stderr { get; } = new();
-
-        public DaemonHost? Host { get; private set; }
-
-        public int? ExitCode { get; private set; }
-
-        public void Stop()
-        {
-            _signals?.RequestStop(15);
-            Assert.True(_thread.Join(TimeSpan.FromSeconds(10)), "daemon did not stop");
-        }
-
-        public void Dispose()
-        {
-            if (_thread.IsAlive)
-            {
-                Stop();
-            }
-
-            _started.Dispose();
         }
     }
 }

@@ -6,9 +6,6 @@ using System.Net;
 using System.Net.Sockets;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
-using Stratum.Platform.Hosting;
-using Stratum.Platform.Loop;
-using Stratum.Tools.Ntpd;
 
 namespace Stratum.Cli.Tests.Ntpd;
 
@@ -17,61 +14,6 @@ public sealed class NtpdServingTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("stratum-ntpd-serve-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private sealed class RunningDaemon : IDisposable
-    {
-        private readonly Thread _thread;
-        private readonly ManualResetEventSlim _started = new();
-        private ShutdownSignals? _signals;
-
-        public RunningDaemon(string configPath, int port, params string[] extraArgs)
-        {
-            _thread = new Thread(() =>
-            {
-                var environment = new NtpdEnvironment("/nonexistent", 4242, () => new ShutdownSignals(), (host, signals) =>
-                {
-                    Host = host;
-                    _signals = signals;
-                    _started.Set();
-                }, AllowDaemonize: false);
-                ExitCode = NtpdCli.Run(["-n", "-c", configPath, "--port", port.ToString(), .. extraArgs], Stdout, Stderr, environment);
-                _started.Set();
-            });
-            _thread.Start();
-            Assert.True(_started.Wait(TimeSpan.FromSeconds(20)), "daemon did not start");
-        }
-
-        public StringWriter Stdout { get; } = new();
-
-        public StringWriter Stderr { get; } = new();
-
-        public DaemonHost? Host { get; private set; }
-
-        public int? ExitCode { get; private set; }
-
-        public void Stop()
-        {
-            _signals?.RequestStop(15);
-            Assert.True(_thread.Join(TimeSpan.FromSeconds(10)), "daemon did not stop");
-        }
-
-        public void Dispose()
-        {
-            if (_thread.IsAlive)
-            {
-                Stop();
-            }
-
-            _started.Dispose();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 
     private static byte[] ClientRequest(NtpTimestamp transmit)
     {
@@ -101,7 +43,7 @@ public sealed class NtpdServingTests : IDisposable
     [Fact]
     public void Ntpd_LocalClockStratum10_ServesStratum11WithinTenSeconds()
     {
-        int port = FreePort();
+        int port = InProcessNtpd.FreePort();
         string config = Path.Combine(_directory, "ntp.conf");
         File.WriteAllText(config, """
             server 127.127.1.0
@@ -110,7 +52,7 @@ public sealed class NtpdServingTests : IDisposable
             interface ignore wildcard
             interface listen 127.0.0.1
             """);
-        using var daemon = new RunningDaemon(config, port);
+        using var daemon = InProcessNtpd.Start(config, port);
         Assert.NotNull(daemon.Host);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
         var server = new IPEndPoint(IPAddress.Loopback, port);
@@ -147,10 +89,10 @@ public sealed class NtpdServingTests : IDisposable
     [Fact]
     public void Ntpd_MalformedStream_IsDroppedAndCountedWhileClientIsServed()
     {
-        int port = FreePort();
+        int port = InProcessNtpd.FreePort();
         string config = Path.Combine(_directory, "ntp.conf");
         File.WriteAllText(config, "server 127.127.1.0\nfudge 127.127.1.0 stratum 10\ndisable ntp\ninterface ignore wildcard\ninterface listen 127.0.0.1\n");
-        using var daemon = new RunningDaemon(config, port);
+        using var daemon = InProcessNtpd.Start(config, port);
         var server = new IPEndPoint(IPAddress.Loopback, port);
         using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
@@ -184,10 +126,10 @@ public sealed class NtpdServingTests : IDisposable
     [Fact]
     public void Ntpd_DebugFlag_LogsEachDatagramDecision()
     {
-        int port = FreePort();
+        int port = InProcessNtpd.FreePort();
         string config = Path.Combine(_directory, "ntp.conf");
         File.WriteAllText(config, "server 127.127.1.0\ndisable ntp\ninterface ignore wildcard\ninterface ignore ::1\ninterface listen 127.0.0.1\n");
-        using var daemon = new RunningDaemon(config, port, "-d");
+        using var daemon = InProcessNtpd.Start(config, port, "-d");
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
         client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Assert.NotNull(Query(client, new IPEndPoint(IPAddress.Loopback, port)));

@@ -1,6 +1,7 @@
 // FakeNtpNetwork: an INtpTransport over an in-memory network of FakeServers. A request to a server
 // is answered with a mode 4 reply timed by the server's path delay and clock offset; waiting for a
-// reply advances FakeTime to its arrival, or by the whole timeout when nothing is in flight.
+// reply advances FakeTime to its arrival, or by the whole timeout when nothing is in flight. Every
+// request datagram is kept for the tests to read.
 using System.Net;
 using Stratum.Client.Transport;
 using Stratum.Core.Time;
@@ -30,6 +31,9 @@ internal sealed class FakeNtpNetwork : INtpTransport
     /// <summary>Requests received per server address, with the true time each arrived.</summary>
     public Dictionary<string, List<long>> Requests { get; } = [];
 
+    /// <summary>The request datagrams received per server address, as sent.</summary>
+    public Dictionary<string, List<byte[]>> RequestDatagrams { get; } = [];
+
     public bool Disposed { get; private set; }
 
     public TransportError Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
@@ -47,7 +51,19 @@ internal sealed class FakeNtpNetwork : INtpTransport
         }
 
         list.Add(arrival);
+        if (!RequestDatagrams.TryGetValue(server.Address, out var datagrams))
+        {
+            RequestDatagrams[server.Address] = datagrams = [];
+        }
+
+        datagrams.Add(datagram.ToArray());
         if (server.Silent)
+        {
+            return TransportError.None;
+        }
+
+        if (server.Key is { } key
+            && (!NtpPacket.TryRead(datagram, out NtpPacket signed, out _) || !Stratum.Core.Auth.PacketMac.Verify(key, signed)))
         {
             return TransportError.None;
         }
@@ -61,8 +77,14 @@ internal sealed class FakeNtpNetwork : INtpTransport
             : new NtpHeader(server.Leap, request.Version, NtpMode.Server, server.Stratum, 6, server.Precision,
                 new NtpShort(0x0000_0200), new NtpShort(0x0000_0400), server.ReferenceId,
                 NtpTimestamp.FromUnixNanoseconds(serverClock - (64L * 1_000_000_000)), request.TransmitTime, receive, transmit);
-        byte[] bytes = new byte[NtpHeader.Size];
-        reply.Write(bytes);
+        byte[] bytes = new byte[NtpHeader.Size + Stratum.Core.Auth.PacketMac.KeyIdLength + Stratum.Core.Auth.PacketMac.MaxDigestLength];
+        int length = reply.Write(bytes);
+        if (server.Key is { } replyKey)
+        {
+            length = Stratum.Core.Auth.PacketMac.Append(replyKey, bytes, length);
+        }
+
+        Array.Resize(ref bytes, length);
         _inFlight.Add((arrival + ServerProcessingNanoseconds + (long)(server.OneWayDelaySeconds * 1e9), bytes, new IPEndPoint(server.IPAddress, _port)));
         return TransportError.None;
     }

@@ -1,5 +1,6 @@
 // FakeServer: how one fake NTP server on the in-memory network behaves: stratum, leap, how far its
-// clock is from true time, path delay, precision, refid, a kiss code to send, or silence.
+// clock is from true time, path delay, precision, refid, a kiss code to send, or silence; with a
+// key it answers only requests signed by that key, and signs its replies.
 using System.Net;
 using Stratum.Core.Wire;
 
@@ -27,6 +28,9 @@ internal sealed record FakeServer(string Address)
 
     /// <summary>Never answers.</summary>
     public bool Silent { get; init; }
+
+    /// <summary>Answers only requests with a valid MAC by this key, and signs its replies with it.</summary>
+    public Stratum.Core.Auth.SymmetricKey? Key { get; init; }
 
     public IPAddress IPAddress => IPAddress.Parse(Address);
 }

@@ -112,6 +112,43 @@ public class NtpdateCommandLineTests
         Assert.Equal(3, explicitSamples.Samples);
     }
 
+    [Theory]
+    [InlineData("0", 0u)]
+    [InlineData("0.5", 0x8000_0000u)]
+    [InlineData(".25", 0x4000_0000u)]
+    // 0.1 * 2^32 = 429496729.6: rounded up.
+    [InlineData("0.1", 429_496_730u)]
+    // 0.00005 * 2^32 = 214748.3648: rounded down.
+    [InlineData("0.000050", 214_748u)]
+    // Only nine decimals count.
+    [InlineData("0.0000000009", 0u)]
+    // 0.999999999 * 2^32 = 4294967291.705: rounded up.
+    [InlineData("0.999999999", 4_294_967_292u)]
+    public void FractionOfSecond_IsAtolfpsFraction(string text, uint expected) =>
+        Assert.Equal(expected, NtpdateCommandLine.FractionOfSecond(text));
+
+    [Fact]
+    public void TryParse_AuthenticationDelay_IsKeptAsAFractionOfASecond()
+    {
+        Assert.True(NtpdateCommandLine.TryParse(["-e", "0.5", "h"], out var delayed, out _));
+        Assert.True(NtpdateCommandLine.TryParse(["h"], out var plain, out _));
+
+        Assert.Equal(0x8000_0000u, delayed.AuthenticationDelayFraction);
+        Assert.Equal(0u, plain.AuthenticationDelayFraction);
+    }
+
+    [Theory]
+    [InlineData("-o1", 1)]
+    [InlineData("-o2", 2)]
+    [InlineData("-o3", 3)]
+    [InlineData("-o4", 4)]
+    public void TryParse_Version_IsKept(string option, byte version)
+    {
+        Assert.True(NtpdateCommandLine.TryParse([option, "h"], out var options, out _));
+
+        Assert.Equal(version, options.Version);
+    }
+
     [Fact]
     public void TryParse_RepeatedDebug_CountsLevels()
     {

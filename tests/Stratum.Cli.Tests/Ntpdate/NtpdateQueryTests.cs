@@ -191,6 +191,62 @@ public class NtpdateQueryTests
     }
 
     [Fact]
+    public void Query_IPv4OnlyWithIPv6Server_IsAFamilyError()
+    {
+        var world = new FakeNtpdateWorld(new FakeServer("::1"));
+
+        var (exit, _, stderr) = world.Run("-q4", "::1");
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("Error resolving ::1: Address family for hostname not supported (-9)\n", stderr);
+        Assert.Null(world.Network);
+    }
+
+    [Fact]
+    public void Query_IPv4Only_QueriesOnlyTheIPv4AddressesOfAName()
+    {
+        var world = new FakeNtpdateWorld(
+            new FakeServer("127.0.0.20") { Stratum = 3 },
+            new FakeServer("::1") { Stratum = 1 })
+            .WithName("dual.test", "::1", "127.0.0.20");
+
+        var (exit, stdout, _) = world.Run("-4", "-q", "dual.test");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(
+            "server 127.0.0.20, stratum 3, offset +0.000000, delay 0.02602\n" +
+            "23 Nov 07:40:00 ntpdate[4242]: adjust time server 127.0.0.20 offset +0.000000 sec\n",
+            stdout);
+        Assert.Equal(["127.0.0.20"], world.Network!.Requests.Keys);
+        Assert.True(world.OpenRequest!.AllowIPv4);
+        Assert.False(world.OpenRequest.AllowIPv6);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    [InlineData("3")]
+    [InlineData("4")]
+    public void Query_VersionOption_IsTheVersionOfEveryRequest(string version)
+    {
+        var world = new FakeNtpdateWorld(new FakeServer("127.0.0.20") { ClockOffsetSeconds = 0.001 });
+
+        var (exit, stdout, _) = world.Run("-q", "-p2", "-o", version, "127.0.0.20");
+
+        Assert.Equal(0, exit);
+        List<byte[]> requests = world.Network!.RequestDatagrams["127.0.0.20"];
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, request =>
+        {
+            NtpHeader header = NtpHeader.Read(request);
+            Assert.Equal(byte.Parse(version, System.Globalization.CultureInfo.InvariantCulture), header.Version);
+            Assert.Equal(NtpMode.Client, header.Mode);
+            Assert.Equal(NtpHeader.Size, request.Length);
+        });
+        Assert.StartsWith("server 127.0.0.20, stratum 2, offset +0.001000, delay 0.02602\n", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Query_IPv6Server_Works()
     {
         var world = new FakeNtpdateWorld(new FakeServer("::1") { Stratum = 5, ClockOffsetSeconds = 0.00003 });

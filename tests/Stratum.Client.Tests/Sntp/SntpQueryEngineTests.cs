@@ -1,6 +1,7 @@
 // The query engine's reply checks and schedule: origin check (bogus, duplicate), kiss codes,
 // unsynchronized and insane servers, unknown sources, timeouts turning into empty slots, and the
-// one-timeout gap ntpdate keeps between requests to one server.
+// one-timeout gap ntpdate keeps between requests to one server; the authentication delay added to
+// T1 of signed requests only.
 using System.Net;
 using Stratum.Client.Sntp;
 using Stratum.Core.Time;
@@ -65,6 +66,25 @@ public class SntpQueryEngineTests
         Assert.True(request.OriginTime.IsZero);
         Assert.Equal(1, engine.Servers[0].TransmitCount);
         Assert.Equal(NtpTimestamp.FromUnixNanoseconds(RealStart), engine.Servers[0].LastTransmitTime);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PrepareRequest_AuthenticationDelay_IsAddedToT1OnlyWithAKey(bool withKey)
+    {
+        Assert.True(Stratum.Core.Auth.KeyFileParser.Parse("7 MD5 secret\n", "ntp.keys").Keys.TryGetKey(7, out Stratum.Core.Auth.SymmetricKey? key));
+        var options = new SntpQueryOptions { Samples = 1, Key = withKey ? key : null, AuthenticationDelayFraction = 0x0010_0000 };
+        var engine = new SntpQueryEngine([s_server], options, startMonotonic: 0);
+        var buffer = new byte[engine.RequestLength];
+
+        var request = engine.PrepareRequest(engine.NextTransmit(0), 0x1234_5678_9abc_def0, RealStart, 0, buffer);
+
+        NtpTimestamp reading = NtpTimestamp.FromUnixNanoseconds(RealStart);
+        NtpTimestamp expected = withKey ? new NtpTimestamp(reading.Raw + 0x0010_0000) : reading;
+        Assert.Equal(expected, engine.Servers[0].LastTransmitTime);
+        // The wire carries the cookie either way; T1 never leaves the host.
+        Assert.Equal(new NtpTimestamp(0x1234_5678_9abc_def0), request.TransmitTime);
     }
 
     [Fact]
