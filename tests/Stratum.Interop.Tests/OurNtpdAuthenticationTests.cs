@@ -83,7 +83,8 @@ public class OurNtpdAuthenticationTests(AnchorServers anchors)
         {
             string keys = Path.Combine(keysDirectory, "ntp.keys");
             DaemonLauncher.WriteKeys(keys, DaemonConfigs.Keys);
-            string extra = $"keys {keys}\ntrustedkey 1 2 3\ncontrolkey 1\n";
+            // ntpq runs from 127.0.0.1: this line, more specific than the standard nomodify ones, lets it write.
+            string extra = $"keys {keys}\ntrustedkey 1 2 3\ncontrolkey 1\nrestrict 127.0.0.1\n";
             await using RunningDaemon ours = await DaemonLauncher.StartOurNtpdAsync(InteropAddresses.OurKeyedNtpd, extra, 11, cancellationToken);
             string target = ours.Address.ToString();
             ProcessResult added = await ClientTools.NtpsecNtpqAsync(["-a", "1", "-k", keys, "-c", ":config server 127.0.0.11 iburst", target], cancellationToken);
