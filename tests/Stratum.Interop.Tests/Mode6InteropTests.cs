@@ -2,7 +2,8 @@
 // on 127.0.0.26 must show stratum 11, refid LOCL and the local clock association as system peer;
 // our dist/ntpq (-c rv, -p, -c as) and our dist/ntpdc -c sysinfo (mode 6 fallback: ntpsec has no
 // mode 7) against ntpsec's ntpd on 127.0.0.1 must show what ntpsec's own ntpq shows for the same
-// fields. mrulist both ways, after an NTPv4 client request from 127.0.0.39: NTPsec's `ntpq -n -c
+// fields: system variables by name, and its one association (a noselect SHM clock) in `as`,
+// `-pn` and `rv ASSOC`. mrulist both ways, after an NTPv4 client request from 127.0.0.39: NTPsec's `ntpq -n -c
 // mrulist` against our ntpd lists that client (mode 3, version 4) and the address it queried from
 // (mode 6); our `ntpq -n -c mrulist` against NTPsec's ntpd lists every address NTPsec's own ntpq
 // listed just before (entries only get added or refreshed in between), the client among them.
@@ -65,8 +66,9 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
         RunningDaemon ntpsec = await anchors.NtpsecAsync(cancellationToken);
         string host = ntpsec.Address.ToString();
 
-        ProcessResult theirs = await ClientTools.NtpsecNtpqAsync(["-c", "rv 0 stratum,refid", host], cancellationToken);
-        ProcessResult ours = await ClientTools.OurNtpqAsync(["-c", "rv 0 stratum,refid", host], cancellationToken);
+        const string names = "leap,stratum,precision,rootdelay,refid,peer,tc,mintc";
+        ProcessResult theirs = await ClientTools.NtpsecNtpqAsync(["-c", "rv 0 " + names, host], cancellationToken);
+        ProcessResult ours = await ClientTools.OurNtpqAsync(["-c", "rv 0 " + names, host], cancellationToken);
         ProcessResult oursAll = await ClientTools.OurNtpqAsync(["-c", "rv", host], cancellationToken);
 
         Assert.True(theirs.ExitCode == 0, theirs.Describe());
@@ -78,6 +80,15 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
         Assert.Equal(theirRefid, RefidVariable().Match(ours.StandardOutput).Groups[1].Value);
         Assert.True(oursAll.StandardOutput.StartsWith("associd=0 status=", StringComparison.Ordinal), oursAll.Describe());
         Assert.Equal(theirStratum, StratumVariable().Match(oursAll.StandardOutput).Groups[1].Value);
+        Dictionary<string, string> theirValues = Variables(theirs.StandardOutput);
+        Dictionary<string, string> ourValues = Variables(ours.StandardOutput);
+        foreach (string name in names.Split(','))
+        {
+            Assert.True(theirValues.TryGetValue(name, out string? their) && ourValues.TryGetValue(name, out string? our)
+                && (their == our || (double.TryParse(their, System.Globalization.CultureInfo.InvariantCulture, out double a)
+                    && double.TryParse(our, System.Globalization.CultureInfo.InvariantCulture, out double b) && a == b)),
+                $"{name}: {theirs.Describe()}{ours.Describe()}");
+        }
     }
 
     [GeneratedRegex(@"^stratum: +(\d+)$", RegexOptions.Multiline)]
@@ -110,12 +121,48 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
 
         Assert.True(ourAs.ExitCode == 0 && ourAs.StandardError.Length == 0, ourAs.Describe());
         Assert.True(ourPeers.ExitCode == 0 && ourPeers.StandardError.Length == 0, ourPeers.Describe());
-        // Association ids and status words: the first two columns after "ind" of every row.
+        // NTPsec's one association (a noselect SHM clock): association id and status word agree.
+        Assert.True(AssociationRows(ourAs.StandardOutput).Count == 1, ourAs.Describe() + theirAs.Describe());
         Assert.Equal(AssociationRows(theirAs.StandardOutput), AssociationRows(ourAs.StandardOutput));
-        // Per peer: tally, remote, refid and stratum agree (delay/offset move between the two queries).
-        // (The ntpsec anchor runs in orphan mode without associations: both lists are then empty.)
-        Assert.Equal(PeerKeys(theirPeers.StandardOutput), PeerKeys(ourPeers.StandardOutput));
+        // Its peers row: tally, refid, stratum, type, poll and reach agree; the remote is the clock's
+        // address with -n in ntpq 4.2.8's layout (ours) where NTPsec's ntpq prints SHM(9) regardless.
+        Assert.True(PeerKeys(ourPeers.StandardOutput) is [var ours] && ours.StartsWith("  127.127.28.9 .TEST. 0 l 64 0", StringComparison.Ordinal),
+            ourPeers.Describe() + theirPeers.Describe());
+        Assert.Equal(PeerKeys(theirPeers.StandardOutput).Select(WithoutRemote), PeerKeys(ourPeers.StandardOutput).Select(WithoutRemote));
+
+        // The same association's variables, by name, as both tools print them.
+        string associationId = AssociationRows(ourAs.StandardOutput)[0].Split(' ')[0];
+        const string names = "srcadr,srcport,stratum,hmode,pmode,hpoll,ppoll,leap,reach,refid,precision,rootdelay,rootdisp";
+        ProcessResult theirVariables = await ClientTools.NtpsecNtpqAsync(["-n", "-c", $"rv {associationId} {names}", host], cancellationToken);
+        ProcessResult ourVariables = await ClientTools.OurNtpqAsync(["-n", "-c", $"rv {associationId} {names}", host], cancellationToken);
+        Dictionary<string, string> theirValues = Variables(theirVariables.StandardOutput);
+        Dictionary<string, string> ourValues = Variables(ourVariables.StandardOutput);
+        foreach (string name in new[] { "srcadr", "srcport", "stratum", "hmode", "pmode", "hpoll", "ppoll", "leap", "reach", "refid", "precision", "rootdelay", "rootdisp" })
+        {
+            // Same text, or the same number (NTPsec's ntpq reprints 0.000 as 0.0).
+            Assert.True(theirValues.TryGetValue(name, out string? theirs) && ourValues.TryGetValue(name, out string? ours2)
+                && (theirs == ours2 || (double.TryParse(theirs, System.Globalization.CultureInfo.InvariantCulture, out double a)
+                    && double.TryParse(ours2, System.Globalization.CultureInfo.InvariantCulture, out double b) && a == b)),
+                $"{name}: ntpsec's ntpq {theirValues.GetValueOrDefault(name)}, ours {ourValues.GetValueOrDefault(name)}\n{theirVariables.Describe()}{ourVariables.Describe()}");
+        }
     }
+
+    private static string WithoutRemote(string key) => key[0] + " " + string.Join(' ', key[2..].Split(' ').Skip(1));
+
+    /// <summary>name=value pairs of an `rv` answer (quotes kept; NTPsec and ntpq 4.2.8 wrap lines differently).</summary>
+    private static Dictionary<string, string> Variables(string output)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match match in VariablePair().Matches(output))
+        {
+            values[match.Groups[1].Value] = match.Groups[2].Value;
+        }
+
+        return values;
+    }
+
+    [GeneratedRegex(@"(?:^|[\s,])([a-z_]+)=([^,\s]*)", RegexOptions.Multiline)]
+    private static partial Regex VariablePair();
 
     [Fact]
     public async Task OurNtpdcSysinfo_AgainstNtpsec_FallsBackToMode6AndMatchesNtpsecNtpq()
@@ -124,13 +171,20 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
         RunningDaemon ntpsec = await anchors.NtpsecAsync(cancellationToken);
         string host = ntpsec.Address.ToString();
 
-        ProcessResult theirs = await ClientTools.NtpsecNtpqAsync(["-c", "rv 0 stratum,leap", host], cancellationToken);
+        ProcessResult theirs = await ClientTools.NtpsecNtpqAsync(["-c", "rv 0 stratum,leap,precision,refid", host], cancellationToken);
         ProcessResult ours = await ManagedProcess.RunAsync(InteropEnvironment.OurTool("ntpdc"), ["-c", "sysinfo", host],
             TimeSpan.FromSeconds(20), cancellationToken);
 
         Assert.True(ours.ExitCode == 0 && ours.StandardError.Length == 0, ours.Describe());
         Assert.Contains("system peer mode:", ours.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(StratumVariable().Match(theirs.StandardOutput).Groups[1].Value, SysinfoStratum().Match(ours.StandardOutput).Groups[1].Value);
+        Dictionary<string, string> values = Variables(theirs.StandardOutput);
+        string Label(string label) => Regex.Match(ours.StandardOutput, "^" + label + @": +(.*)$", RegexOptions.Multiline).Groups[1].Value;
+        string context = theirs.Describe() + ours.Describe();
+        Assert.True(values["stratum"] == Label("stratum"), context);
+        // NTPsec's ntpq prints leap as two bits (00) or a number (0); ntpdc always as two bits.
+        Assert.True(int.Parse(values["leap"], System.Globalization.CultureInfo.InvariantCulture) == Convert.ToInt32(Label("leap indicator"), 2), context);
+        Assert.True(values["precision"] == Label("precision"), context);
+        Assert.True("[" + values["refid"] + "]" == Label("reference ID"), context);
     }
 
     [GeneratedRegex(@"^ *-?\d+ +-?[\d.]+ +[0-9a-f]+ [.KL] (\d) (\d) +\d+ +(?:\S+ +\S+ +)?\d+ (\S+)$", RegexOptions.Multiline)]
@@ -198,7 +252,10 @@ public partial class Mode6InteropTests(OurNtpdFixture ntpd, AnchorServers anchor
         [.. output.Split('\n').Where(l => l.Length > 20 && char.IsAsciiDigit(l.TrimStart()[0]))
             .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(2)))];
 
+    /// <summary>Tally, remote, refid, stratum, type, poll and reach of each `peers` row (not when, delay, offset, jitter).</summary>
     private static List<string> PeerKeys(string output) =>
         [.. output.Split('\n').Skip(2).Where(l => l.Length > 40)
-            .Select(l => l[0] + " " + string.Join(' ', l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3)))];
+            .Select(l => l[0] + " " + string.Join(' ', l[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries) is var words && words.Length >= 7
+                ? (string[])[words[0], words[1], words[2], words[3], words[5], words[6]]
+                : words))];
 }

@@ -32,7 +32,11 @@ public static class DaemonConfigs
     public const string WrongKeys = "9 MD5 a-wrong-one\n";
 
     /// <summary>ntpsec 1.2.2 in orphan mode: LI=0, stratum 1, refid LOOP about 1 s after start; it
-    /// signs replies to requests authenticated with keys 1–3 and 9 (<see cref="Keys"/>).</summary>
+    /// signs replies to requests authenticated with keys 1–3 and 9 (<see cref="Keys"/>). It has one
+    /// `noselect` SHM reference clock (unit 9, never fed), so ntpq shows a real association on both
+    /// sides of the mode 6 comparisons while the orphan-mode state the other tests rely on stays as it
+    /// is. (NTPsec refuses a loopback address other than 127.0.0.1 as a server: "attempt to configure
+    /// invalid address".)</summary>
     public static string Ntpsec(string runDirectory) => $"""
         # ntpsec anchor for Stratum.Interop.Tests (see ../shared/bench/conf/ntpsec.conf).
         # It still tries ntp_adjtime() at start-up; setpriv has removed CAP_SYS_TIME, so that fails (EPERM).
@@ -48,6 +52,7 @@ public static class DaemonConfigs
         statsdir {runDirectory}/
         keys {runDirectory}/ntp.keys
         trustedkey 1 2 3 9
+        refclock shm unit 9 refid TEST noselect
         """ + "\n";
 
     /// <summary>
