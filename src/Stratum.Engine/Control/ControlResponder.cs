@@ -192,6 +192,10 @@ public sealed class ControlResponder
     /// <summary>INFO_FLAG_* system flags (ntpdc sysinfo).</summary>
     public byte SystemFlags() => SystemVariableSet.Flags(Host);
 
+    /// <summary>The kernel discipline's state, read at most once per second for mode 6 (k* variables)
+    /// and mode 7 (REQ_GET_KERNEL) alike; null without a kernel discipline.</summary>
+    internal KernelLoopState? KernelLoop(LoopTime now) => _systemVariables.KernelLoop(Host, now);
+
     /// <summary>Every association, local clocks first, in id order.</summary>
     internal IReadOnlyList<ControlAssociation> CollectAssociations()
     {
