@@ -209,7 +209,7 @@ public sealed class ControlResponder
         RemoteSource? remotePeer = _engine.Sources.SystemPeer;
         foreach (RemoteSource source in _engine.Sources.Sources)
         {
-            _associations.Add(new RemoteSourceAssociation(source, ReferenceEquals(source, remotePeer)));
+            _associations.Add(new RemoteSourceAssociation(source, ReferenceEquals(source, remotePeer), _engine.Sources));
         }
 
         return _associations;

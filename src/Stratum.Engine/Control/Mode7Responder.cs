@@ -267,8 +267,8 @@ public sealed class Mode7Responder
 
         return new PeerInfoItem(LocalAddress(association), association.Source.Address, (ushort)association.Source.Port,
             PeerFlags(association), association.Leap, association.HostMode, association.PeerMode, association.Stratum,
-            association.PeerPoll, association.HostPoll, association.Precision, 4, association.Reach, 0,
-            association.IsReachable ? (ushort)0 : (ushort)0x400, (ushort)association.Id, 0, association.ReferenceId.Value, 0,
+            association.PeerPoll, association.HostPoll, association.Precision, 4, association.Reach,
+            (byte)Math.Min(association.Unreach, byte.MaxValue), association.Flash(now), (ushort)association.Id, 0, association.ReferenceId.Value, 0,
             Mode7Fixed.ToShort(association.RootDelay), Mode7Fixed.ToUnsignedShort(association.RootDispersion), association.ReferenceTime.Raw,
             0, association.LastReceived(now).Raw, 0, filterDelay, filterOffset, order, Mode7Fixed.ToShort(association.Delay),
             Mode7Fixed.ToUnsignedShort(association.Dispersion), Mode7Fixed.ToLong(association.Offset), Mode7Fixed.ToUnsignedShort(association.Jitter));
