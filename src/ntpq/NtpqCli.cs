@@ -70,7 +70,7 @@ internal static class NtpqCli
                 return 1;
             }
 
-            var session = new NtpqSession(Connect, client, host, environment, commandLine.NumericHosts, stdout, stderr);
+            var session = new NtpqSession(Connect, client, host, environment, commandLine.NumericHosts, stdout, stderr, commandLine.Wide);
             if (interactive)
             {
                 RunInteractive(session, environment.Input, stdout);

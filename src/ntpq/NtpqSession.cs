@@ -16,7 +16,7 @@ namespace Stratum.Tools.Ntpq;
 
 /// <summary>One ntpq command interpreter; <see cref="Execute"/> returns false on quit.</summary>
 internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mode6Client initial, string initialHost, NtpqEnvironment environment,
-    bool numericHosts, TextWriter stdout, TextWriter stderr)
+    bool numericHosts, TextWriter stdout, TextWriter stderr, bool wide = false)
 {
     private static readonly string[] s_modes = ["unspec", "sym_active", "sym_passive", "client", "server", "broadcast", "control", "private", "bclient"];
 
@@ -151,7 +151,7 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
             return;
         }
 
-        var table = new PeersTable(_numeric, Stratum.Client.Transport.QueryHost.ReverseLookup, variant);
+        var table = new PeersTable(_numeric, Stratum.Client.Transport.QueryHost.ReverseLookup, variant, wide);
         stdout.Write(table.HeaderText);
         foreach ((ushort id, ushort status) in _associations)
         {

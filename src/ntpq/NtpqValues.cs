@@ -73,15 +73,18 @@ internal static class NtpqValues
     public static bool TryParseMilliseconds(string value, out double milliseconds) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out milliseconds);
 
-    /// <summary>lfptoms(x, 3): milliseconds with three decimals.</summary>
+    /// <summary>lfptoms(x, 3): milliseconds with three decimals, '-' only for a value below zero
+    /// ("-0.000" as sent reads as an l_fp of zero, printed "0.000").</summary>
     public static string Milliseconds3(double milliseconds) =>
-        milliseconds.ToString("F3", CultureInfo.InvariantCulture);
+        (milliseconds == 0 ? 0.0 : milliseconds).ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>prettydate: "e0b1b4f3.5a9a4000  Mon, Nov 23 2026 12:10:28.354" in local time, "(no time)" for 0.</summary>
     public static string PrettyDate(NtpTimestamp timestamp, long pivotUnixNanoseconds, TimeZoneInfo zone) =>
         Stratum.Client.Display.PrettyDate.Format(timestamp, pivotUnixNanoseconds, zone);
 
-    /// <summary>prettyinterval: "-", seconds up to 2048, then rounded minutes, hours, days.</summary>
+    /// <summary>prettyinterval (ntpq-subs.c, 4.2.8p15): "-" for 0 or less, seconds up to 2048, then
+    /// minutes up to 300, hours up to 96, days up to 999 (each rounded to the nearest), then years
+    /// (days / 365.25, rounded) up to 999, then "INF".</summary>
     public static string PrettyInterval(long seconds)
     {
         if (seconds <= 0)
@@ -94,20 +97,26 @@ internal static class NtpqValues
             return seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        seconds = (seconds + 29) / 60;
-        if (seconds <= 300)
+        long minutes = (seconds + 29) / 60;
+        if (minutes <= 300)
         {
-            return seconds.ToString(CultureInfo.InvariantCulture) + "m";
+            return minutes.ToString(CultureInfo.InvariantCulture) + "m";
         }
 
-        seconds = (seconds + 29) / 60;
-        if (seconds <= 96)
+        long hours = (minutes + 29) / 60;
+        if (hours <= 96)
         {
-            return seconds.ToString(CultureInfo.InvariantCulture) + "h";
+            return hours.ToString(CultureInfo.InvariantCulture) + "h";
         }
 
-        seconds = (seconds + 11) / 24;
-        return seconds.ToString(CultureInfo.InvariantCulture) + "d";
+        long days = (hours + 11) / 24;
+        if (days <= 999)
+        {
+            return days.ToString(CultureInfo.InvariantCulture) + "d";
+        }
+
+        long years = (long)Math.Floor((days / 365.25) + 0.5);
+        return years <= 999 ? years.ToString(CultureInfo.InvariantCulture) + "y" : "INF";
     }
 
     /// <summary>True for a refclock pseudo-address 127.127.t.u.</summary>

@@ -1,11 +1,16 @@
 // PeersTable: ntpq 4.2.8's `peers` spreadsheet (ntpq-subs.c dopeers/doprintpeers), byte for byte:
-// the fixed header and 78 '=' characters, then per association
-// "%c%-15.15s %-15.15s %2ld %c %4.4s %4.4s  %3lo  %7.7s %8.7s %7.7s": tally (flash3 by selection
-// code), remote (LOCAL(u) for a refclock unless -n; other addresses by reverse lookup unless -n),
-// refid (".LOCL." for a 1–4 character refid, else an address), stratum, type from hmode, when,
-// poll, reach in octal, delay/offset/jitter in ms with 3 decimals (jitter, else dispersion).
-// Limits: single host only (ntpq's "server" column for several hosts is not printed); -w wide
-// mode prints the same as narrow.
+// the fixed header and 78 '=' characters, then per association "%c%-15.15s " (tally by selection
+// code, remote: LOCAL(u) for a refclock unless -n, other addresses by reverse lookup unless -n),
+// the refid column padded to 15 but never cut (".LOCL." for a 1–4 character refid, its
+// non-graphic characters as '?'; an address; "(loop)" when the flash variable has TEST12; blank
+// when the refid is missing or undecodable), then " %2ld %c %4.4s %4.4s  %3lo  %7.7s %8.7s %7.7s":
+// stratum, type from hmode, when and poll (prettyinterval), reach in octal, delay/offset/jitter
+// in ms by lfptoms(…, 3) cut to their first 7 characters (jitter, else dispersion). With -w a
+// remote name longer than 15 characters is printed whole, and the rest of the row continues on
+// the next line after 17 spaces. opeers shows the local address (trunc_left to 15) and the
+// dispersion; apeers the refid (addresses in hex) padded to 9 and the association id.
+// Limits: single host only (ntpq's "server" column for several hosts is not printed); the
+// `srchost` variable (ntpd's configured host name) is not used; refids always as IPv4 (no drefid).
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -23,7 +28,8 @@ internal enum PeersVariant
 }
 
 /// <summary>Formats the `peers` header and lines.</summary>
-internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? reverseLookup, PeersVariant variant = PeersVariant.Peers)
+internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? reverseLookup, PeersVariant variant = PeersVariant.Peers,
+    bool wide = false)
 {
     public const string Header =
         "     remote           refid      st t when poll reach   delay   offset  jitter\n"
@@ -44,39 +50,12 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
         _ => Header,
     };
 
-    /// <summary>One line (ntpq doprintpeers) for association <paramref name="associationId"/>.</summary>
+    /// <summary>One line (ntpq doprintpeers) for association <paramref name="associationId"/>, from its
+    /// READVAR variables and peer status word; <paramref name="now"/> is the ntpq host's clock.</summary>
     public string Line(ushort associationId, ushort peerStatus, VariableList variables, NtpTimestamp now)
-    {
-        string line = Line(peerStatus, variables, now);
-        if (variant == PeersVariant.Peers)
-        {
-            return line;
-        }
-
-        string refidOrLocal = variant == PeersVariant.OldPeers
-            ? TruncateLeft(variables["dstadr"] is string d && NtpqValues.ParseAddress(d) is IPAddress local ? local.ToString() : "0.0.0.0", 15).PadRight(15)
-            : Cut(RefidText(variables["refid"]), 9).PadRight(9) + associationId.ToString(CultureInfo.InvariantCulture).PadRight(6);
-        string rest = line[32..];
-        if (variant == PeersVariant.OldPeers)
-        {
-            string dispersion = Milliseconds(variables["dispersion"] ?? variables["rootdisp"]);
-            rest = rest[..^8] + NtpqValues.Fit(dispersion, 7, 7, leftAlign: false) + "\n";
-        }
-
-        return line[..17] + refidOrLocal + rest;
-    }
-
-    /// <summary>trunc_left: keep the last characters, marking the cut with '_'.</summary>
-    private static string TruncateLeft(string text, int width) => text.Length <= width ? text : "_" + text[^(width - 1)..];
-
-    private static string Cut(string text, int width) => text.Length <= width ? text : text[..width];
-
-    /// <summary>One line for an association, from its READVAR variables and peer status word.</summary>
-    public string Line(ushort peerStatus, VariableList variables, NtpTimestamp now)
     {
         IPAddress? source = NtpqValues.ParseAddress(variables["srcadr"] ?? string.Empty);
         string remote = RemoteName(source);
-        string refid = RefidText(variables["refid"]);
         ulong stratum = UnsignedOf(variables["stratum"]);
         long hpoll = PollOf(variables["hpoll"]);
         long ppoll = PollOf(variables["ppoll"]);
@@ -87,13 +66,42 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
         long pollSeconds = 1L << (int)Math.Clamp(Math.Min(ppoll, hpoll), 0, 62);
         string delay = Milliseconds(variables["delay"]);
         string offset = Milliseconds(variables["offset"]);
-        string jitter = variables["jitter"] is string j && NtpqValues.TryParseMilliseconds(j, out _) ? Milliseconds(j) : Milliseconds(variables["dispersion"]);
+        string jitter = variant != PeersVariant.OldPeers && variables["jitter"] is string j && NtpqValues.TryParseMilliseconds(j, out _)
+            ? Milliseconds(j)
+            : Milliseconds(variables["dispersion"] ?? variables["rootdisp"]);
         char tally = StatusText.TallyCharacters[(int)PeerStatusWord.Decode(peerStatus).Selection];
+        bool loop = (UnsignedOf(variables["flash"]) & TestLoop) != 0;
 
         var line = new StringBuilder();
-        line.Append(tally)
-            .Append(NtpqValues.Fit(remote, 15, 15, leftAlign: true)).Append(' ')
-            .Append(NtpqValues.Fit(refid, 15, 15, leftAlign: true)).Append(' ')
+        line.Append(tally);
+        if (wide && remote.Length > 15)
+        {
+            // ntpq -w: the whole name, then the row goes on below, under the refid column.
+            line.Append(remote).Append('\n').Append(' ', 1 + 15 + 1);
+        }
+        else
+        {
+            line.Append(NtpqValues.Fit(remote, 15, 15, leftAlign: true)).Append(' ');
+        }
+
+        string middle = variant switch
+        {
+            PeersVariant.OldPeers => variables["dstadr"] is string d && NtpqValues.ParseAddress(d) is IPAddress local
+                ? TruncateLeft(local.ToString(), 15)
+                : string.Empty,
+            _ when loop => "(loop)",
+            _ => RefidText(variables["refid"], hex: variant == PeersVariant.AssociationPeers),
+        };
+        if (variant == PeersVariant.AssociationPeers)
+        {
+            line.Append(middle.PadRight(9)).Append(associationId.ToString(CultureInfo.InvariantCulture).PadRight(6));
+        }
+        else
+        {
+            line.Append(middle.PadRight(15));
+        }
+
+        line.Append(' ')
             .Append(stratum.ToString(CultureInfo.InvariantCulture).PadLeft(2)).Append(' ')
             .Append(type).Append(' ')
             .Append(NtpqValues.Fit(NtpqValues.PrettyInterval(when), 4, 4, leftAlign: false)).Append(' ')
@@ -104,6 +112,12 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
             .Append(NtpqValues.Fit(jitter, 7, 7, leftAlign: false)).Append('\n');
         return line.ToString();
     }
+
+    /// <summary>TEST12 (peer_loop) of the flash variable: ntpq shows "(loop)" for the refid.</summary>
+    private const ulong TestLoop = 0x0800;
+
+    /// <summary>trunc_left: keep the last characters, marking the cut with '_'.</summary>
+    private static string TruncateLeft(string text, int width) => text.Length <= width ? text : "_" + text[^(width - 1)..];
 
     private string RemoteName(IPAddress? source)
     {
@@ -125,30 +139,51 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
         return reverseLookup?.Invoke(source) ?? source.ToString();
     }
 
-    private static string RefidText(string? value)
+    /// <summary>The refid column: "" when missing or undecodable, ".XXXX." for 1–4 characters (refid_str:
+    /// a non-graphic character as '?'), "0.0.0.0", a refclock's name, else the address (apeers: the
+    /// 32 bits in hex, "%0x").</summary>
+    private static string RefidText(string? value, bool hex)
     {
-        if (value is null)
-        {
-            return "0.0.0.0";
-        }
-
-        if (value.Length == 0)
+        if (value is null || value.Length == 0)
         {
             return string.Empty;
         }
 
         if (value.Length <= 4)
         {
-            return "." + value + ".";
+            var text = new StringBuilder(".");
+            foreach (char c in value)
+            {
+                text.Append(c is > ' ' and < '\x7f' ? c : '?');
+            }
+
+            return text.Append('.').ToString();
         }
 
         IPAddress? address = NtpqValues.ParseAddress(value);
         if (address is null)
         {
+            return string.Empty;
+        }
+
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
             return "0.0.0.0";
         }
 
-        return NtpqValues.IsRefclockAddress(address) ? NtpqValues.RefclockName(address) : address.ToString();
+        if (NtpqValues.IsRefclockAddress(address))
+        {
+            return NtpqValues.RefclockName(address);
+        }
+
+        if (hex && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            byte[] b = address.GetAddressBytes();
+            uint bits = (uint)((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]);
+            return bits.ToString("x", CultureInfo.InvariantCulture);
+        }
+
+        return address.ToString();
     }
 
     /// <summary>An unsigned variable, 0 when missing or undecodable (ntpq leaves it zeroed).</summary>
@@ -174,6 +209,7 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
 
                 return NtpqValues.IsRefclockAddress(source) ? 'l' : IsMulticast(source) ? 'a' : 'u';
             case 1: return 's';
+            case 2: return 'S';
             default: break;
         }
 
@@ -215,7 +251,8 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
             last = reftime;
         }
 
-        return last.Seconds == 0 ? 0 : (long)(int)(now.Seconds - last.Seconds);
+        // ntpq's when(): -1 (shown "-") for a time after now; u_int32 seconds otherwise.
+        return last.Seconds == 0 ? 0 : now.Seconds < last.Seconds ? -1 : (long)(now.Seconds - last.Seconds);
     }
 
     private static string Milliseconds(string? value) =>

@@ -1,6 +1,7 @@
 // StatusText: ntpq 4.2.8's words for status words (ntpq.c statustoa and the tables in
 // ntpq-subs.c): "leap_none, sync_ntp, 1 event, clock_sync" for the system, "conf, reach,
-// sel_sys.peer, 1 event, sys_peer" for a peer, and the tally characters of `peers`.
+// sel_sys.peer, 1 event, sys_peer" for a peer, the tally characters of `peers`, and the flash
+// bits of a peer's `flash` variable (ntpq.c tstflags: "1200 peer_stratum, peer_unreach", "00 ok").
 using System.Globalization;
 using Stratum.Core.Mode6;
 
@@ -31,6 +32,52 @@ internal static class StatusText
         "", "mobilize", "demobilize", "unreachable", "reachable", "restart", "no_reply", "rate_exceeded",
         "access_denied", "leap_armed", "sys_peer", "clock_event", "bad_auth", "popcorn", "interleave_mode", "interleave_error",
     ];
+
+    private static readonly string[] s_flashTests =
+    [
+        "pkt_dup", "pkt_bogus", "pkt_unsync", "pkt_denied", "pkt_auth", "pkt_stratum", "pkt_header", "pkt_autokey", "pkt_crypto",
+        "peer_stratum", "peer_dist", "peer_loop", "peer_unreach",
+    ];
+
+    /// <summary>tstflags's buffer (CBLEN): the text is at most one less, cut with "..." beyond.</summary>
+    private const int FlashBufferLength = 80;
+
+    /// <summary>ntpq tstflags: "%02lx", then " ok" for zero or the names of TEST1..TEST13 joined by ", ".</summary>
+    public static string Flash(ulong value)
+    {
+        string text = value.ToString("x2", CultureInfo.InvariantCulture);
+        if (value == 0)
+        {
+            return text + " ok";
+        }
+
+        var result = new System.Text.StringBuilder(text);
+        int room = FlashBufferLength - text.Length;
+        string separator = " ";
+        for (int i = 0; i < s_flashTests.Length; i++, value >>= 1)
+        {
+            if ((value & 1) == 0)
+            {
+                continue;
+            }
+
+            string piece = separator + s_flashTests[i];
+            if (piece.Length >= room)
+            {
+                // snprintf keeps room − 1 characters; ntpq then writes "..." over the last three.
+                result.Append(piece);
+                result.Length = FlashBufferLength - 4;
+                result.Append("...");
+                break;
+            }
+
+            result.Append(piece);
+            room -= piece.Length;
+            separator = ", ";
+        }
+
+        return result.ToString();
+    }
 
     /// <summary>`associations` condition column.</summary>
     public static readonly string[] Conditions = ["reject", "falsetick", "excess", "outlier", "candidate", "backup", "sys.peer", "pps.peer"];

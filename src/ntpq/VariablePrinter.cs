@@ -2,7 +2,8 @@
 // cookedprint, output): "associd=0 status=0615 leap_none, sync_ntp, 1 event, clock_sync," on the
 // first line, then name=value items joined by ", " and wrapped before a line would pass 72
 // characters (MAXOUTLINE). Cooked values: timestamps through prettydate, leap as two binary
-// digits, reach in octal, refid and addresses decoded; anything else is printed as sent.
+// digits, reach in octal, flash in hex with its test names, refid and addresses decoded; anything
+// else is printed as sent.
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -86,6 +87,8 @@ internal sealed class VariablePrinter(bool numericHosts, long nowUnixNanoseconds
                 return NtpqValues.TryParseUnsigned(value, out ulong reach)
                     ? Convert.ToString((long)reach, 8).PadLeft(3, '0')
                     : value + "?";
+            case "flash":
+                return NtpqValues.TryParseUnsigned(value, out ulong flash) ? StatusText.Flash(flash) : value + "?";
             case "refid":
                 {
                     IPAddress? address = value.Length > 4 ? NtpqValues.ParseAddress(value) : null;

@@ -1,8 +1,10 @@
 // KernelInfoItem: struct info_kernel of ntpd 4.2.8's ntp_request.h, answering REQ_GET_KERNEL
-// (ntpdc kerninfo): the kernel's ntp_adjtime() state. 64 octets: offset 0, freq 4 (s_fp ppm),
-// maxerror 8 (µs), esterror 12 (µs), status 16, shift 18 (16-bit), constant 20, precision 24,
-// tolerance 28 (s_fp ppm), ppsfreq 32, jitter 36, stabil 40, jitcnt 44, calcnt 48, errcnt 52,
-// stbcnt 56; 4 octets of padding. Offset and jitter are ns when status has STA_NANO, else µs.
+// (ntpdc kerninfo): the kernel's ntp_adjtime() state, struct timex's fields cut to 32 bits as ntpd's
+// get_kernel_info sends them. 60 octets (sizeof(struct info_kernel): fourteen int32 and two u_short,
+// no padding; ntpd's ntpdc refuses any other item size): offset 0, freq 4 (ppm × 2^16, read as
+// s_fp), maxerror 8 (µs), esterror 12 (µs), status 16, shift 18 (both 16-bit), constant 20,
+// precision 24 (µs), tolerance 28 (ppm × 2^16), ppsfreq 32, jitter 36, stabil 40, jitcnt 44,
+// calcnt 48, errcnt 52, stbcnt 56. Offset and jitter are ns when status has STA_NANO, else µs.
 using System.Buffers.Binary;
 
 namespace Stratum.Core.Mode7;
@@ -13,7 +15,7 @@ public sealed record KernelInfoItem(
     int Precision, int Tolerance, int PpsFrequency, int Jitter, int Stability, int JitterCount, int CalibrationCount,
     int ErrorCount, int StabilityCount)
 {
-    public const int Size = 64;
+    public const int Size = 60;
 
     /// <summary>STA_NANO: offset and jitter are in nanoseconds.</summary>
     public const ushort StatusNano = 0x2000;
@@ -37,7 +39,7 @@ public sealed record KernelInfoItem(
     public static bool TryRead(ReadOnlySpan<byte> source, out KernelInfoItem? item)
     {
         item = null;
-        if (source.Length < Size - 4)
+        if (source.Length < Size)
         {
             return false;
         }

@@ -8,6 +8,8 @@
 // data minimization); T1 is kept here and set by the host just before the request is sent.
 // A reference clock association (SHM) sends nothing: its driver in the host hands it one reading
 // per poll (OnRefclockPoll), which becomes a sample at the fudge stratum and refid.
+// For ntpq it also keeps ntpd's `unreach` (polls while the reach register stays empty, transmit())
+// and the packet half of `flash` (which checks the last packet from the remote end failed).
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine.SystemState;
@@ -92,6 +94,16 @@ public sealed class RemoteAssociation
     public long[] DroppedReplies { get; } = new long[Enum.GetValues<ReplyVerdict>().Length];
 
     public bool IsReachable => Reach != 0;
+
+    /// <summary>ntpd's peer->unreach: counted up at the start of each poll, and back to 0 at a poll
+    /// that finds the shifted reach register non-zero (not for pool associations, which ntpd treats
+    /// as preemptible) or when selection keeps the source as a survivor (ResetUnreach). Reference
+    /// clocks keep 0, as ntpd's refclock_transmit never counts it.</summary>
+    public int Unreach { get; private set; }
+
+    /// <summary>TEST1..TEST9 of the last packet from the remote end that reached the checks after the
+    /// mode test (ntpd clears them at each such packet): see <see cref="FlashTest"/>.</summary>
+    public FlashTest PacketTests { get; private set; }
 
     /// <summary>Reference clock polls, and those that found no reading (ntpq clockvar poll, noreply).</summary>
     public long RefclockPolls { get; private set; }
@@ -244,8 +256,11 @@ public sealed class RemoteAssociation
             return ReplyVerdict.WrongMode;
         }
 
+        // ntpd's receive() clears the packet tests of each packet that reaches the association.
+        PacketTests = FlashTest.None;
         if (!header.TransmitTime.IsZero && header.TransmitTime == _lastReplyTransmit)
         {
+            PacketTests = FlashTest.Duplicate;
             return ReplyVerdict.Duplicate;
         }
 
@@ -258,6 +273,7 @@ public sealed class RemoteAssociation
 
         if (!_awaitingReply || header.OriginTime != _cookie)
         {
+            PacketTests = FlashTest.Bogus;
             return ReplyVerdict.BogusOrigin;
         }
 
@@ -268,6 +284,7 @@ public sealed class RemoteAssociation
             IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
             if (!IsAuthentic)
             {
+                PacketTests = FlashTest.Authentication;
                 return ReplyVerdict.AuthenticationFailed;
             }
 
@@ -285,9 +302,14 @@ public sealed class RemoteAssociation
 
         Reach |= 1;
         _pollsWithoutReply = 0;
-        if (header.Leap == LeapIndicator.Unsynchronized || header.Stratum >= SystemVariables.UnsynchronizedStratum || header.Stratum == 0
-            || header.ReceiveTime.IsZero || header.TransmitTime.IsZero)
+        bool serverUnsynchronized = header.Leap == LeapIndicator.Unsynchronized || header.Stratum >= SystemVariables.UnsynchronizedStratum
+            || header.Stratum == 0;
+        bool protocolUnsynchronized = header.ReceiveTime.IsZero || header.TransmitTime.IsZero;
+        if (serverUnsynchronized || protocolUnsynchronized)
         {
+            // ntpd: TEST6 for the leap/stratum, TEST3 for a zero timestamp; both can be lit.
+            PacketTests = (serverUnsynchronized ? FlashTest.Stratum : FlashTest.None)
+                | (protocolUnsynchronized ? FlashTest.Unsynchronized : FlashTest.None);
             return ReplyVerdict.Unsynchronized;
         }
 
@@ -333,6 +355,13 @@ public sealed class RemoteAssociation
         }
 
         Reach <<= 1;
+        Unreach++;
+        if (Reach != 0 && Settings.Pool is null)
+        {
+            // ntpd's transmit(): reachable at this poll, so the count starts again (pool: only as a survivor).
+            Unreach = 0;
+        }
+
         bool burst = Reach == 0 ? Settings.Iburst : Settings.Burst;
         _burstRemaining = burst ? BurstLength : 1;
         if (Reach == 0 && _pollsWithoutReply >= UnreachableBackoffPolls && HostPoll < Settings.MaxPoll)
@@ -342,6 +371,9 @@ public sealed class RemoteAssociation
             _burstRemaining = 1;
         }
     }
+
+    /// <summary>Selection kept this source as a survivor: ntpd's clock_select sets unreach to 0.</summary>
+    internal void ResetUnreach() => Unreach = 0;
 
     private long PollIntervalNanoseconds()
     {

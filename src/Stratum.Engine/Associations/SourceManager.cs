@@ -324,7 +324,7 @@ public sealed class SourceManager
     // peerstats: the new sample with the status word ntpq shows for the association after selection.
     private void RecordPeer(RemoteSource source, in ClockFilterResult filtered, EngineActions actions)
     {
-        ushort status = new Control.RemoteSourceAssociation(source, _systemPeerId == source.Id).StatusWord();
+        ushort status = new Control.RemoteSourceAssociation(source, _systemPeerId == source.Id, this).StatusWord();
         actions.RecordPeer(new PeerStatsRecord(source.Association.Settings.Address.Address.ToString(), status,
             filtered.Latest.Offset, filtered.Latest.Delay, filtered.Latest.Dispersion, filtered.Jitter));
     }
@@ -333,6 +333,47 @@ public sealed class SourceManager
     /// <summary>Refids of our own addresses (IPv4 address, or the hash of an IPv6 one): a source above stratum
     /// 1 whose refid is one of them is synchronized to us, a timing loop, and is never selected.</summary>
     public IReadOnlySet<ReferenceId> LocalReferenceIds { get; set; } = new HashSet<ReferenceId>();
+
+    /// <summary>TEST10..TEST13 of <paramref name="source"/> now (ntpd's peer_unfit): every fitness
+    /// condition the selection would find it failing, with its last sample and clock filter as
+    /// selection sees them; before any sample, as ntpd's cleared peer (leap 3, stratum 16,
+    /// dispersion 16 s), which fails the stratum and distance tests.</summary>
+    public FlashTest PeerTests(RemoteSource source, double nowMonoSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        RemoteAssociation association = source.Association;
+        ClockSample? sample = association.LastSample;
+        ClockFilterResult last = source.Filter.Last;
+        RemoteAssociationSettings settings = association.Settings;
+        SelectionCandidate candidate = sample is { } known
+            ? new SelectionCandidate(source.Id, last.Offset, last.Delay, last.Dispersion, last.Jitter, known.RootDelay, known.RootDispersion,
+                known.Stratum, known.Leap, source.Filter.LastUpdateTime, association.IsReachable, settings.Prefer, settings.NoSelect, settings.True)
+            : new SelectionCandidate(source.Id, 0, 0, ClockFilter.MaxDispersion, 0, 0, 0, SystemVariables.UnsynchronizedStratum,
+                LeapIndicator.Unsynchronized, nowMonoSeconds, association.IsReachable, settings.Prefer, settings.NoSelect, settings.True);
+        FitnessFailure failed = _selector.Fitness(candidate, nowMonoSeconds, _discipline.PollExponent, FrequencyTolerance);
+        FlashTest tests = FlashTest.None;
+        if ((failed & FitnessFailure.Unsynchronized) != 0)
+        {
+            tests |= FlashTest.PeerStratum;
+        }
+
+        if ((failed & FitnessFailure.Distance) != 0)
+        {
+            tests |= FlashTest.PeerDistance;
+        }
+
+        if (sample is { } received && IsLoop(received))
+        {
+            tests |= FlashTest.PeerLoop;
+        }
+
+        if ((failed & (FitnessFailure.Unreachable | FitnessFailure.NoSelect)) != 0)
+        {
+            tests |= FlashTest.PeerUnreachable;
+        }
+
+        return tests;
+    }
 
     private bool IsLoop(in ClockSample sample) => sample.Stratum > 1 && LocalReferenceIds.Contains(sample.ReferenceId);
 
@@ -384,6 +425,10 @@ public sealed class SourceManager
         {
             source.Rejection = source.Association.LastSample is { } last && IsLoop(last) ? RejectionReason.Loop : result.ReasonFor(source.Id);
             source.IsSurvivor = source.Rejection is null && Contains(result.Survivors, source.Id);
+            if (source.IsSurvivor)
+            {
+                source.Association.ResetUnreach();
+            }
         }
 
         if (result.SystemPeerId is not int peerId || Find(peerId) is not RemoteSource peer)

@@ -85,6 +85,15 @@ internal abstract class ControlAssociation
     /// <summary>True once a reply authenticated with that key (the "auth" status bit).</summary>
     public virtual bool IsAuthentic => false;
 
+    /// <summary>ntpd's `unreach`: polls since the association was last found reachable.</summary>
+    public virtual int Unreach => 0;
+
+    /// <summary>ntpd's `headway` (its per-association send throttle). Stratum has no such throttle: 0.</summary>
+    public virtual int Headway => 0;
+
+    /// <summary>ntpd's `flash`: the TEST1..TEST13 bits (FlashTest) at <paramref name="now"/>.</summary>
+    public virtual ushort Flash(LoopTime now) => 0;
+
     public ushort StatusWord()
     {
         byte evt = IsSystemPeer ? PeerStatusWord.EventSystemPeer : IsReachable ? PeerStatusWord.EventReachable : PeerStatusWord.EventMobilize;
@@ -119,13 +128,13 @@ internal abstract class ControlAssociation
             case "reftime": writer.AddTimestamp(name, ReferenceTime); return true;
             case "rec": writer.AddTimestamp(name, LastReceived(now)); return true;
             case "reach": writer.AddHex(name, Reach); return true;
-            case "unreach": writer.AddInteger(name, 0); return true;
+            case "unreach": writer.AddInteger(name, Unreach); return true;
             case "hmode": writer.AddInteger(name, HostMode); return true;
             case "pmode": writer.AddInteger(name, PeerMode); return true;
             case "hpoll": writer.AddInteger(name, HostPoll); return true;
             case "ppoll": writer.AddInteger(name, PeerPoll); return true;
-            case "headway": writer.AddInteger(name, 0); return true;
-            case "flash": writer.AddHex(name, IsReachable ? 0u : 0x400u); return true;
+            case "headway": writer.AddInteger(name, Headway); return true;
+            case "flash": writer.AddHex(name, Flash(now)); return true;
             case "keyid": writer.AddInteger(name, KeyId); return true;
             case "offset": writer.AddMilliseconds(name, Offset); return true;
             case "delay": writer.AddMilliseconds(name, Delay); return true;

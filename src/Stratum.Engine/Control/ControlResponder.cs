@@ -310,6 +310,10 @@ public sealed class ControlResponder
     /// <summary>INFO_FLAG_* system flags (ntpdc sysinfo).</summary>
     public byte SystemFlags() => SystemVariableSet.Flags(Host);
 
+    /// <summary>The kernel discipline's state, read at most once per second for mode 6 (k* variables)
+    /// and mode 7 (REQ_GET_KERNEL) alike; null without a kernel discipline.</summary>
+    internal KernelLoopState? KernelLoop(LoopTime now) => _systemVariables.KernelLoop(Host, now);
+
     /// <summary>Every association, local clocks first, in id order.</summary>
     internal IReadOnlyList<ControlAssociation> CollectAssociations()
     {
@@ -323,7 +327,7 @@ public sealed class ControlResponder
         RemoteSource? remotePeer = _engine.Sources.SystemPeer;
         foreach (RemoteSource source in _engine.Sources.Sources)
         {
-            _associations.Add(new RemoteSourceAssociation(source, ReferenceEquals(source, remotePeer)));
+            _associations.Add(new RemoteSourceAssociation(source, ReferenceEquals(source, remotePeer), _engine.Sources));
         }
 
         return _associations;

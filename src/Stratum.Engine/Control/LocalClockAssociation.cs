@@ -1,6 +1,7 @@
 // LocalClockAssociation: the local clock driver (127.127.1.u, ntpd refclock type 1) as mode 6 and
 // 7 show it: srcadr 127.127.1.u, hmode client, refid the driver's (LOCL), stratum the fudge
-// stratum, offset fudge time1, no delay, dispersion the reading precision. It also answers READCLOCK
+// stratum, offset fudge time1, no delay, dispersion the reading precision, flash 0x1200 (peer_stratum,
+// peer_unreach) until the first reading. It also answers READCLOCK
 // (ntpq clockvar) with the clock variables of ntpd's refclock layer (ntp_control.c ctl_putclock).
 using System.Net;
 using Stratum.Core.Mode6;
@@ -29,6 +30,11 @@ internal sealed class LocalClockAssociation(LocalClockSource clock, int id, bool
     public override byte PeerMode => clock.HasSample ? (byte)NtpMode.Server : (byte)0;
 
     public override byte Leap => clock.HasSample ? (byte)0 : (byte)3;
+
+    // Before its first reading the driver shows leap 3 and an empty reach register: ntpd's peer_unfit
+    // lights TEST10 and TEST13 (no distance test for a reference clock); afterwards nothing.
+    public override ushort Flash(LoopTime now) =>
+        clock.HasSample ? (ushort)0 : (ushort)(FlashTest.PeerStratum | FlashTest.PeerUnreachable);
 
     public override byte Stratum => clock.Settings.Stratum;
 

@@ -38,6 +38,9 @@ public sealed class Mode7Responder
     /// <summary>Requests refused with an error code.</summary>
     public long Refused { get; private set; }
 
+    /// <summary>Requests answered with data.</summary>
+    public long Answered { get; private set; }
+
     /// <summary>Answers one datagram: the datagrams to send (empty: send nothing). The list is reused.</summary>
     public IReadOnlyList<byte[]> Respond(ReadOnlySpan<byte> request, LoopTime now)
     {
@@ -61,7 +64,7 @@ public sealed class Mode7Responder
             Mode7RequestCode.SystemStats => One(SystemStats(now), SystemStatsItem.Size),
             Mode7RequestCode.IoStats => One(IoStats(now), IoStatsItem.Size),
             Mode7RequestCode.LoopInfo => One(LoopInfo(now), LoopInfoItem.Size),
-            Mode7RequestCode.GetKernel => One(new byte[KernelInfoItem.Size], KernelInfoItem.Size),
+            Mode7RequestCode.GetKernel => One(KernelInfo(now), KernelInfoItem.Size),
             Mode7RequestCode.PeerList => PeerList(associations),
             Mode7RequestCode.PeerListSummary => PeerSummaries(associations),
             Mode7RequestCode.PeerInfo => PeerInfos(associations, header, data, now),
@@ -87,6 +90,7 @@ public sealed class Mode7Responder
         Mode7Message.Write(new Mode7Header(true, false, header.Version, false, 0, header.Implementation, header.Request,
             Mode7ErrorCode.None, (ushort)count, (ushort)itemSize), items, reply);
         _reply.Add(reply);
+        Answered++;
         return _reply;
     }
 
@@ -162,6 +166,30 @@ public sealed class Mode7Responder
         item.Write(bytes);
         return bytes;
     }
+
+    /// <summary>REQ_GET_KERNEL: the kernel's timex fields as mode 6's k* variables show them (the same
+    /// once-a-second read), each cut to 32 (status, shift: 16) bits as ntpd's get_kernel_info does.
+    /// Without a kernel discipline every field is zero, as the k* variables then read.</summary>
+    /// <remarks>Deviation: ntpd answers INFO_ERR_NODATA when the kernel lacks the NTP discipline
+    /// (pll_control off); a simulated or virtual clock answers zeros instead, so that ntpdc's mode 7
+    /// and mode 6 outputs agree.</remarks>
+    private byte[] KernelInfo(LoopTime now)
+    {
+        var bytes = new byte[KernelInfoItem.Size];
+        if (_control.KernelLoop(now) is KernelLoopState kernel)
+        {
+            ToKernelInfo(kernel).Write(bytes);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>struct timex to struct info_kernel, field for field, unscaled.</summary>
+    internal static KernelInfoItem ToKernelInfo(in KernelLoopState kernel) => new(
+        (int)kernel.Offset, (int)kernel.Frequency, (int)kernel.MaxError, (int)kernel.EstimatedError, (ushort)kernel.Status,
+        (ushort)kernel.PpsShift, (int)kernel.TimeConstant, (int)kernel.Precision, (int)kernel.Tolerance, (int)kernel.PpsFrequency,
+        (int)kernel.PpsJitter, (int)kernel.PpsStability, (int)kernel.PpsJitterCount, (int)kernel.PpsCalibrationCount,
+        (int)kernel.PpsErrorCount, (int)kernel.PpsStabilityCount);
 
     private static (byte[]?, int, int) PeerList(IReadOnlyList<ControlAssociation> associations)
     {
@@ -239,8 +267,8 @@ public sealed class Mode7Responder
 
         return new PeerInfoItem(LocalAddress(association), association.Source.Address, (ushort)association.Source.Port,
             PeerFlags(association), association.Leap, association.HostMode, association.PeerMode, association.Stratum,
-            association.PeerPoll, association.HostPoll, association.Precision, 4, association.Reach, 0,
-            association.IsReachable ? (ushort)0 : (ushort)0x400, (ushort)association.Id, 0, association.ReferenceId.Value, 0,
+            association.PeerPoll, association.HostPoll, association.Precision, 4, association.Reach,
+            (byte)Math.Min(association.Unreach, byte.MaxValue), association.Flash(now), (ushort)association.Id, 0, association.ReferenceId.Value, 0,
             Mode7Fixed.ToShort(association.RootDelay), Mode7Fixed.ToUnsignedShort(association.RootDispersion), association.ReferenceTime.Raw,
             0, association.LastReceived(now).Raw, 0, filterDelay, filterOffset, order, Mode7Fixed.ToShort(association.Delay),
             Mode7Fixed.ToUnsignedShort(association.Dispersion), Mode7Fixed.ToLong(association.Offset), Mode7Fixed.ToUnsignedShort(association.Jitter));

@@ -2,8 +2,10 @@
 // from the association's last accepted packet (the server's leap, stratum, precision, root delay and
 // dispersion, refid, reference time) and its clock filter (offset, delay, dispersion, jitter and
 // the eight stages). The selection code follows the last selection: system peer, candidate
-// (survivor), falseticker, excess or outlier; otherwise reject. A reference clock association (SHM)
-// also answers ntpq's clockvar.
+// (survivor), falseticker, excess or outlier; otherwise reject. `unreach` is the association's
+// count of polls while unreachable; `flash` joins the checks the last packet failed (TEST1..TEST9)
+// with the fitness tests it fails now (TEST10..TEST13, SourceManager.PeerTests); `headway` is 0 (no
+// per-association throttle). A reference clock association (SHM) also answers ntpq's clockvar.
 using System.Net;
 using Stratum.Core.Mode6;
 using Stratum.Core.Time;
@@ -14,7 +16,7 @@ using Stratum.Engine.Selection;
 
 namespace Stratum.Engine.Control;
 
-internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystemPeer) : ControlAssociation, IClockVariables
+internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystemPeer, SourceManager sources) : ControlAssociation, IClockVariables
 {
     private ClockSample? Sample => source.Association.LastSample;
 
@@ -31,6 +33,11 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
     public override uint KeyId => source.Association.Settings.KeyId ?? 0;
 
     public override bool IsAuthentic => source.Association.IsAuthentic;
+
+    public override int Unreach => source.Association.Unreach;
+
+    public override ushort Flash(LoopTime now) =>
+        (ushort)((source.Association.PacketTests & FlashTest.PacketMask) | sources.PeerTests(source, now.MonoSeconds));
 
     public override PeerSelection Selection => isSystemPeer ? PeerSelection.SystemPeer
         : source.IsSurvivor ? PeerSelection.Candidate

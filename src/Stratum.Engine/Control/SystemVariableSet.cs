@@ -168,8 +168,9 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
         }
     }
 
-    /// <summary>The kernel's state, read at most once per second (as ntpd caches its ntp_adjtime).</summary>
-    private KernelLoopState? KernelLoop(ControlHostState host, LoopTime now)
+    /// <summary>The kernel's state, read at most once per second (as ntpd caches its ntp_adjtime);
+    /// mode 7's REQ_GET_KERNEL reads the same cache.</summary>
+    internal KernelLoopState? KernelLoop(ControlHostState host, LoopTime now)
     {
         long second = now.Mono / 1_000_000_000;
         if (host.ReadKernelLoop is null)

@@ -28,6 +28,51 @@ public sealed class ClockSelector
     /// <summary>The <c>tos</c> parameters.</summary>
     public SelectionParameters Parameters { get; }
 
+    /// <summary>The fitness test (A.5.5.3 fit) of one candidate: every condition it fails. Select
+    /// rejects on the first of NoSelect, Unreachable, Unsynchronized, Distance (in that order).</summary>
+    /// <param name="candidate">The association.</param>
+    /// <param name="now">Monotonic seconds.</param>
+    /// <param name="systemPollExponent">s.poll: λ may reach maxdist + PHI·2^poll.</param>
+    /// <param name="frequencyTolerance">Dispersion growth rate since the candidate's last update.</param>
+    public FitnessFailure Fitness(in SelectionCandidate candidate, double now, int systemPollExponent = 6,
+        double frequencyTolerance = RootDistance.FrequencyTolerance) =>
+        Fitness(candidate, now, systemPollExponent, frequencyTolerance, out _);
+
+    private static RejectionReason? FirstReason(FitnessFailure failed) =>
+        (failed & FitnessFailure.NoSelect) != 0 ? RejectionReason.NoSelect
+        : (failed & FitnessFailure.Unreachable) != 0 ? RejectionReason.Unreachable
+        : (failed & FitnessFailure.Unsynchronized) != 0 ? RejectionReason.Unsynchronized
+        : (failed & FitnessFailure.Distance) != 0 ? RejectionReason.Distance
+        : null;
+
+    private FitnessFailure Fitness(in SelectionCandidate candidate, double now, int systemPollExponent, double frequencyTolerance, out double distance)
+    {
+        FitnessFailure failed = FitnessFailure.None;
+        if (candidate.NoSelect)
+        {
+            failed |= FitnessFailure.NoSelect;
+        }
+
+        if (!candidate.Reachable)
+        {
+            failed |= FitnessFailure.Unreachable;
+        }
+
+        if (candidate.Leap == LeapIndicator.Unsynchronized || candidate.Stratum >= MaxStratum || candidate.Stratum >= Parameters.OrphanStratum)
+        {
+            failed |= FitnessFailure.Unsynchronized;
+        }
+
+        distance = RootDistance.Of(candidate, now, Parameters.MinDistance, frequencyTolerance);
+        double distanceLimit = Parameters.MaxDistance + (RootDistance.FrequencyTolerance * Math.Pow(2, systemPollExponent));
+        if (!(distance <= distanceLimit))
+        {
+            failed |= FitnessFailure.Distance;
+        }
+
+        return failed;
+    }
+
     /// <summary>Runs selection at monotonic time <paramref name="now"/> (seconds).</summary>
     /// <param name="candidates">Every association's snapshot.</param>
     /// <param name="now">Monotonic seconds, for the dispersion growth term of λ.</param>
@@ -40,20 +85,11 @@ public sealed class ClockSelector
         ArgumentNullException.ThrowIfNull(candidates);
         var rejected = new List<RejectedCandidate>();
         var fit = new List<(SelectionCandidate Candidate, double Distance)>();
-        double distanceLimit = Parameters.MaxDistance + (RootDistance.FrequencyTolerance * Math.Pow(2, systemPollExponent));
 
         foreach (SelectionCandidate candidate in candidates)
         {
-            double distance = RootDistance.Of(candidate, now, Parameters.MinDistance, frequencyTolerance);
-            RejectionReason? reason = candidate switch
-            {
-                { NoSelect: true } => RejectionReason.NoSelect,
-                { Reachable: false } => RejectionReason.Unreachable,
-                { Leap: LeapIndicator.Unsynchronized } or { Stratum: >= MaxStratum } => RejectionReason.Unsynchronized,
-                _ when candidate.Stratum >= Parameters.OrphanStratum => RejectionReason.Unsynchronized,
-                _ when !(distance <= distanceLimit) => RejectionReason.Distance,
-                _ => null,
-            };
+            FitnessFailure failed = Fitness(candidate, now, systemPollExponent, frequencyTolerance, out double distance);
+            RejectionReason? reason = FirstReason(failed);
             if (reason is { } r)
             {
                 rejected.Add(new RejectedCandidate(candidate.Id, r));

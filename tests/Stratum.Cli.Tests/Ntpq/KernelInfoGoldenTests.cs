@@ -2,7 +2,9 @@
 // (STA_PLL | STA_NANO, −12.345 µs, −3.25 ppm, time constant 7, 500 ppm tolerance, no PPS) answers
 // ntpq's kerninfo with ntpd's k* formats ("%g" of ms and ppm) and ntpdc's kerninfo, through its
 // mode 6 fallback, turns them back into ntpdc's own layout; a PPS-disciplined kernel (shift ≠ 0)
-// also shows the PPS lines. The kernel is the test's, never the machine's.
+// also shows the PPS lines. A daemon with `enable mode7` answers ntpdc's kerninfo over mode 7 from
+// the same kernel read, and ntpdc prints the same text both ways. The kernel is the test's, never
+// the machine's.
 using Stratum.Engine.Control;
 using Stratum.Tools.Ntpdc;
 using Stratum.Tools.Ntpq;
@@ -73,6 +75,21 @@ public sealed class KernelInfoGoldenTests : IDisposable
         + "precision:            1e-06 s\n"
         + "frequency tolerance:  500 ppm\n", Ntpdc("kerninfo"));
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Ntpdc_KernInfo_OverModeSeven_EqualsTheModeSixFallback(bool pps)
+    {
+        // PPS jitter of 2 µs: mode 6 carries kppsjitter with 3 decimals of ms, so 1.5 µs would not survive the fallback.
+        _state = pps ? s_ppsKernel with { PpsJitter = 2_000 } : s_kernel;
+        using var mode7Daemon = new TestDaemon(TestDaemon.LocalClockConfig + "\nenable mode7\n", () => _state);
+        string overModeSeven = Ntpdc("kerninfo", mode7Daemon.Port);
+        Stratum.Engine.Control.Mode7Responder responder = mode7Daemon.Host!.Engine.Control.Mode7;
+        Assert.Equal((1L, 0L), (responder.Answered, responder.Refused));
+        Assert.Equal(Ntpdc("kerninfo"), overModeSeven);
+        Assert.Contains(pps ? "pps jitter:           2e-06 s\n" : "status:               2001  pll nano\n", overModeSeven, StringComparison.Ordinal);
+    }
+
     private string Ntpq(string command)
     {
         var stdout = new StringWriter();
@@ -83,13 +100,13 @@ public sealed class KernelInfoGoldenTests : IDisposable
         return stdout.ToString();
     }
 
-    private string Ntpdc(string command)
+    private string Ntpdc(string command, int? port = null)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int exit = NtpdcCli.Run(["-c", command, "127.0.0.1"], stdout, stderr, NtpdcEnvironment.Default with
         {
-            Port = _daemon.Port,
+            Port = port ?? _daemon.Port,
             Zone = TimeZoneInfo.Utc,
             Mode7ProbeTimeoutNanoseconds = 300_000_000,
         });

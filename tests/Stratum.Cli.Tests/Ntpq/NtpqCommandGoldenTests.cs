@@ -75,7 +75,7 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         + "stratum=10, precision=-PP, rootdelay=0.000, rootdisp=ROOTDISP, refid=LOCL,\n"
         + "reftime=DATE,\n"
         + "rec=DATE, reach=001,\n"
-        + "unreach=0, hmode=3, pmode=4, hpoll=6, ppoll=6, headway=0, flash=0x0,\n"
+        + "unreach=0, hmode=3, pmode=4, hpoll=6, ppoll=6, headway=0, flash=00 ok,\n"
         + "keyid=0, offset=0.000, delay=0.000, dispersion=0.000, jitter=0.000,\n"
         + "xleave=0.000, filtdelay=0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00,\n"
         + "filtoffset=0.00 0.00 0.00 0.00 0.00 0.00 0.00 0.00,\n"

@@ -2,7 +2,7 @@
 // (stratum 10) that has taken its first sample: error codes for unknown opcodes, malformed counts
 // and unknown clock variables; READCLOCK; the extended system variables ntpq's sysinfo/sysstats
 // read; the ordered lists; and the mode 7 responder's rules (silent unless enabled, read-only,
-// never monlist, never an answer longer than the request).
+// never monlist, never an answer longer than the request; kerninfo in struct info_kernel octets).
 using System.Buffers.Binary;
 using System.Text;
 using Stratum.Core.Mode6;
@@ -201,6 +201,52 @@ public class ExtendedControlTests
         Assert.Equal(11, info!.Stratum);
         Assert.Equal("127.127.1.0", info.Peer.ToString());
         Assert.Equal(LocalClockSettings.DefaultReferenceId.Value, info.ReferenceId);
+    }
+
+    [Fact]
+    public void Mode7_GetKernel_CarriesTheKernelStateInInfoKernelLayout()
+    {
+        _engine.Control.Host.Mode7Enabled = true;
+        _engine.Control.Host.ReadKernelLoop = () => new KernelLoopState(
+            Offset: -12_345, Frequency: -212_992, MaxError: 16_500, EstimatedError: 2, Status: 0x2107, TimeConstant: 7,
+            Precision: 1, Tolerance: 500 * 65_536, PpsFrequency: -196_608, PpsJitter: 1_500, PpsShift: 8, PpsStability: 6_554,
+            PpsJitterCount: 2, PpsCalibrationCount: 40, PpsErrorCount: 1, PpsStabilityCount: 3);
+        byte[] reply = Assert.Single(AskMode7(Mode7RequestCode.GetKernel));
+        Assert.True(Mode7Message.TryRead(reply, out Mode7Header header, out ReadOnlySpan<byte> data, out _));
+        Assert.Equal(Mode7ErrorCode.None, header.Error);
+        Assert.Equal(1, header.ItemCount);
+        Assert.Equal(KernelInfoItem.Size, header.ItemSize);
+        byte[] expected =
+        [
+            0xFF, 0xFF, 0xCF, 0xC7, // offset −12345 (ns: STA_NANO)
+            0xFF, 0xFC, 0xC0, 0x00, // freq −3.25 ppm × 2^16
+            0x00, 0x00, 0x40, 0x74, // maxerror 16500 µs
+            0x00, 0x00, 0x00, 0x02, // esterror 2 µs
+            0x21, 0x07,             // status STA_PLL|PPSFREQ|PPSTIME|PPSSIGNAL|NANO
+            0x00, 0x08,             // shift 8 (256 s calibration interval)
+            0x00, 0x00, 0x00, 0x07, // constant 7
+            0x00, 0x00, 0x00, 0x01, // precision 1 µs
+            0x01, 0xF4, 0x00, 0x00, // tolerance 500 ppm × 2^16
+            0xFF, 0xFD, 0x00, 0x00, // ppsfreq −3 ppm × 2^16
+            0x00, 0x00, 0x05, 0xDC, // jitter 1500 ns
+            0x00, 0x00, 0x19, 0x9A, // stabil 6554 (0.1 ppm × 2^16)
+            0x00, 0x00, 0x00, 0x02, // jitcnt
+            0x00, 0x00, 0x00, 0x28, // calcnt 40
+            0x00, 0x00, 0x00, 0x01, // errcnt
+            0x00, 0x00, 0x00, 0x03, // stbcnt
+        ];
+        Assert.Equal(expected, data.ToArray());
+    }
+
+    [Fact]
+    public void Mode7_GetKernel_WithoutAKernelDiscipline_AnswersZeros()
+    {
+        _engine.Control.Host.Mode7Enabled = true;
+        byte[] reply = Assert.Single(AskMode7(Mode7RequestCode.GetKernel));
+        Assert.True(Mode7Message.TryRead(reply, out Mode7Header header, out ReadOnlySpan<byte> data, out _));
+        Assert.Equal(Mode7ErrorCode.None, header.Error);
+        Assert.Equal(KernelInfoItem.Size, header.ItemSize);
+        Assert.Equal(new byte[KernelInfoItem.Size], data.ToArray());
     }
 
     [Theory]
