@@ -300,18 +300,21 @@ public sealed class RemoteAssociation
             return OnKiss(new KissCode(header.ReferenceId));
         }
 
-        Reach |= 1;
-        _pollsWithoutReply = 0;
         bool serverUnsynchronized = header.Leap == LeapIndicator.Unsynchronized || header.Stratum >= SystemVariables.UnsynchronizedStratum
             || header.Stratum == 0;
         bool protocolUnsynchronized = header.ReceiveTime.IsZero || header.TransmitTime.IsZero;
         if (serverUnsynchronized || protocolUnsynchronized)
         {
-            // ntpd: TEST6 for the leap/stratum, TEST3 for a zero timestamp; both can be lit.
+            // ntpd: TEST6 for the leap/stratum, TEST3 for a zero timestamp; both can be lit. Such a
+            // reply does not make the server reachable (ntpd returns before setting the reach bit),
+            // so a server that never synchronizes stays unreachable, as ntpq shows it under ntpd.
             PacketTests = (serverUnsynchronized ? FlashTest.Stratum : FlashTest.None)
                 | (protocolUnsynchronized ? FlashTest.Unsynchronized : FlashTest.None);
             return ReplyVerdict.Unsynchronized;
         }
+
+        Reach |= 1;
+        _pollsWithoutReply = 0;
 
         // RFC 5905 §8: T1 our transmit, T2 their receive, T3 their transmit, T4 our receive.
         double t2MinusT1 = (header.ReceiveTime - _transmitTime).TotalSeconds;

@@ -171,6 +171,12 @@ public class FlashAndUnreachTests
 
         Assert.Equal(ReplyVerdict.Unsynchronized, Answer(association, Reply(Poll(association), stratum: 16, zeroReceive: true)));
         Assert.Equal(0x0024, (ushort)association.PacketTests);
+
+        // As in ntpd, such replies do not make the server reachable.
+        Assert.Equal(0, association.Reach);
+        Assert.False(association.IsReachable);
+        Assert.Equal(ReplyVerdict.Accepted, Answer(association, Reply(Poll(association))));
+        Assert.Equal(1, association.Reach & 1);
     }
 
     [Fact]
