@@ -203,7 +203,7 @@ public sealed class NtpEngine
         if (!ReferenceEquals(best, _systemPeer))
         {
             _systemPeer = best;
-            actions.Notice(NoticeKind.Synchronized, $"synchronized to {best.Settings.DisplayName}, stratum {best.Settings.Stratum}");
+            actions.Notice(NoticeKind.Synchronized, NoticeText.Synchronized(best.Settings.DisplayName, best.Settings.Stratum));
         }
     }
 }

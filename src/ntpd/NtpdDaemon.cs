@@ -88,7 +88,7 @@ internal static class NtpdDaemon
             CreateNames = () => new NameMobilizer([], new Stratum.Platform.Net.HostResolver(environment.Resolve), maxClock),
             KernelDiscipline = config.System.KernelDiscipline,
             Statistics = StatisticsWriter.For(config, environment.ProcessId, error => DaemonLog.BindFailed(logger, error)),
-            DriftFile = config.DriftFile is { } driftPath && config.System.ClockDiscipline ? new DriftFileKeeper(driftPath) : null,
+            DriftFile = DriftFileKeeper.For(config),
         };
         host.ServerThreads = settings.ServerThreads;
         engine.Control.Configurator = new RuntimeConfigurator(host, engine, logger);

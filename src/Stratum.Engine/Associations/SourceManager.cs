@@ -205,7 +205,7 @@ public sealed class SourceManager
         {
             _systemPeerId = null;
             _system.Unsynchronize();
-            actions.Notice(NoticeKind.SyncLost, "no servers reachable");
+            actions.Notice(NoticeKind.SyncLost, NoticeText.NoServersReachable);
         }
     }
 
@@ -256,8 +256,7 @@ public sealed class SourceManager
         {
             // ntpd's wording; once, not at every update while the oscillator stays out of range.
             _frequencyErrorReported = true;
-            actions.Notice(NoticeKind.Info, FormattableString.Invariant(
-                $"frequency error {Math.Abs(wanted) * 1e6:0} PPM exceeds tolerance {_discipline.Parameters.MaxFrequency * 1e6:0} PPM"));
+            actions.Notice(NoticeKind.Info, NoticeText.FrequencyError(wanted, _discipline.Parameters.MaxFrequency));
         }
         CarryOut(outcome, filtered.Latest.Offset, pendingSlew, actions);
 
@@ -469,7 +468,7 @@ public sealed class SourceManager
         if (_systemPeerId != peerId)
         {
             _systemPeerId = peerId;
-            actions.Notice(NoticeKind.Synchronized, $"synchronized to {peer.Association.Settings.DisplayName}, stratum {peerSample.Stratum}");
+            actions.Notice(NoticeKind.Synchronized, NoticeText.Synchronized(peer.Association.Settings.DisplayName, peerSample.Stratum));
         }
 
         ArmLeap(leap, now, rootDelay, rootDispersion, actions);
@@ -514,7 +513,7 @@ public sealed class SourceManager
         switch (outcome.Result)
         {
             case DisciplineResult.Step when _disciplineClock:
-                actions.Notice(NoticeKind.Info, FormattableString.Invariant($"time reset {outcome.Step:+0.000000;-0.000000} s"));
+                actions.Notice(NoticeKind.Info, NoticeText.TimeReset(outcome.Step));
                 actions.Clock(new ClockAction(ClockActionKind.Step, outcome.Step));
                 foreach (RemoteSource source in _sources)
                 {

@@ -1,7 +1,10 @@
 // DriftFileKeeper: when the daemon writes the frequency to its drift file (ntpd's driftfile): once an
 // hour while the discipline knows the frequency (state SYNC), and once more at exit, each time
 // atomically through DriftFile.Write (temporary file + rename). A write error is reported once per
-// distinct message, never fatal: the daemon keeps time without the file, as ntpd does.
+// distinct message, never fatal: the daemon keeps time without the file, as ntpd does. Under `disable ntp`
+// there is no keeper at all: the daemon does not discipline the clock, so it has no frequency to keep.
+// Time is injected (the loop's monotonic seconds), so tests drive the hourly schedule by hand.
+using Stratum.Core.Config;
 using Stratum.Engine.Discipline;
 
 namespace Stratum.Platform.Files;
@@ -19,6 +22,13 @@ public sealed class DriftFileKeeper
     public DriftFileKeeper(string path)
     {
         _path = path;
+    }
+
+    /// <summary>The keeper for the config's `driftfile`, or null without one or under `disable ntp`.</summary>
+    public static DriftFileKeeper? For(NtpConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.DriftFile is { } path && config.System.ClockDiscipline ? new DriftFileKeeper(path) : null;
     }
 
     /// <summary>Monotonic seconds of the next hourly write, for the loop's deadline.</summary>

@@ -18,12 +18,14 @@ public class SourceManagerTests
     private static RemoteAssociationSettings Server(string address) =>
         new(new IPEndPoint(IPAddress.Parse(address), 123), AssociationMode.Client, true, false, false, false, false, 6, 10, 4, address);
 
-    private static (SourceManager Manager, SystemVariables System) Create(params string[] addresses)
+    private static (SourceManager Manager, SystemVariables System) Create(params string[] addresses) => Create(false, addresses);
+
+    private static (SourceManager Manager, SystemVariables System) Create(bool disciplineClock, params string[] addresses)
     {
         var system = new SystemVariables(-24);
         var associations = addresses.Select((a, i) => (i + 1, Server(a))).ToList();
         var manager = new SourceManager(associations, system, new SeededRandom(1), -24, SelectionParameters.Default,
-            DisciplineParameters.Default, driftFrequency: null, disciplineClock: false);
+            DisciplineParameters.Default, driftFrequency: null, disciplineClock: disciplineClock);
         return (manager, system);
     }
 
@@ -91,6 +93,28 @@ public class SourceManagerTests
         Assert.Equal(manager.SystemPeer.Association.Settings.Address.Address, new IPAddress(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(system.ReferenceId.Value))));
         Assert.Contains(notices, n => n.Kind == NoticeKind.Synchronized && n.Text.StartsWith("synchronized to 10.0.0.", StringComparison.Ordinal) && n.Text.EndsWith(", stratum 2", StringComparison.Ordinal));
         Assert.DoesNotContain(notices, n => n.Text.Contains("10.0.0.4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OneServer_LogsSynchronizedToItsAddressAndItsStratum_Once()
+    {
+        (SourceManager manager, _) = Create("10.0.0.1");
+        List<EngineNotice> notices = Run(manager, [0.0002], 600);
+        EngineNotice synchronized = Assert.Single(notices, n => n.Kind == NoticeKind.Synchronized);
+        Assert.Equal("synchronized to 10.0.0.1, stratum 2", synchronized.Text);
+    }
+
+    [Theory]
+    [InlineData(0.315, "time reset +0.315000 s")]
+    [InlineData(-0.315, "time reset -0.315000 s")]
+    public void ServerBeyondTheStepThreshold_StepIsLoggedAsTimeReset(double offset, string expected)
+    {
+        // 100 µs each way, 10 µs in the server: the measured offset is exactly the server's.
+        (SourceManager manager, _) = Create(disciplineClock: true, "10.0.0.1");
+        List<EngineNotice> notices = Run(manager, [offset], 30);
+        EngineNotice first = notices.First(n => n.Text.StartsWith("time reset", StringComparison.Ordinal));
+        Assert.Equal(NoticeKind.Info, first.Kind);
+        Assert.Equal(expected, first.Text);
     }
 
     [Fact]

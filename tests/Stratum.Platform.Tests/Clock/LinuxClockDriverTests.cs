@@ -8,55 +8,6 @@ namespace Stratum.Platform.Tests.Clock;
 
 public class LinuxClockDriverTests
 {
-    private sealed class RecordingAdjTimex : IAdjTimex
-    {
-        public List<Timex> Requests { get; } = [];
-
-        public List<Timeval> Slews { get; } = [];
-
-        public int Errno { get; set; }
-
-        public int Status { get; set; } = TimexBits.STA_UNSYNC;
-
-        public int LastError => Errno;
-
-        public int ClockAdjTime(ref Timex timex)
-        {
-            Requests.Add(timex);
-            if (Errno != 0)
-            {
-                return -1;
-            }
-
-            if (timex.Modes == 0)
-            {
-                timex.Status = Status;
-                timex.Offset = PllOffset;
-                timex.Time.Microseconds = TimeNanoseconds;
-            }
-
-            return 0;
-        }
-
-        public int AdjTime(Timeval delta)
-        {
-            Slews.Add(delta);
-            return Errno != 0 ? -1 : 0;
-        }
-
-        public long PllOffset { get; set; }
-
-        public long TimeNanoseconds { get; set; }
-
-        public Timeval AdjtimeRemaining { get; set; }
-
-        public int ReadAdjTime(out Timeval remaining)
-        {
-            remaining = AdjtimeRemaining;
-            return Errno != 0 ? -1 : 0;
-        }
-    }
-
     [Theory]
     [InlineData(0.25, 0, 250_000_000)]
     [InlineData(-1.5, -2, 500_000_000)]

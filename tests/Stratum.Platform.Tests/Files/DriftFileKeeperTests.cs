@@ -1,0 +1,239 @@
+// DriftFileKeeper: when the drift file is written, with the loop's monotonic seconds injected by hand:
+// nothing before the first hour, then at each hour and at exit, always atomically in ntpd's "%.3f" PPM;
+// never while the frequency is unknown (the discipline not in SYNC) and never under `disable ntp` (no
+// keeper); a write that fails is reported once, not fatal, and logged by the daemon host.
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Stratum.Core.Config;
+using Stratum.Core.Time;
+using Stratum.Core.Wire;
+using Stratum.Engine;
+using Stratum.Engine.Associations;
+using Stratum.Engine.Discipline;
+using Stratum.Platform.Clock;
+using Stratum.Platform.Files;
+using Stratum.Platform.Hosting;
+
+namespace Stratum.Platform.Tests.Files;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes; the daemon is Linux-only
+public sealed class DriftFileKeeperTests : IDisposable
+{
+    private const double Hour = DriftFileKeeper.WriteIntervalSeconds;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("stratum-driftkeeper-").FullName;
+
+    private string DriftPath => Path.Combine(_directory, "ntp.drift");
+
+    public void Dispose()
+    {
+        File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static DisciplineStatus Status(DisciplineState state, double frequency) => new(state, 0, frequency, 1e-6, 1e-9, 6, 1e-8);
+
+    private static readonly DisciplineStatus Synchronized = Status(DisciplineState.Synchronized, -12.34567e-6);
+
+    [Fact]
+    public void OnTimer_NothingBeforeTheFirstHour_ThenWrittenAtTheHour_AndHourlyAfter()
+    {
+        var keeper = new DriftFileKeeper(DriftPath);
+        const double start = 1000;
+
+        Assert.Null(keeper.OnTimer(start, Synchronized));
+        Assert.Equal(start + Hour, keeper.NextWriteSeconds);
+        for (double t = start + 1; t < start + Hour; t += 97)
+        {
+            Assert.Null(keeper.OnTimer(t, Synchronized));
+        }
+
+        Assert.Null(keeper.OnTimer(start + Hour - 0.001, Synchronized));
+        Assert.False(File.Exists(DriftPath));
+        Assert.Equal(0, keeper.Writes);
+
+        Assert.Null(keeper.OnTimer(start + Hour, Synchronized));
+        Assert.Equal("-12.346\n", File.ReadAllText(DriftPath));
+        Assert.Equal(1, keeper.Writes);
+        Assert.Equal(start + (2 * Hour), keeper.NextWriteSeconds);
+
+        Assert.Null(keeper.OnTimer(start + Hour + 1800, Status(DisciplineState.Synchronized, 3.5e-6)));
+        Assert.Equal("-12.346\n", File.ReadAllText(DriftPath));
+        Assert.Null(keeper.OnTimer(start + (2 * Hour), Status(DisciplineState.Synchronized, 3.5e-6)));
+        Assert.Equal("3.500\n", File.ReadAllText(DriftPath));
+        Assert.Equal(2, keeper.Writes);
+        Assert.Equal([DriftPath], Directory.GetFiles(_directory)); // no temporary file left behind
+    }
+
+    [Fact]
+    public void Save_AtExit_WritesAtOnceWithoutWaitingForTheHour()
+    {
+        var keeper = new DriftFileKeeper(DriftPath);
+        Assert.Null(keeper.OnTimer(0, Synchronized));
+        Assert.Null(keeper.OnTimer(120, Synchronized));
+        Assert.False(File.Exists(DriftPath));
+
+        Assert.Null(keeper.Save(Status(DisciplineState.Synchronized, 0.5e-6)));
+        Assert.Equal("0.500\n", File.ReadAllText(DriftPath));
+        Assert.Equal(1, keeper.Writes);
+    }
+
+    [Theory]
+    [InlineData(DisciplineState.NeverSet)]
+    [InlineData(DisciplineState.FrequencySet)]
+    [InlineData(DisciplineState.Spike)]
+    [InlineData(DisciplineState.Frequency)]
+    public void FrequencyNotKnown_NeitherHourlyNorAtExit(DisciplineState state)
+    {
+        // A drift file written from an unsettled (or only file-given) frequency would carry a guess forward.
+        File.WriteAllText(DriftPath, "7.000\n");
+        var keeper = new DriftFileKeeper(DriftPath);
+        DisciplineStatus unsettled = Status(state, 40e-6);
+        Assert.Null(keeper.OnTimer(0, unsettled));
+        Assert.Null(keeper.OnTimer(Hour, unsettled));
+        Assert.Null(keeper.OnTimer(2 * Hour, unsettled));
+        Assert.Null(keeper.Save(unsettled));
+
+        Assert.Equal("7.000\n", File.ReadAllText(DriftPath));
+        Assert.Equal(0, keeper.Writes);
+    }
+
+    [Fact]
+    public void For_DisableNtpOrNoDriftfile_NoKeeper()
+    {
+        Assert.Null(DriftFileKeeper.For(new NtpConfig()));
+        Assert.Null(DriftFileKeeper.For(new NtpConfig { DriftFile = DriftPath, System = SystemOptions.Default with { ClockDiscipline = false } }));
+        Assert.NotNull(DriftFileKeeper.For(new NtpConfig { DriftFile = DriftPath }));
+    }
+
+    [Fact]
+    public void WriteFails_ParentIsAFile_ReportedOnce_KeepsTheSchedule_RecoversLater()
+    {
+        string blocker = Path.Combine(_directory, "not-a-directory");
+        File.WriteAllText(blocker, "");
+        string path = Path.Combine(blocker, "ntp.drift");
+        var keeper = new DriftFileKeeper(path);
+
+        Assert.Null(keeper.OnTimer(0, Synchronized));
+        string? error = keeper.OnTimer(Hour, Synchronized);
+        Assert.Equal($"cannot write drift file {path}: No such file or directory", error);
+        Assert.Equal(2 * Hour, keeper.NextWriteSeconds);
+        Assert.Null(keeper.OnTimer(2 * Hour, Synchronized)); // the same error is not repeated each hour
+        Assert.Null(keeper.Save(Synchronized));
+        Assert.Equal(0, keeper.Writes);
+
+        // The directory appears (an administrator fixes it): the next hour writes, and a later failure is new.
+        File.Delete(blocker);
+        Directory.CreateDirectory(blocker);
+        Assert.Null(keeper.OnTimer(3 * Hour, Synchronized));
+        Assert.Equal("-12.346\n", File.ReadAllText(path));
+        Directory.Delete(blocker, recursive: true);
+        File.WriteAllText(blocker, "");
+        Assert.NotNull(keeper.Save(Synchronized));
+    }
+
+    [Fact]
+    public void WriteFails_ReadOnlyDirectory_ReportedAndNotFatal()
+    {
+        File.WriteAllText(DriftPath, "7.000\n");
+        File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        if (CanCreateFileIn(_directory))
+        {
+            Assert.Skip("this process may write into read-only directories (root with CAP_DAC_OVERRIDE)");
+        }
+
+        var keeper = new DriftFileKeeper(DriftPath);
+        string? error = keeper.Save(Synchronized);
+        Assert.NotNull(error);
+        Assert.StartsWith($"cannot write drift file {DriftPath}: ", error, StringComparison.Ordinal);
+        Assert.Contains("Permission denied", error, StringComparison.Ordinal);
+        Assert.Equal("7.000\n", File.ReadAllText(DriftPath)); // the old file is untouched
+        Assert.Null(keeper.Save(Synchronized));
+    }
+
+    [Fact]
+    public void DaemonHost_SaveDriftFile_WritesTheDisciplinedFrequency()
+    {
+        NtpEngine engine = SynchronizedEngine();
+        using var host = new DaemonHost(new ObserveOnlyClockDriver(), engine, new RecordingLogger()) { DriftFile = new DriftFileKeeper(DriftPath) };
+        host.SaveDriftFile();
+        string expected = (engine.Sources.Discipline.Frequency * 1e6).ToString("F3", System.Globalization.CultureInfo.InvariantCulture) + "\n";
+        Assert.Equal(expected, File.ReadAllText(DriftPath));
+    }
+
+    [Fact]
+    public void DaemonHost_SaveDriftFileFails_LoggedAsAnErrorAndNotThrown()
+    {
+        string blocker = Path.Combine(_directory, "not-a-directory");
+        File.WriteAllText(blocker, "");
+        string path = Path.Combine(blocker, "ntp.drift");
+        var logger = new RecordingLogger();
+        using var host = new DaemonHost(new ObserveOnlyClockDriver(), SynchronizedEngine(), logger) { DriftFile = new DriftFileKeeper(path) };
+
+        host.SaveDriftFile();
+
+        (LogLevel level, string message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Error, level);
+        Assert.Equal($"cannot write drift file {path}: No such file or directory", message);
+    }
+
+    // An engine whose discipline reached SYNC on a reference clock's polls (no clock is touched: the
+    // actions are never carried out).
+    private static NtpEngine SynchronizedEngine()
+    {
+        var shm = new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse("127.127.28.0"), 123), AssociationMode.Refclock,
+            false, false, true, false, false, 4, 4, 4, "SHM(0)")
+        {
+            Refclock = new RefclockIdentity(0, ReferenceId.FromAscii("GPS"), 0),
+        };
+        var engine = new NtpEngine(new EngineConfiguration([], [], DisciplineEnabled: true, RemoteAssociations: [shm]), -20, new CountingRandom());
+        var actions = new EngineActions();
+        long mono = 5_000_000_000;
+        long real = 1_795_000_000L * 1_000_000_000;
+        for (int poll = 0; poll < 64 && engine.Sources.Discipline.State != DisciplineState.Synchronized; poll++)
+        {
+            mono += 16_000_000_000;
+            real += 16_000_000_000;
+            actions.Clear();
+            engine.OnRefclockPoll(1, 0.000010 - (poll * 16 * 2e-6), 0.000001, LeapIndicator.NoWarning, -20,
+                new LoopTime(mono, NtpTimestamp.FromUnixNanoseconds(real)), actions, 0);
+        }
+
+        Assert.Equal(DisciplineState.Synchronized, engine.Sources.Discipline.State);
+        return engine;
+    }
+
+    private static bool CanCreateFileIn(string directory)
+    {
+        string probe = Path.Combine(directory, ".probe");
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class CountingRandom : IRandomSource
+    {
+        private ulong _next = 0x9E3779B97F4A7C15;
+
+        public ulong NextUInt64() => _next += 0x9E3779B97F4A7C15;
+    }
+
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
+    }
+}
