@@ -2,11 +2,17 @@
 // transport and, for each host (default localhost), runs the -c/-l/-p/-s commands in order, or
 // reads commands from stdin after the prompt "ntpdc> " when none were given (or with -i). Exit
 // codes: 0 after the commands ran (query failures are reported on stderr), 1 for an unresolvable
-// host or a transport that cannot open, 2 for a bad command line.
+// host or a transport that cannot open, 2 for a bad command line. On a terminal (environment
+// Keys) the command line is read by the shared LineEditor, with editing and history. -d/-D set
+// the level of one DebugTrace shared by the run's clients; its lines go to stderr.
+// Deviation: ntpdc 4.2.8 prints its debug lines on stdout; here they go to stderr, so stdout is the
+// same with and without -d.
 using System.Net;
 using System.Net.Sockets;
+using Stratum.Client.Diagnostics;
 using Stratum.Client.Mode6;
 using Stratum.Client.Mode7;
+using Stratum.Client.Terminal;
 using Stratum.Client.Transport;
 
 namespace Stratum.Tools.Ntpdc;
@@ -47,7 +53,9 @@ internal static class NtpdcCli
         }
 
         using INtpTransport transport = opened.Transport;
+        var trace = new DebugTrace(line => stderr.Write(line + "\n"), commandLine.DebugLevel);
         ushort sequence = 1;
+        string? openHost = null;
         NtpdcQueries? Connect(string host)
         {
             IPAddress? address = QueryHost.Resolve(host, commandLine.IPv4Only, commandLine.IPv6Only);
@@ -56,10 +64,19 @@ internal static class NtpdcCli
                 return null;
             }
 
+            // ntpdc's openhost: the canonical name, or the address when a number was given.
+            string name = IPAddress.TryParse(host, out _) ? address.ToString() : host;
+            trace.Write(3, $"Opening host {name}");
+            if (openHost is not null)
+            {
+                trace.Write(3, $"Closing old host {openHost}");
+            }
+
+            openHost = name;
             var server = new IPEndPoint(address, environment.Port);
             sequence += 100;
-            return new NtpdcQueries(new Mode7Client(transport, environment.Clock, server), new Mode6Client(transport, environment.Clock, server, sequence),
-                environment.Mode7ProbeTimeoutNanoseconds);
+            return new NtpdcQueries(new Mode7Client(transport, environment.Clock, server) { Trace = trace },
+                new Mode6Client(transport, environment.Clock, server, sequence) { Trace = trace }, environment.Mode7ProbeTimeoutNanoseconds);
         }
 
         foreach (string host in hosts)
@@ -74,11 +91,12 @@ internal static class NtpdcCli
             var session = new NtpdcSession(Connect, queries, host, environment, commandLine.NumericHosts, stdout, stderr);
             if (interactive)
             {
+                var input = new CommandLineReader(environment.Input, environment.Keys, stdout);
                 while (true)
                 {
                     stdout.Write("ntpdc> ");
                     stdout.Flush();
-                    string? line = environment.Input.ReadLine();
+                    string? line = input.ReadLine();
                     if (line is null || !session.Execute(line))
                     {
                         return 0;

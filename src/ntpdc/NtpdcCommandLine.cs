@@ -1,13 +1,14 @@
-// NtpdcCommandLine: ntpdc 4.2.8's command line, `ntpdc [-46dilnps] [-c cmd]... [host...]`, parsed
-// getopt-style (bundled flags, `-c cmd` or `-ccmd`): -l adds `listpeers`, -p `peers`, -s
-// `dmpeers` among the -c commands in order; -i forces interactive mode; -n prints numbers.
+// NtpdcCommandLine: ntpdc 4.2.8's command line, `ntpdc [-46dilnps] [-D level] [-c cmd]... [host...]`,
+// parsed getopt-style (bundled flags, `-c cmd` or `-ccmd`): -l adds `listpeers`, -p `peers`, -s
+// `dmpeers` among the -c commands in order; -i forces interactive mode; -n prints numbers; each
+// -d raises the debug level by one and -D sets it.
 namespace Stratum.Tools.Ntpdc;
 
 /// <summary>Parsed options, or an error text for stderr.</summary>
 internal sealed record NtpdcCommandLine(
     bool IPv4Only,
     bool IPv6Only,
-    bool Debug,
+    int DebugLevel,
     bool Interactive,
     bool NumericHosts,
     IReadOnlyList<string> Commands,
@@ -21,6 +22,7 @@ internal sealed record NtpdcCommandLine(
         + "  -6  Force IPv6 name resolution\n"
         + "  -c  run a command and exit (may be repeated)\n"
         + "  -d  Increase debug verbosity level\n"
+        + "  -D  Set the debug verbosity level\n"
         + "  -i  Force ntpdc to operate in interactive mode\n"
         + "  -l  Print a list of the peers\n"
         + "  -n  numeric host addresses\n"
@@ -29,7 +31,8 @@ internal sealed record NtpdcCommandLine(
 
     public static NtpdcCommandLine Parse(IReadOnlyList<string> args)
     {
-        bool ipv4 = false, ipv6 = false, debug = false, interactive = false, numeric = false;
+        bool ipv4 = false, ipv6 = false, interactive = false, numeric = false;
+        int debug = 0;
         var commands = new List<string>();
         var hosts = new List<string>();
         for (int i = 0; i < args.Count; i++)
@@ -37,7 +40,7 @@ internal sealed record NtpdcCommandLine(
             string arg = args[i];
             if (arg == "--version")
             {
-                return new NtpdcCommandLine(false, false, false, false, false, [], [], true, null);
+                return new NtpdcCommandLine(false, false, 0, false, false, [], [], true, null);
             }
 
             if (arg == "--")
@@ -62,7 +65,7 @@ internal sealed record NtpdcCommandLine(
                 {
                     case '4': ipv4 = true; ipv6 = false; break;
                     case '6': ipv6 = true; ipv4 = false; break;
-                    case 'd': debug = true; break;
+                    case 'd': debug++; break;
                     case 'i': interactive = true; break;
                     case 'n': numeric = true; break;
                     case 'l': commands.Add("listpeers"); break;
@@ -84,6 +87,20 @@ internal sealed record NtpdcCommandLine(
 
                         j = arg.Length;
                         break;
+                    case 'D':
+                        string? level = j + 1 < arg.Length ? arg[(j + 1)..] : i + 1 < args.Count ? args[++i] : null;
+                        if (level is null)
+                        {
+                            return Failed("ntpdc: option requires an argument -- D");
+                        }
+
+                        if (!int.TryParse(level, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out debug))
+                        {
+                            return Failed($"ntpdc: invalid debug level '{level}'");
+                        }
+
+                        j = arg.Length;
+                        break;
                     default:
                         return Failed($"ntpdc: illegal option -- {arg[j]}");
                 }
@@ -93,5 +110,5 @@ internal sealed record NtpdcCommandLine(
         return new NtpdcCommandLine(ipv4, ipv6, debug, interactive, numeric, commands, hosts, false, null);
     }
 
-    private static NtpdcCommandLine Failed(string error) => new(false, false, false, false, false, [], [], false, error);
+    private static NtpdcCommandLine Failed(string error) => new(false, false, 0, false, false, [], [], false, error);
 }

@@ -6,7 +6,8 @@
 // same mode 7 items, through the same fixed-point types, so NtpdcPrinter prints one format either
 // way. Limits of the fallback: values pass through mode 6's text first (milliseconds with 3
 // decimals), so a last printed digit can differ from the mode 7 value; system flags need Stratum's
-// `sysflags` variable (other servers: none).
+// `sysflags` variable (other servers: none). With ntpdc -d each fallback is announced on the
+// trace at level 1 (Stratum's own lines: ntpdc 4.2.8 has no fallback).
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
@@ -285,9 +286,11 @@ internal sealed class NtpdcQueries(Mode7Client mode7, Mode6Client mode6, long pr
                 return result.ItemCount == 0 ? (null, "No data returned in response to query") : (result, null);
             case Mode7Outcome.Timeout when _mode7Answers is null:
                 _mode7Answers = false;
+                mode7.Trace?.Write(1, $"No mode 7 answer to {request}; using mode 6 from now on");
                 return (null, null);
             case Mode7Outcome.ServerError when result.ServerError is Mode7ErrorCode.Request or Mode7ErrorCode.Implementation:
                 _mode7Answers ??= true;
+                mode7.Trace?.Write(1, $"Mode 7 {request} refused ({result.ServerError}); asking over mode 6");
                 return (null, null);
             case Mode7Outcome.ServerError when result.ServerError == Mode7ErrorCode.NoData:
                 return (null, "No data returned in response to query");

@@ -1,6 +1,6 @@
 // NtpdcSession: runs ntpdc commands against one server (ntpdc.c docmd and ntpdc_ops.c): sysinfo,
 // peers, dmpeers, listpeers, showpeer, loopinfo, sysstats, iostats, kerninfo, plus the builtins
-// timeout, host, version, help and quit. Keywords may be abbreviated to a unique prefix. Data
+// timeout, debug, host, version, help and quit. Keywords may be abbreviated to a unique prefix. Data
 // comes from NtpdcQueries (mode 7, else mode 6) and is printed by NtpdcPrinter.
 // Not implemented: the configuration commands (addpeer, restrict, fudge, ...: the daemon refuses
 // mode 7 writes), monlist (never served), memstats, timerstats, reslist, ifstats, authinfo.
@@ -17,6 +17,7 @@ internal sealed class NtpdcSession(Func<string, NtpdcQueries?> connect, NtpdcQue
     private static readonly (string Keyword, string Usage, string Description)[] s_commands =
     [
         ("?", "[ command_name ]", "tell the use and syntax of commands"),
+        ("debug", "[ no|more|less ]", "set/change debugging level"),
         ("dmpeers", "[ -4|-6 ]", "display peer summary info the way Dave Mills likes it (IP Version)"),
         ("exit", "", "exit ntpdc"),
         ("help", "[ command_name ]", "tell the use and syntax of commands"),
@@ -65,6 +66,7 @@ internal sealed class NtpdcSession(Func<string, NtpdcQueries?> connect, NtpdcQue
             case "iostats": Print(_queries.IoStats(), NtpdcPrinter.IoStats); break;
             case "kerninfo": Print(_queries.KernelInfo(), NtpdcPrinter.KernelInfo); break;
             case "timeout": Timeout(arguments); break;
+            case "debug": Debug(arguments); break;
             case "host": Host(arguments); break;
             case "version": stdout.Write(NtpdcCli.VersionText + "\n"); break;
             case "help" or "?": stdout.Write(arguments.Length == 0 ? Listing() : Describe(arguments[0])); break;
@@ -163,6 +165,30 @@ internal sealed class NtpdcSession(Func<string, NtpdcQueries?> connect, NtpdcQue
 
         _queries.Mode7.TimeoutNanoseconds = milliseconds * 1_000_000;
         _queries.Mode6.TimeoutNanoseconds = milliseconds * 1_000_000;
+    }
+
+    /// <summary>ntpdc's setdebug: `debug` shows the level, `no`/`more`/`less` change it.</summary>
+    private void Debug(string[] arguments)
+    {
+        int level = _queries.Mode7.Trace?.Level ?? 0;
+        if (arguments.Length == 0)
+        {
+            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level is {level}\n"));
+            return;
+        }
+
+        switch (arguments[0])
+        {
+            case "no": level = 0; break;
+            case "more": level++; break;
+            case "less": level--; break;
+            default: stdout.Write("What?\n"); return;
+        }
+
+        _queries.Mode7.Trace ??= new Stratum.Client.Diagnostics.DebugTrace(line => stderr.Write(line + "\n"));
+        _queries.Mode6.Trace ??= _queries.Mode7.Trace;
+        _queries.Mode7.Trace.Level = level;
+        stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level set to {level}\n"));
     }
 
     private void Host(string[] arguments)

@@ -4,5 +4,5 @@ namespace Stratum.Tools.Ntpdc;
 
 internal static class Program
 {
-    private static int Main(string[] args) => NtpdcCli.Run(args, Console.Out, Console.Error);
+    private static int Main(string[] args) => NtpdcCli.Run(args, Console.Out, Console.Error, NtpdcEnvironment.ForConsole());
 }

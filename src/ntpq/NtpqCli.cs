@@ -4,10 +4,17 @@
 // still exits 0), 1 for an unresolvable host or a transport that cannot open, 2 for a bad
 // command line. Without -c/-p (or with -i) ntpq is interactive: it reads commands from stdin,
 // printing the prompt "ntpq> " before each, until EOF, quit or exit; with several hosts the
-// interactive session talks to the first (`host` switches).
+// interactive session talks to the first (`host` switches). On a terminal (environment Keys) the
+// command line is read by the shared LineEditor, with editing and this run's history; otherwise
+// (pipes, files, tests) line by line from Input. -d/-D set the level of one DebugTrace shared by
+// every Mode6Client of the run; its lines go to stderr.
+// Deviation: ntpq 4.2.8 prints its debug lines on stdout; here they go to stderr, so what scripts
+// parse on stdout is the same with and without -d.
 using System.Net;
 using System.Net.Sockets;
+using Stratum.Client.Diagnostics;
 using Stratum.Client.Mode6;
+using Stratum.Client.Terminal;
 using Stratum.Client.Transport;
 
 namespace Stratum.Tools.Ntpq;
@@ -48,7 +55,9 @@ internal static class NtpqCli
         }
 
         using INtpTransport transport = opened.Transport;
+        var trace = new DebugTrace(line => stderr.Write(line + "\n"), commandLine.DebugLevel);
         ushort sequence = 1;
+        string? openHost = null;
         Mode6Client? Connect(string host)
         {
             IPAddress? address = QueryHost.Resolve(host, commandLine.IPv4Only, commandLine.IPv6Only);
@@ -57,8 +66,17 @@ internal static class NtpqCli
                 return null;
             }
 
+            // ntpq's openhost: the canonical name, or the address when a number was given.
+            string name = IPAddress.TryParse(host, out _) ? address.ToString() : host;
+            trace.Write(3, $"Opening host {name} ({(address.AddressFamily == AddressFamily.InterNetworkV6 ? "AF_INET6" : "AF_INET")})");
+            if (openHost is not null)
+            {
+                trace.Write(3, $"Closing old host {openHost}");
+            }
+
+            openHost = name;
             sequence += 100;
-            return new Mode6Client(transport, environment.Clock, new IPEndPoint(address, environment.Port), sequence);
+            return new Mode6Client(transport, environment.Clock, new IPEndPoint(address, environment.Port), sequence) { Trace = trace };
         }
 
         foreach (string host in hosts)
@@ -73,7 +91,7 @@ internal static class NtpqCli
             var session = new NtpqSession(Connect, client, host, environment, commandLine.NumericHosts, stdout, stderr, commandLine.Wide);
             if (interactive)
             {
-                RunInteractive(session, environment.Input, stdout);
+                RunInteractive(session, new CommandLineReader(environment.Input, environment.Keys, stdout), stdout);
                 return 0;
             }
 
@@ -90,7 +108,7 @@ internal static class NtpqCli
     }
 
     /// <summary>Prompt, read a line, run it; stops at EOF, quit or exit (bounded by the input).</summary>
-    private static void RunInteractive(NtpqSession session, TextReader input, TextWriter stdout)
+    private static void RunInteractive(NtpqSession session, CommandLineReader input, TextWriter stdout)
     {
         while (true)
         {

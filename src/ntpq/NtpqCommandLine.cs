@@ -1,13 +1,14 @@
-// NtpqCommandLine: ntpq 4.2.8's command line, `ntpq [-46dinpw] [-c cmd]... [host...]`, parsed
-// getopt-style (bundled flags as in `-pn`, `-c cmd` or `-ccmd`). -p adds the command `peers` in
-// its place among the -c commands, as ntpq does; -i asks for interactive mode.
+// NtpqCommandLine: ntpq 4.2.8's command line, `ntpq [-46dinpw] [-D level] [-c cmd]... [host...]`,
+// parsed getopt-style (bundled flags as in `-pn`, `-c cmd` or `-ccmd`). -p adds the command `peers`
+// in its place among the -c commands, as ntpq does; -i asks for interactive mode; each -d raises
+// the debug level by one (-dd is 2) and -D sets it.
 namespace Stratum.Tools.Ntpq;
 
 /// <summary>Parsed options, or an error text for stderr.</summary>
 internal sealed record NtpqCommandLine(
     bool IPv4Only,
     bool IPv6Only,
-    bool Debug,
+    int DebugLevel,
     bool Interactive,
     bool NumericHosts,
     bool Wide,
@@ -18,7 +19,8 @@ internal sealed record NtpqCommandLine(
 {
     public static NtpqCommandLine Parse(IReadOnlyList<string> args)
     {
-        bool ipv4 = false, ipv6 = false, debug = false, interactive = false, numeric = false, wide = false;
+        bool ipv4 = false, ipv6 = false, interactive = false, numeric = false, wide = false;
+        int debug = 0;
         var commands = new List<string>();
         var hosts = new List<string>();
         for (int i = 0; i < args.Count; i++)
@@ -26,7 +28,7 @@ internal sealed record NtpqCommandLine(
             string arg = args[i];
             if (arg == "--version")
             {
-                return new NtpqCommandLine(false, false, false, false, false, false, [], [], true, null);
+                return new NtpqCommandLine(false, false, 0, false, false, false, [], [], true, null);
             }
 
             if (arg == "--")
@@ -48,7 +50,7 @@ internal sealed record NtpqCommandLine(
                 {
                     case '4': ipv4 = true; ipv6 = false; break;
                     case '6': ipv6 = true; ipv4 = false; break;
-                    case 'd': debug = true; break;
+                    case 'd': debug++; break;
                     case 'i': interactive = true; break;
                     case 'n': numeric = true; break;
                     case 'p': commands.Add("peers"); break;
@@ -69,6 +71,20 @@ internal sealed record NtpqCommandLine(
 
                         j = arg.Length;
                         break;
+                    case 'D':
+                        string? level = j + 1 < arg.Length ? arg[(j + 1)..] : i + 1 < args.Count ? args[++i] : null;
+                        if (level is null)
+                        {
+                            return Failed("ntpq: option requires an argument -- D");
+                        }
+
+                        if (!int.TryParse(level, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out debug))
+                        {
+                            return Failed($"ntpq: invalid debug level '{level}'");
+                        }
+
+                        j = arg.Length;
+                        break;
                     default:
                         return Failed($"ntpq: illegal option -- {option}");
                 }
@@ -84,10 +100,11 @@ internal sealed record NtpqCommandLine(
         + "  -6  Force IPv6 name resolution\n"
         + "  -c  run a command and exit (may be repeated)\n"
         + "  -d  Increase debug verbosity level\n"
+        + "  -D  Set the debug verbosity level\n"
         + "  -i  Force ntpq to operate in interactive mode\n"
         + "  -n  numeric host addresses\n"
         + "  -p  Print a list of the peers\n"
         + "  -w  Display the full 'remote' value";
 
-    private static NtpqCommandLine Failed(string error) => new(false, false, false, false, false, false, [], [], false, error);
+    private static NtpqCommandLine Failed(string error) => new(false, false, 0, false, false, false, [], [], false, error);
 }

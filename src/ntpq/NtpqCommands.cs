@@ -22,6 +22,7 @@ internal static class NtpqCommands
         ("config-from-file", "<configuration filename>", "configure ntpd using the configuration filename"),
         ("cooked", "", "print output in cooked form"),
         ("cv", "[ assocID ] [ name=value[,...] ]", "read clock variables"),
+        ("debug", "[ no|more|less ]", "set/change debugging level"),
         ("exit", "", "exit ntpq"),
         ("help", "[ command_name ]", "tell the use and syntax of commands"),
         ("host", "[ hostname ]", "specify the host whose NTP server we talk to"),

@@ -1,9 +1,12 @@
 // NtpqEnvironment: what ntpq takes from its surroundings, injectable so tests run it in-process:
 // the server port (123; tests point it at a daemon on an ephemeral port; not a command-line
 // option), the transport factory, the clocks (realtime for the `when` column, monotonic for
-// timeouts), the time zone prettydate uses, and where prompts for a key id or password read from.
+// timeouts), the time zone prettydate uses, where prompts for a key id or password read from, and
+// the keys of a terminal for interactive line editing (ForConsole: only when stdin is a terminal;
+// Default and the tests have none, so commands are read with ReadLine from Input).
 using System.Diagnostics;
 using Stratum.Client.Sntp;
+using Stratum.Client.Terminal;
 using Stratum.Client.Transport;
 
 namespace Stratum.Tools.Ntpq;
@@ -17,6 +20,12 @@ internal sealed record NtpqEnvironment(int Port, Func<TransportOpenRequest, Sntp
 
     /// <summary>Prints a prompt and reads a secret (ntpq's getpass: no echo on a terminal); null at end of input.</summary>
     public Func<string, string?> ReadSecret { get; init; } = _ => null;
+
+    /// <summary>Keys for the line editor when stdin is a terminal; null reads <see cref="Input"/> line by line.</summary>
+    public IKeySource? Keys { get; init; }
+
+    /// <summary>What the ntpq program runs with: <see cref="Default"/> plus the terminal's keys.</summary>
+    public static NtpqEnvironment ForConsole() => Default with { Keys = ConsoleKeySource.ForTerminal() };
 
     public static NtpqEnvironment Default { get; } = new(
         UdpNtpTransport.NtpPort,

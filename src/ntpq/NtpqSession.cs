@@ -5,6 +5,7 @@
 // ifstats/reslist in OrderedListPrinter; the authenticated commands (keyid, passwd, :config,
 // writevar) in NtpqSession.Authentication. Not implemented: writelist, addvars/readlist variable
 // lists and mreadvar. mrulist fetches through the client's MruCollector and prints MruListTable.
+// `debug` changes the level of the DebugTrace the clients share (ntpq -d).
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -75,6 +76,7 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
             case "reslist": OrderedList("addr_restrictions"); break;
             case "mrulist": MruList(arguments); break;
             case "timeout": Timeout(arguments); break;
+            case "debug": Debug(arguments); break;
             case "host": Host(arguments); break;
             case "hostnames": HostNames(arguments); break;
             case "raw": _raw = true; stdout.Write("Output set to raw\n"); break;
@@ -374,6 +376,29 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
         _client.TimeoutNanoseconds = milliseconds * 1_000_000;
     }
 
+    /// <summary>ntpq's setdebug: `debug` shows the level, `no`/`more`/`less` change it (it may go negative, as in ntpq).</summary>
+    private void Debug(string[] arguments)
+    {
+        int level = _client.Trace?.Level ?? 0;
+        if (arguments.Length == 0)
+        {
+            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level is {level}\n"));
+            return;
+        }
+
+        switch (arguments[0])
+        {
+            case "no": level = 0; break;
+            case "more": level++; break;
+            case "less": level--; break;
+            default: stdout.Write("What?\n"); return;
+        }
+
+        _client.Trace ??= new Stratum.Client.Diagnostics.DebugTrace(line => stderr.Write(line + "\n"));
+        _client.Trace.Level = level;
+        stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level set to {level}\n"));
+    }
+
     private void Host(string[] arguments)
     {
         if (arguments.Length == 0)
@@ -390,6 +415,7 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
         }
 
         next.TimeoutNanoseconds = _client.TimeoutNanoseconds;
+        next.Trace ??= _client.Trace;
         _client = next;
         _host = arguments[0];
         _associations = [];

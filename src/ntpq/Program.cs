@@ -3,5 +3,5 @@ namespace Stratum.Tools.Ntpq;
 
 internal static class Program
 {
-    private static int Main(string[] args) => NtpqCli.Run(args, Console.Out, Console.Error);
+    private static int Main(string[] args) => NtpqCli.Run(args, Console.Out, Console.Error, NtpqEnvironment.ForConsole());
 }

@@ -53,6 +53,29 @@ public sealed class FragmentAssembler
 
     public bool IsComplete => _total >= 0 && Covered() == _total;
 
+    /// <summary>True once the fragment without the More bit has arrived.</summary>
+    public bool LastSeen => _total >= 0;
+
+    /// <summary>The length of the fragment already held at <paramref name="offset"/>, if any (a duplicate).</summary>
+    public bool TryGetLength(int offset, out int length)
+    {
+        bool held = _fragments.TryGetValue(offset, out byte[]? data);
+        length = held ? data!.Length : 0;
+        return held;
+    }
+
+    /// <summary>Offset and length of each fragment held, by offset (ntpq's ERR_INCOMPLETE listing).</summary>
+    public IReadOnlyList<(int Offset, int Length)> Fragments()
+    {
+        var list = new List<(int, int)>(_fragments.Count);
+        foreach ((int offset, byte[] data) in _fragments)
+        {
+            list.Add((offset, data.Length));
+        }
+
+        return list;
+    }
+
     /// <summary>The reassembled data; valid when <see cref="IsComplete"/>.</summary>
     public byte[] ToArray()
     {

@@ -140,9 +140,9 @@ public sealed class NtpdcGoldenTests(GoldenDaemons daemons) : IClassFixture<Gold
     [Fact]
     public void Help_Version_Timeout() => Assert.Equal(
         "ntpdc commands:\n"
+        + "debug     help      kerninfo  peers     sysinfo   version   \n"
         + "dmpeers   host      listpeers quit      sysstats  \n"
         + "exit      iostats   loopinfo  showpeer  timeout   \n"
-        + "help      kerninfo  peers     sysinfo   version   \n"
         + "ntpdc Stratum 0.1.0 (ntpd 4.2.8 compatible)\n"
         + "primary timeout 5000 ms\n", Ntpdc(true, "help", "version", "timeout"));
 

@@ -238,17 +238,17 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     [Fact]
     public void Help_ListsCommandsInColumns() => AssertOutput(
         "ntpq commands:\n"
-        + ":config          host             monstats         reslist          \n"
-        + "apeers           hostnames        mrulist          rv               \n"
-        + "associations     ifstats          opeers           sysinfo          \n"
-        + "authenticate     iostats          passociations    sysstats         \n"
-        + "authinfo         kerninfo         passwd           timeout          \n"
-        + "clockvar         keyid            peers            timerstats       \n"
-        + "config-from-file keytype          pstats           version          \n"
-        + "cooked           lassociations    pstatus          writevar         \n"
-        + "cv               lopeers          quit             \n"
+        + ":config          help             lpeers           readvar          \n"
+        + "apeers           host             monstats         reslist          \n"
+        + "associations     hostnames        mrulist          rv               \n"
+        + "authenticate     ifstats          opeers           sysinfo          \n"
+        + "authinfo         iostats          passociations    sysstats         \n"
+        + "clockvar         kerninfo         passwd           timeout          \n"
+        + "config-from-file keyid            peers            timerstats       \n"
+        + "cooked           keytype          pstats           version          \n"
+        + "cv               lassociations    pstatus          writevar         \n"
+        + "debug            lopeers          quit             \n"
         + "exit             lpassociations   raw              \n"
-        + "help             lpeers           readvar          \n"
         + "function: read system or peer variables\n"
         + "usage: readvar [ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]\n", "help", "help readvar");
 

@@ -1,7 +1,11 @@
 // Mode6Client over an in-memory transport whose clock advances instead of sleeping: sequence
 // matching, fragments out of order and duplicated, a missing fragment (incomplete), silence
 // (timeout after the retry), server error codes in ntpq's words, and foreign datagrams ignored.
+// With a DebugTrace: ntpq 4.2.8's -d lines at their levels (1 set-asides, duplicates and the
+// reassembly count; 2 "Got packet"/"Packet okay"; 3 "Sending"; 4 hex dumps), the ERR_INCOMPLETE
+// listing, and a zero-length non-final fragment set aside.
 using System.Net;
+using Stratum.Client.Diagnostics;
 using Stratum.Client.Mode6;
 using Stratum.Client.Sntp;
 using Stratum.Client.Transport;
@@ -147,5 +151,124 @@ public class Mode6ClientTests
         Assert.False(assembler.TryAdd(last with { Offset = 8 }, "efgh"u8));
         var client = new Mode6Client(transport, transport.Clock, s_server);
         Assert.True(client.Query(ControlOpcode.ReadVariables, 0, []).IsSuccess);
+    }
+
+    private static (Mode6Client Client, List<string> Lines) Traced(ScriptedTransport transport, int level)
+    {
+        var lines = new List<string>();
+        var client = new Mode6Client(transport, transport.Clock, s_server) { Trace = new DebugTrace(lines.Add, level) };
+        return (client, lines);
+    }
+
+    [Fact]
+    public void Query_TraceLevel3_NamesEachDatagramAsNtpqDoes()
+    {
+        var transport = new ScriptedTransport(request =>
+        [
+            (Fragment(request with { Sequence = (ushort)(request.Sequence + 1) }, "x=1", 0, more: false), s_server),
+            (Fragment(request, "c=3", 8, more: false), s_server),
+            (Fragment(request, "a=1, ", 0, more: true), s_server),
+            (Fragment(request, "c=3", 8, more: false), s_server),
+            (Fragment(request, "b=2", 5, more: true), s_server),
+        ]);
+        (Mode6Client client, List<string> lines) = Traced(transport, 3);
+        Assert.True(client.Query(ControlOpcode.ReadVariables, 0, []).IsSuccess);
+        Assert.Equal(
+        [
+            "Sending 12 octets",
+            "Received sequnce number 2, wanted 1",
+            "Got packet, size = 16", "Packet okay",
+            "Got packet, size = 20", "Packet okay",
+            "Got packet, size = 16", "Packet okay", "duplicate 3 octets at 8 ignored, prior 3 at 8",
+            "Got packet, size = 16", "Packet okay",
+            "3 packets reassembled into response",
+        ], lines);
+    }
+
+    [Fact]
+    public void Query_TraceLevel1_OnlyTheReassemblyCount()
+    {
+        var transport = new ScriptedTransport(request => [(Fragment(request, "a=1", 0, more: false), s_server)]);
+        (Mode6Client client, List<string> lines) = Traced(transport, 1);
+        Assert.True(client.Query(ControlOpcode.ReadVariables, 0, []).IsSuccess);
+        Assert.Equal(["1 packets reassembled into response"], lines);
+    }
+
+    [Fact]
+    public void Query_TraceLevel0_Silent()
+    {
+        var transport = new ScriptedTransport(request => [(Fragment(request with { AssociationId = 3 }, "a=1", 0, more: false), s_server)]);
+        (Mode6Client client, List<string> lines) = Traced(transport, 0);
+        Assert.True(client.Query(ControlOpcode.ReadVariables, 0, []).IsSuccess);
+        Assert.Empty(lines);
+    }
+
+    [Fact]
+    public void Query_TraceLevel4_DumpsRequestAndResponse()
+    {
+        var transport = new ScriptedTransport(request => [(Fragment(request, "a=1", 0, more: false), s_server)]);
+        (Mode6Client client, List<string> lines) = Traced(transport, 4);
+        Assert.True(client.Query(ControlOpcode.ReadVariables, 0, []).IsSuccess);
+        Assert.Equal(8, lines.Count);
+        Assert.Equal("Sending 12 octets", lines[0]);
+        Assert.Equal("Request packet:", lines[1]);
+        Assert.Equal("16 02 00 01 00 00 00 00  00 00 00 00" + new string(' ', 14) + "............", lines[2]);
+        Assert.Equal("Response packet:", lines[3]);
+        Assert.Equal("16 82 00 01 06 15 00 00  00 00 00 03 61 3D 31 00  ............a=1.", lines[4]);
+        Assert.Equal(["Got packet, size = 16", "Packet okay", "1 packets reassembled into response"], lines[5..]);
+    }
+
+    [Fact]
+    public void Query_TraceIncomplete_ListsTheFragmentsHeld()
+    {
+        var transport = new ScriptedTransport(request => [(Fragment(request, "tail", 8, more: false), s_server)]);
+        (Mode6Client client, List<string> lines) = Traced(transport, 1);
+        Assert.Equal(Mode6Error.Incomplete, client.Query(ControlOpcode.ReadVariables, 0, []).Error);
+        Assert.Equal(["ERR_INCOMPLETE: Received fragments:", " 0:     8    12\t  4 octets", "last fragment received"], lines);
+    }
+
+    [Fact]
+    public void Query_ZeroCountNonFinalFragmentAndOtherAssociation_TracedAsNtpq()
+    {
+        var transport = new ScriptedTransport(request =>
+        [
+            (Fragment(request, "", 0, more: true), s_server),
+            (Fragment(request with { AssociationId = 5 }, "a=1", 0, more: false), s_server),
+        ]);
+        (Mode6Client client, List<string> lines) = Traced(transport, 1);
+        Mode6Result result = client.Query(ControlOpcode.ReadVariables, 0, []);
+        Assert.Equal("a=1", System.Text.Encoding.ASCII.GetString(result.Data));
+        Assert.Equal(
+        [
+            "Received count of 0 in non-final fragment",
+            "Association ID 5 doesn't match expected 0",
+            "1 packets reassembled into response",
+        ], lines);
+    }
+
+    [Fact]
+    public void Query_TraceUnreadableDatagrams_NamesTheReason()
+    {
+        var transport = new ScriptedTransport(request =>
+        {
+            byte[] good = Fragment(request, "a=1", 0, more: false);
+            byte[] mode = (byte[])good.Clone();
+            mode[0] = 0x14;
+            byte[] version = (byte[])good.Clone();
+            version[0] = 0x3E;
+            byte[] notResponse = (byte[])good.Clone();
+            notResponse[1] &= 0x7F;
+            return [(good[..5], s_server), (mode, s_server), (version, s_server), (notResponse, s_server), (good, s_server)];
+        });
+        (Mode6Client client, List<string> lines) = Traced(transport, 1);
+        Assert.True(client.Query(ControlOpcode.ReadVariables, 0, []).IsSuccess);
+        Assert.Equal(
+        [
+            "Short (5 byte) packet received",
+            "Packet received with mode 4",
+            "Packet received with version 7",
+            "Received request packet, wanted response",
+            "1 packets reassembled into response",
+        ], lines);
     }
 }

@@ -1,7 +1,10 @@
 // Mode7Client against a scripted server: fragments out of order and duplicated are reassembled;
 // a missing fragment is reported as incomplete; silence times out; server errors map to ntpdc's
-// words; a fragment with a different item size is an inconsistency; strangers are ignored.
+// words; a fragment with a different item size is an inconsistency; strangers are ignored. With a
+// DebugTrace: ntpdc 4.2.8's -d lines for each datagram set aside and for an incomplete answer, and
+// nothing for a clean exchange (ntpdc prints nothing then).
 using System.Net;
+using Stratum.Client.Diagnostics;
 using Stratum.Client.Mode7;
 using Stratum.Client.Sntp;
 using Stratum.Client.Transport;
@@ -118,5 +121,75 @@ public class Mode7ClientTests
             (Fragment(request, 1, false, [2, 2], 2), s_server),
         ]);
         Assert.Equal(Mode7Outcome.Inconsistent, Ask(transport).Outcome);
+    }
+
+    private static (Mode7Result Result, List<string> Lines) AskTraced(ScriptedTransport transport, int level = 1)
+    {
+        var lines = new List<string>();
+        var client = new Mode7Client(transport, transport.Clock, s_server) { TimeoutNanoseconds = 1_000_000_000, Trace = new DebugTrace(lines.Add, level) };
+        return (client.Query(Mode7RequestCode.PeerList), lines);
+    }
+
+    [Fact]
+    public void Query_TraceCleanExchange_PrintsNothing()
+    {
+        using var transport = new ScriptedTransport(request => [(Fragment(request, 0, false, [1, 1, 1, 1], 4), s_server)]);
+        (Mode7Result result, List<string> lines) = AskTraced(transport, level: 4);
+        Assert.True(result.IsSuccess);
+        Assert.Empty(lines);
+    }
+
+    [Fact]
+    public void Query_TraceSetAsideDatagrams_InNtpdcWords()
+    {
+        using var transport = new ScriptedTransport(request =>
+        {
+            byte[] good = Fragment(request, 1, false, [3, 3, 3, 3], 4);
+            byte[] mode = (byte[])good.Clone();
+            mode[0] = (byte)((mode[0] & 0xF8) | 6);
+            byte[] reserved = (byte[])good.Clone();
+            reserved[6] |= 0x10;
+            byte[] encrypted = (byte[])good.Clone();
+            encrypted[1] |= 0x80;
+            byte[] other = Fragment(request with { Request = Mode7RequestCode.SystemInfo }, 0, false, [], 0);
+            return
+            [
+                (good[..4], s_server), (mode, s_server), (reserved, s_server), (encrypted, s_server), (other, s_server),
+                (good, s_server), (good, s_server), (Fragment(request, 0, true, [1, 1, 1, 1], 4), s_server),
+            ];
+        });
+        (Mode7Result result, List<string> lines) = AskTraced(transport);
+        Assert.True(result.IsSuccess, result.Message);
+        Assert.Equal(
+        [
+            "Short (4 byte) packet received",
+            "Packet received with mode 6",
+            "Received packet with nonzero MBZ field!",
+            "Encrypted packet received",
+            "Received implementation/request of 3/4, wanted 3/0",
+            "Received duplicate sequence number 1",
+        ], lines);
+    }
+
+    [Fact]
+    public void Query_TraceIncomplete_ListsSequenceNumbers()
+    {
+        using var transport = new ScriptedTransport(request => [(Fragment(request, 2, false, [3, 3, 3, 3], 4), s_server), (Fragment(request, 0, true, [3, 3, 3, 3], 4), s_server)]);
+        (Mode7Result result, List<string> lines) = AskTraced(transport);
+        Assert.Equal(Mode7Outcome.Incomplete, result.Outcome);
+        Assert.Equal(["Received sequence numbers 0, 2, last frame received"], lines);
+    }
+
+    [Fact]
+    public void Query_TraceItemSizeChange_NamesBothSizes()
+    {
+        using var transport = new ScriptedTransport(request =>
+        [
+            (Fragment(request, 0, true, [1, 1, 1, 1], 4), s_server),
+            (Fragment(request, 1, false, [2, 2], 2), s_server),
+        ]);
+        (Mode7Result result, List<string> lines) = AskTraced(transport);
+        Assert.Equal(Mode7Outcome.Inconsistent, result.Outcome);
+        Assert.Equal(["Received itemsize 2, previous 4"], lines);
     }
 }
