@@ -82,6 +82,13 @@ internal sealed class NtpdcSession(Func<string, NtpdcQueries?> connect, NtpdcQue
     {
         if (result.Item is null)
         {
+            // ntpdc 4.2.8 names the host before a timeout ("localhost: timed out, nothing received").
+            stderr.Write(result.Error switch
+            {
+                "***Request timed out" => $"{_host}: timed out, nothing received\n",
+                "***Response from server was incomplete" => $"{_host}: timed out with incomplete data\n",
+                _ => string.Empty,
+            });
             (result.Error?.StartsWith("***", StringComparison.Ordinal) == true ? stderr : stdout).Write((result.Error ?? "No data returned in response to query") + "\n");
             return;
         }

@@ -529,6 +529,13 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
             return true;
         }
 
+        // ntpq 4.2.8 names the host before a timeout: "localhost: timed out, nothing received".
+        stderr.Write(result.Error switch
+        {
+            Mode6Error.Timeout => $"{_host}: timed out, nothing received\n",
+            Mode6Error.Incomplete => $"{_host}: timed out with incomplete data\n",
+            _ => string.Empty,
+        });
         stderr.Write(result.Message(associationId) + "\n");
         return false;
     }

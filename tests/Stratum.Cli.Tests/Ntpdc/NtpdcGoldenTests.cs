@@ -166,4 +166,22 @@ public sealed class NtpdcGoldenTests(GoldenDaemons daemons) : IClassFixture<Gold
         Assert.Equal(2, NtpdcCli.Run(["-z"], new StringWriter(), stderr));
         Assert.StartsWith("ntpdc: illegal option -- z\n", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NoServer_NamesTheHostThenTimesOut()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        {
+            port = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        }
+
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        NtpdcEnvironment environment = NtpdcEnvironment.Default with { Port = port, Zone = TimeZoneInfo.Utc, Mode7ProbeTimeoutNanoseconds = 200_000_000 };
+        int exit = NtpdcCli.Run(["-c", "timeout 200", "-c", "sysinfo", "127.0.0.1"], stdout, stderr, environment);
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, stdout.ToString());
+        Assert.Equal("127.0.0.1: timed out, nothing received\n***Request timed out\n", stderr.ToString());
+    }
 }

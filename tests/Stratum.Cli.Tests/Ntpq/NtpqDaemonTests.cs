@@ -198,6 +198,6 @@ public sealed partial class NtpqDaemonTests : IDisposable
         (int exit, string stdout, string stderr) = Ntpq(port, "-c", "timeout 200", "-c", "rv", "127.0.0.1");
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, stdout);
-        Assert.Equal("***Request timed out\n", stderr);
+        Assert.Equal("127.0.0.1: timed out, nothing received\n***Request timed out\n", stderr);
     }
 }
