@@ -142,10 +142,6 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
             }
 
             access.AddRestrictions(config.Restrictions);
-            foreach (RestrictRule rule in config.Restrictions)
-            {
-                ControlSetup.AddRestriction(rule, engine.Control.Host);
-            }
         }
     }
 

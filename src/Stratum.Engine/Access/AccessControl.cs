@@ -15,6 +15,11 @@
 //   record.
 // - Packets from `ignore`d sources are not recorded in the MRU list, so a blocked flood cannot
 //   push real clients out of it. With `disable monitor` (AccessSettings.Monitor false) nothing is.
+// Restrict hit counts (ntpq reslist): every Match counts on the deciding entry of the table in
+// force; a recompile (SetInterfaceAddresses, SetSourceAddresses, AddRestrictions) carries the
+// counts over entry by entry. With --server-threads each extra loop has its own AccessControl
+// (one writer per table); the main loop's IncludeHitsOf registers them and HitsOf sums them when
+// read, for the entries the main table has.
 using Stratum.Core.Config;
 using Stratum.Core.Time;
 
@@ -27,6 +32,7 @@ public sealed class AccessControl
     private IReadOnlyList<ClientAddress> _sourceAddresses = [];
     private IReadOnlyList<ClientAddress> _interfaceAddresses = [];
     private readonly List<RestrictRule> _runtimeRules = [];
+    private AccessControl[] _hitPeers = [];
 
     /// <param name="settings">Rules and limits.</param>
     /// <param name="seed">Secret for the MRU list's hash and draws.</param>
@@ -59,7 +65,7 @@ public sealed class AccessControl
     {
         ArgumentNullException.ThrowIfNull(addresses);
         _interfaceAddresses = [.. addresses];
-        Restrictions = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
+        Recompile();
     }
 
     /// <summary>Recompiles the table with the current association addresses ("restrict source").</summary>
@@ -67,7 +73,7 @@ public sealed class AccessControl
     {
         ArgumentNullException.ThrowIfNull(addresses);
         _sourceAddresses = [.. addresses];
-        Restrictions = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
+        Recompile();
     }
 
     /// <summary>Adds restrict lines received at run time (ntpq :config) after the configured ones;
@@ -76,11 +82,46 @@ public sealed class AccessControl
     {
         ArgumentNullException.ThrowIfNull(rules);
         _runtimeRules.AddRange(rules);
-        Restrictions = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
+        Recompile();
     }
 
-    /// <summary>The restrictions for a source.</summary>
+    /// <summary>The restrictions for a source; counts a hit on the entry that decided them.</summary>
     public RestrictMatch Match(in ClientAddress source) => Restrictions.Match(source);
+
+    /// <summary>Counts <paramref name="other"/>'s restrict hits with ours in <see cref="HitsOf"/>:
+    /// the access control of an extra server loop (--server-threads) that answers part of the same
+    /// clients. Call on the owner's thread before <paramref name="other"/> is used elsewhere.</summary>
+    public void IncludeHitsOf(AccessControl other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, this) || Array.IndexOf(_hitPeers, other) >= 0)
+        {
+            return;
+        }
+
+        _hitPeers = [.. _hitPeers, other];
+    }
+
+    /// <summary>Packets that <paramref name="entry"/> (one of <see cref="Restrictions"/>' entries)
+    /// decided, here and in the access controls added with <see cref="IncludeHitsOf"/>.</summary>
+    public long HitsOf(RestrictEntry entry)
+    {
+        long hits = Restrictions.HitsOf(entry);
+        foreach (AccessControl peer in _hitPeers)
+        {
+            hits += peer.Restrictions.HitsOf(entry);
+        }
+
+        return hits;
+    }
+
+    /// <summary>Compiles the table anew and carries the hit counts over.</summary>
+    private void Recompile()
+    {
+        RestrictionTable next = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
+        next.CarryHitsFrom(Restrictions);
+        Restrictions = next;
+    }
 
     /// <summary>Records a time request (mode 1 or 3) in the MRU list and applies the rate limit
     /// when the source's entry is `limited`.</summary>

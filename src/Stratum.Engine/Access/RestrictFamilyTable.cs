@@ -10,6 +10,11 @@
 // Non-contiguous masks (legal in ntpd, e.g. 255.0.255.0) are kept in a short side list scanned
 // linearly after the range search and compared in ntpd's own order (masked address, then mask,
 // greater wins); real configurations have none, so it costs nothing there.
+// Hit counts (ntpd's per-entry count, ntpq reslist's hits): each (address, mask, rank) entry has a
+// cell in a counter array the owning RestrictionTable supplies; a resolved range knows the cell of
+// the entry that decides it, so a lookup adds one Interlocked increment and nothing else (a table
+// may be shared by threads, e.g. RestrictionTable.Unrestricted). A lookup that no entry decides
+// (a family whose only entries are `ntpport` ones, from another port) counts in a spare last cell.
 using Stratum.Core.Config;
 
 namespace Stratum.Engine.Access;
@@ -23,12 +28,27 @@ internal sealed class RestrictFamilyTable
     private readonly Resolution[] _resolutions;
     private readonly int[] _ntpPortResolution;
     private readonly int[] _otherPortResolution;
+    private readonly long[] _hits;
+    private readonly int _unmatchedCell;
+    private readonly IReadOnlyDictionary<(UInt128 Address, UInt128 Mask, RestrictRank Rank), int> _cells;
 
     /// <param name="width">32 or 128.</param>
     /// <param name="slots">Entries by (masked address, mask); must contain (0, 0), the default.</param>
-    public RestrictFamilyTable(int width, IReadOnlyDictionary<(UInt128 Address, UInt128 Mask), RestrictSlot> slots)
+    /// <param name="cells">The hit-count cell of each entry, by (masked address, mask, rank).</param>
+    /// <param name="hits">The counters; its last cell counts lookups that no entry decided.</param>
+    public RestrictFamilyTable(
+        int width,
+        IReadOnlyDictionary<(UInt128 Address, UInt128 Mask), RestrictSlot> slots,
+        IReadOnlyDictionary<(UInt128 Address, UInt128 Mask, RestrictRank Rank), int> cells,
+        long[] hits)
     {
         ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(hits);
+        ArgumentOutOfRangeException.ThrowIfZero(hits.Length);
+        _cells = cells;
+        _hits = hits;
+        _unmatchedCell = hits.Length - 1;
         var byLength = new SortedDictionary<int, List<(UInt128 Key, RestrictSlot Slot)>>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
         var irregular = new List<IrregularEntry>();
         foreach (KeyValuePair<(UInt128 Address, UInt128 Mask), RestrictSlot> pair in slots)
@@ -36,7 +56,7 @@ internal sealed class RestrictFamilyTable
             int length = PrefixLengthOf(pair.Key.Mask, width);
             if (length < 0)
             {
-                irregular.Add(new IrregularEntry(pair.Key.Address, pair.Key.Mask, pair.Value));
+                irregular.Add(new IrregularEntry(pair.Key.Address, pair.Key.Mask, pair.Value, CellsByRank(pair.Key.Address, pair.Key.Mask)));
                 continue;
             }
 
@@ -88,16 +108,19 @@ internal sealed class RestrictFamilyTable
     /// <summary>Ranges the address space is cut into (tests and diagnostics).</summary>
     public int RangeCount => _rangeStarts.Length;
 
+    /// <summary>The restrictions for an address; counts a hit on the entry that decided them.</summary>
     public RestrictMatch Match(UInt128 address, bool fromNtpPort)
     {
         int range = FindRange(_rangeStarts, address);
         Resolution resolved = _resolutions[fromNtpPort ? _ntpPortResolution[range] : _otherPortResolution[range]];
         if (_irregular.Length == 0)
         {
+            Interlocked.Increment(ref _hits[resolved.Cell]);
             return resolved.Match;
         }
 
         RestrictMatch match = resolved.Match;
+        int cell = resolved.Cell;
         (UInt128 bestAddress, UInt128 bestMask) = (resolved.Address, resolved.Mask);
         foreach (IrregularEntry entry in _irregular)
         {
@@ -106,11 +129,28 @@ internal sealed class RestrictFamilyTable
                 && entry.Slot.TryResolve(fromNtpPort, out RestrictFlags irregularFlags, out RestrictRank irregularRank))
             {
                 match = new RestrictMatch(irregularFlags, OriginOf(irregularRank, -1), -1);
+                cell = entry.CellsByRank[(int)irregularRank];
                 (bestAddress, bestMask) = (entry.Address, entry.Mask);
             }
         }
 
+        Interlocked.Increment(ref _hits[cell]);
         return match;
+    }
+
+    /// <summary>The hit-count cell of an entry, or the spare cell when it has none.</summary>
+    private int CellOf(UInt128 address, UInt128 mask, RestrictRank rank) =>
+        _cells.TryGetValue((address, mask, rank), out int cell) ? cell : _unmatchedCell;
+
+    private int[] CellsByRank(UInt128 address, UInt128 mask)
+    {
+        var cells = new int[(int)RestrictRank.Source + 1];
+        for (RestrictRank rank = RestrictRank.Interface; rank <= RestrictRank.Source; rank++)
+        {
+            cells[(int)rank] = CellOf(address, mask, rank);
+        }
+
+        return cells;
     }
 
     /// <summary>The longest-prefix search by levels, used once per range while compiling.</summary>
@@ -121,6 +161,7 @@ internal sealed class RestrictFamilyTable
         int length = 0;
         UInt128 bestAddress = 0;
         UInt128 bestMask = 0;
+        int cell = _unmatchedCell;
         foreach (PrefixLevel level in _levels)
         {
             UInt128 key = address & level.Mask;
@@ -130,11 +171,12 @@ internal sealed class RestrictFamilyTable
                 length = level.Length;
                 bestAddress = key;
                 bestMask = level.Mask;
+                cell = CellOf(key, level.Mask, rank);
                 break;
             }
         }
 
-        return new Resolution(new RestrictMatch(flags, OriginOf(rank, length), length), bestAddress, bestMask);
+        return new Resolution(new RestrictMatch(flags, OriginOf(rank, length), length), bestAddress, bestMask, cell);
     }
 
     private static RestrictOrigin OriginOf(RestrictRank rank, int length) => rank switch
@@ -261,8 +303,10 @@ internal sealed class RestrictFamilyTable
 
     private readonly record struct PrefixLevel(int Length, UInt128 Mask, UInt128[] Keys, RestrictSlot[] Slots);
 
-    private readonly record struct IrregularEntry(UInt128 Address, UInt128 Mask, RestrictSlot Slot);
+    /// <summary>An entry with a non-contiguous mask; <paramref name="CellsByRank"/> holds its hit-count cells by rank.</summary>
+    private readonly record struct IrregularEntry(UInt128 Address, UInt128 Mask, RestrictSlot Slot, int[] CellsByRank);
 
-    /// <summary>A resolved match and the address/mask of the entry it came from (for the irregular comparison).</summary>
-    private readonly record struct Resolution(RestrictMatch Match, UInt128 Address, UInt128 Mask);
+    /// <summary>A resolved match, the address/mask of the entry it came from (for the irregular
+    /// comparison) and that entry's hit-count cell.</summary>
+    private readonly record struct Resolution(RestrictMatch Match, UInt128 Address, UInt128 Mask, int Cell);
 }

@@ -1,5 +1,6 @@
 // RestrictMatch: the outcome of a restrict lookup — the flags that apply to one source address
-// and port, and which entry supplied them (for counters, the MRU list and, later, ntpq reslist).
+// and port, and which entry supplied them (for counters and the MRU list; the entry's hit count
+// for ntpq reslist is kept by the table itself).
 using Stratum.Core.Config;
 
 namespace Stratum.Engine.Access;

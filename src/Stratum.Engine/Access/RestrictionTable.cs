@@ -10,11 +10,23 @@
 // - `ntpport` is a match modifier: such an entry matches only source port 123 and outranks the
 //   entry without it for the same address and mask; it is not a restriction itself;
 // - "restrict source" is a template (the last such line counts) copied to a host entry for each
-//   configured association address, unless a configured entry for that exact host exists;
+//   configured association address, unless a configured entry for that exact host exists (with or
+//   without ntpport: ntpd's restrict_source leaves the address alone then);
 // - each of this host's own addresses gets an "ignore, ntpport" entry that outranks everything
 //   at that address, so ntpd never answers its own packets (accopt.html, last paragraph);
-// - a multicast source address is always ignored.
-// Lookups: RestrictFamilyTable (O(log n) binary searches by prefix length, no allocation).
+// - a multicast source address is always ignored (and, as in ntpd, counted on no entry);
+// - every lookup counts a hit on the entry that decided it (ntpd's restrictions() bumps the
+//   matching entry's count for each received packet; ntpq reslist shows it).
+// Lookups: RestrictFamilyTable (O(log n) binary searches by prefix length, no allocation; the hit
+// is one Interlocked increment, so a table may be looked up from several threads).
+// Entries are listed (reslist) in configuration order: each entry where the first line that made
+// it stood, then the built-in default entries no line configured, then "restrict source" entries,
+// then interface entries. Deviation: ntpd lists each family's entries sorted by descending address
+// and mask, IPv4 first; the configuration order reads like ntp.conf, which is what an operator
+// compares the list with. Counts live in the table; a recompile (new association or interface
+// addresses, restrict lines from ntpq :config) carries each entry's count over by (family, masked
+// address, mask, kind of entry) through CarryHitsFrom, as ntpd's entries keep theirs in place.
+using System.Diagnostics.CodeAnalysis;
 using Stratum.Core.Config;
 
 namespace Stratum.Engine.Access;
@@ -24,11 +36,15 @@ public sealed class RestrictionTable
 {
     private readonly RestrictFamilyTable _v4;
     private readonly RestrictFamilyTable _v6;
+    private readonly long[] _hits;
+    private readonly Dictionary<EntryKey, int> _indexByKey;
 
-    private RestrictionTable(RestrictFamilyTable v4, RestrictFamilyTable v6, IReadOnlyList<RestrictEntry> entries)
+    private RestrictionTable(RestrictFamilyTable v4, RestrictFamilyTable v6, IReadOnlyList<RestrictEntry> entries, long[] hits, Dictionary<EntryKey, int> indexByKey)
     {
         _v4 = v4;
         _v6 = v6;
+        _hits = hits;
+        _indexByKey = indexByKey;
         Entries = entries;
         foreach (RestrictEntry entry in entries)
         {
@@ -42,7 +58,7 @@ public sealed class RestrictionTable
     /// <summary>No restrict lines: ntpd's built-in defaults, every source allowed everything.</summary>
     public static RestrictionTable Unrestricted { get; } = Compile([]);
 
-    /// <summary>Every entry, IPv4 first, each family by mask length then address (display only).</summary>
+    /// <summary>Every entry, in configuration order (see the file header; display only).</summary>
     public IReadOnlyList<RestrictEntry> Entries { get; }
 
     /// <summary>True when some entry has <c>limited</c>.</summary>
@@ -52,7 +68,32 @@ public sealed class RestrictionTable
 
     internal RestrictFamilyTable IPv6 => _v6;
 
-    /// <summary>The restrictions for a packet from <paramref name="source"/> (address and port).</summary>
+    /// <summary>Packets that <see cref="Entries"/>[<paramref name="index"/>] decided (ntpd's hit count).</summary>
+    public long HitsAt(int index) => Interlocked.Read(ref _hits[index]);
+
+    /// <summary>Packets that this table's entry for the same family, address, mask and kind as
+    /// <paramref name="entry"/> decided; 0 when the table has no such entry.</summary>
+    public long HitsOf(RestrictEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return _indexByKey.TryGetValue(EntryKey.Of(entry), out int index) ? HitsAt(index) : 0;
+    }
+
+    /// <summary>Takes over the counts of <paramref name="previous"/>'s entries that this table also
+    /// has (same family, address, mask and kind), right after compiling, before any lookup. Counts a
+    /// thread adds to <paramref name="previous"/> meanwhile are lost, so the owner swaps tables on
+    /// the thread that looks them up (AccessControl).</summary>
+    internal void CarryHitsFrom(RestrictionTable previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        for (int i = 0; i < Entries.Count; i++)
+        {
+            _hits[i] = previous.HitsOf(Entries[i]);
+        }
+    }
+
+    /// <summary>The restrictions for a packet from <paramref name="source"/> (address and port);
+    /// counts a hit on the entry that decided them.</summary>
     public RestrictMatch Match(in ClientAddress source)
     {
         if (source.IsMulticast || source.Family == ClientAddressFamily.None)
@@ -76,8 +117,7 @@ public sealed class RestrictionTable
         ArgumentNullException.ThrowIfNull(rules);
         var v4 = new Dictionary<(UInt128, UInt128), RestrictSlot>();
         var v6 = new Dictionary<(UInt128, UInt128), RestrictSlot>();
-        Merge(v4, (0, 0), RestrictRank.Static, RestrictFlags.None);
-        Merge(v6, (0, 0), RestrictRank.Static, RestrictFlags.None);
+        var order = new List<EntryKey>();
         RestrictFlags? sourceTemplate = null;
         foreach (RestrictRule rule in rules)
         {
@@ -89,12 +129,12 @@ public sealed class RestrictionTable
                 case RestrictTarget.Default:
                     if (rule.Family != AddressFamilyHint.IPv6)
                     {
-                        Merge(v4, (0, 0), rank, flags);
+                        Merge(v4, order, new EntryKey(ClientAddressFamily.IPv4, 0, 0, rank), flags);
                     }
 
                     if (rule.Family != AddressFamilyHint.IPv4)
                     {
-                        Merge(v6, (0, 0), rank, flags);
+                        Merge(v6, order, new EntryKey(ClientAddressFamily.IPv6, 0, 0, rank), flags);
                     }
 
                     break;
@@ -103,7 +143,8 @@ public sealed class RestrictionTable
                     ClientAddress mask = ClientAddress.From(rule.Mask);
                     if (address.Family != ClientAddressFamily.None && address.Family == mask.Family)
                     {
-                        Merge(address.Family == ClientAddressFamily.IPv4 ? v4 : v6, (address.Value & mask.Value, mask.Value), rank, flags);
+                        Merge(address.Family == ClientAddressFamily.IPv4 ? v4 : v6, order,
+                            new EntryKey(address.Family, address.Value & mask.Value, mask.Value, rank), flags);
                     }
 
                     break;
@@ -113,38 +154,80 @@ public sealed class RestrictionTable
             }
         }
 
+        // ntpd's built-in default entries: no flags, unless a "restrict default" line gave some.
+        Merge(v4, order, new EntryKey(ClientAddressFamily.IPv4, 0, 0, RestrictRank.Static), RestrictFlags.None);
+        Merge(v6, order, new EntryKey(ClientAddressFamily.IPv6, 0, 0, RestrictRank.Static), RestrictFlags.None);
         if (sourceTemplate is RestrictFlags template)
         {
             RestrictRank rank = (template & RestrictFlags.NtpPort) != 0 ? RestrictRank.SourceNtpPort : RestrictRank.Source;
             foreach (ClientAddress source in sourceAddresses ?? [])
             {
-                if (TryHostKey(source, out Dictionary<(UInt128, UInt128), RestrictSlot>? table, v4, v6, out (UInt128, UInt128) key))
+                if (TryHostKey(source, rank, v4, v6, out Dictionary<(UInt128, UInt128), RestrictSlot>? table, out EntryKey key)
+                    && !(table.TryGetValue((key.Address, key.Mask), out RestrictSlot configured)
+                        && (configured.Has(RestrictRank.Static) || configured.Has(RestrictRank.StaticNtpPort))))
                 {
-                    Set(table, key, rank, template & ~RestrictFlags.NtpPort);
+                    Set(table, order, key, template & ~RestrictFlags.NtpPort);
                 }
             }
         }
 
         foreach (ClientAddress own in interfaceAddresses ?? [])
         {
-            if (TryHostKey(own, out Dictionary<(UInt128, UInt128), RestrictSlot>? table, v4, v6, out (UInt128, UInt128) key))
+            if (TryHostKey(own, RestrictRank.Interface, v4, v6, out Dictionary<(UInt128, UInt128), RestrictSlot>? table, out EntryKey key))
             {
-                Set(table, key, RestrictRank.Interface, RestrictFlags.Ignore);
+                Set(table, order, key, RestrictFlags.Ignore);
             }
         }
 
-        var entries = new List<RestrictEntry>();
-        AddEntries(entries, ClientAddressFamily.IPv4, v4);
-        AddEntries(entries, ClientAddressFamily.IPv6, v6);
-        return new RestrictionTable(new RestrictFamilyTable(32, v4), new RestrictFamilyTable(128, v6), entries.AsReadOnly());
+        return Build(v4, v6, order);
+    }
+
+    /// <summary>Lists the entries in <paramref name="order"/>, gives each its hit-count cell (its
+    /// index; one spare last cell, shared by both families, for lookups no entry decides) and
+    /// builds the lookups.</summary>
+    private static RestrictionTable Build(
+        Dictionary<(UInt128, UInt128), RestrictSlot> v4,
+        Dictionary<(UInt128, UInt128), RestrictSlot> v6,
+        List<EntryKey> order)
+    {
+        var entries = new List<RestrictEntry>(order.Count);
+        var indexByKey = new Dictionary<EntryKey, int>(order.Count);
+        var v4Cells = new Dictionary<(UInt128, UInt128, RestrictRank), int>();
+        var v6Cells = new Dictionary<(UInt128, UInt128, RestrictRank), int>();
+        foreach (EntryKey key in order)
+        {
+            bool isV4 = key.Family == ClientAddressFamily.IPv4;
+            RestrictSlot slot = (isV4 ? v4 : v6)[(key.Address, key.Mask)];
+            RestrictOrigin origin = key.Rank switch
+            {
+                RestrictRank.Interface => RestrictOrigin.Interface,
+                RestrictRank.Source or RestrictRank.SourceNtpPort => RestrictOrigin.Source,
+                _ when key.Mask == 0 => RestrictOrigin.Default,
+                _ => RestrictOrigin.Address,
+            };
+            bool ntpPortOnly = key.Rank is RestrictRank.Interface or RestrictRank.StaticNtpPort or RestrictRank.SourceNtpPort;
+            indexByKey.Add(key, entries.Count);
+            (isV4 ? v4Cells : v6Cells).Add((key.Address, key.Mask, key.Rank), entries.Count);
+            entries.Add(new RestrictEntry(key.Family, key.Address, key.Mask, slot.Get(key.Rank), ntpPortOnly, origin));
+        }
+
+        // Cells: one per entry, then a spare one (lookups that no entry decided; never listed).
+        var hits = new long[entries.Count + 1];
+        return new RestrictionTable(
+            new RestrictFamilyTable(32, v4, v4Cells, hits),
+            new RestrictFamilyTable(128, v6, v6Cells, hits),
+            entries.AsReadOnly(),
+            hits,
+            indexByKey);
     }
 
     private static bool TryHostKey(
         in ClientAddress address,
-        out Dictionary<(UInt128, UInt128), RestrictSlot>? table,
+        RestrictRank rank,
         Dictionary<(UInt128, UInt128), RestrictSlot> v4,
         Dictionary<(UInt128, UInt128), RestrictSlot> v6,
-        out (UInt128, UInt128) key)
+        [NotNullWhen(true)] out Dictionary<(UInt128, UInt128), RestrictSlot>? table,
+        out EntryKey key)
     {
         table = address.Family switch
         {
@@ -152,53 +235,48 @@ public sealed class RestrictionTable
             ClientAddressFamily.IPv6 => v6,
             _ => null,
         };
-        key = (address.Value, RestrictFamilyTable.PrefixMask(address.Width, address.Width));
+        key = new EntryKey(address.Family, address.Value, RestrictFamilyTable.PrefixMask(address.Width, address.Width), rank);
         return table is not null && !address.IsMulticast;
     }
 
-    private static void Merge(Dictionary<(UInt128, UInt128), RestrictSlot> table, (UInt128, UInt128) key, RestrictRank rank, RestrictFlags flags)
+    /// <summary>Adds flags to an entry (ntpd ORs repeated lines), listing it where it first appears.</summary>
+    private static void Merge(Dictionary<(UInt128, UInt128), RestrictSlot> table, List<EntryKey> order, EntryKey key, RestrictFlags flags)
     {
-        table.TryGetValue(key, out RestrictSlot slot);
-        slot.Merge(rank, flags);
-        table[key] = slot;
-    }
-
-    private static void Set(Dictionary<(UInt128, UInt128), RestrictSlot>? table, (UInt128, UInt128) key, RestrictRank rank, RestrictFlags flags)
-    {
-        if (table is null)
+        table.TryGetValue((key.Address, key.Mask), out RestrictSlot slot);
+        if (!slot.Has(key.Rank))
         {
-            return;
+            order.Add(key);
         }
 
-        table.TryGetValue(key, out RestrictSlot slot);
-        slot.Set(rank, flags);
-        table[key] = slot;
+        slot.Merge(key.Rank, flags);
+        table[(key.Address, key.Mask)] = slot;
     }
 
-    private static void AddEntries(List<RestrictEntry> entries, ClientAddressFamily family, Dictionary<(UInt128, UInt128), RestrictSlot> table)
+    /// <summary>Sets an entry's flags, replacing any it had, listing it where it first appears.</summary>
+    private static void Set(Dictionary<(UInt128, UInt128), RestrictSlot> table, List<EntryKey> order, EntryKey key, RestrictFlags flags)
     {
-        var keys = new List<(UInt128 Address, UInt128 Mask)>(table.Keys);
-        keys.Sort((a, b) => a.Mask != b.Mask ? a.Mask.CompareTo(b.Mask) : a.Address.CompareTo(b.Address));
-        foreach ((UInt128 address, UInt128 mask) in keys)
+        table.TryGetValue((key.Address, key.Mask), out RestrictSlot slot);
+        if (!slot.Has(key.Rank))
         {
-            RestrictSlot slot = table[(address, mask)];
-            for (RestrictRank rank = RestrictRank.Interface; rank <= RestrictRank.Source; rank++)
-            {
-                if (!slot.Has(rank))
-                {
-                    continue;
-                }
+            order.Add(key);
+        }
 
-                RestrictOrigin origin = rank switch
-                {
-                    RestrictRank.Interface => RestrictOrigin.Interface,
-                    RestrictRank.Source or RestrictRank.SourceNtpPort => RestrictOrigin.Source,
-                    _ when mask == 0 => RestrictOrigin.Default,
-                    _ => RestrictOrigin.Address,
-                };
-                bool ntpPortOnly = rank is RestrictRank.Interface or RestrictRank.StaticNtpPort or RestrictRank.SourceNtpPort;
-                entries.Add(new RestrictEntry(family, address, mask, slot.Get(rank), ntpPortOnly, origin));
-            }
+        slot.Set(key.Rank, flags);
+        table[(key.Address, key.Mask)] = slot;
+    }
+
+    /// <summary>What identifies an entry across recompiles: family, masked address, mask and kind.</summary>
+    private readonly record struct EntryKey(ClientAddressFamily Family, UInt128 Address, UInt128 Mask, RestrictRank Rank)
+    {
+        public static EntryKey Of(RestrictEntry entry)
+        {
+            RestrictRank rank = entry.Origin switch
+            {
+                RestrictOrigin.Interface => RestrictRank.Interface,
+                RestrictOrigin.Source => entry.NtpPortOnly ? RestrictRank.SourceNtpPort : RestrictRank.Source,
+                _ => entry.NtpPortOnly ? RestrictRank.StaticNtpPort : RestrictRank.Static,
+            };
+            return new EntryKey(entry.Family, entry.Address, entry.Mask, rank);
         }
     }
 }

@@ -1,7 +1,8 @@
 // ControlHostState: what only the host (DaemonHost) knows and mode 6/7 report: the listening
-// interfaces (ifstats), the restrict list as configured (reslist), I/O counters (iostats), the
-// local end of each association's socket (dstadr/dstport) and the system flags of sysinfo. The
-// host fills it on the loop thread; without a host every list is empty and every count zero.
+// interfaces (ifstats), I/O counters (iostats), the local end of each association's socket
+// (dstadr/dstport) and the system flags of sysinfo (the restrict list of reslist is the Engine's
+// own: AccessControl). The host fills it on the loop thread; without a host every list is empty
+// and every count zero.
 // The kernel discipline's state is read through ReadKernelLoop when a k* variable is asked for.
 using System.Net;
 
@@ -20,15 +21,10 @@ public sealed record ControlInterface(string Name, IPEndPoint Address)
     public long SendErrors { get; set; }
 }
 
-/// <summary>One restrict line as reslist shows it: address, mask and flag words.</summary>
-public sealed record ControlRestriction(IPAddress Address, IPAddress Mask, string Flags);
-
 /// <summary>Host facts and counters for the control protocols. Loop thread only.</summary>
 public sealed class ControlHostState
 {
     public List<ControlInterface> Interfaces { get; } = [];
-
-    public List<ControlRestriction> Restrictions { get; } = [];
 
     /// <summary>Local endpoint of an association's socket by association id, when the host knows it.</summary>
     public Dictionary<int, IPEndPoint> AssociationSockets { get; } = [];

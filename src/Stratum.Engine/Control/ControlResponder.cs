@@ -510,7 +510,10 @@ public sealed class ControlResponder
         }
         else if (Ascii.Equals(name, RestrictionListName))
         {
-            OrderedListWriter.WriteRestrictions(Host.Restrictions, _writer);
+            if (_engine.Server.Access is { } access)
+            {
+                OrderedListWriter.WriteRestrictions(access, _writer);
+            }
         }
         else
         {

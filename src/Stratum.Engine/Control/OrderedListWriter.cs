@@ -3,8 +3,16 @@
 // txerr.N, up.N" rows (ntpq ifstats) and the restrict list as "addr.N, flags.N, hits.N, mask.N"
 // rows (ntpq reslist). Rows are numbered from 0 in list order; up.N is the seconds since the socket
 // was bound, rx/tx/txerr its datagram counts.
+// The restrict list is the compiled table in force (AccessControl.Restrictions), so it shows what
+// the lookups use: repeated lines merged, masked addresses, the built-in default entries, the
+// "restrict source" entries ("source ...") and this host's interface entries ("ntpport interface
+// ignore"), as ntpd's list does; hits.N is the entry's live count (ntpd's restrict_u count: the
+// packets it decided), summed over --server-threads loops. Order: RestrictionTable's header.
+// Deviation: ntpd writes each row's four tags in random order followed by a random tag; these rows
+// are in fixed order, which ntpq and NTPsec's ntpq read the same.
 using System.Globalization;
 using Stratum.Core.Mode6;
+using Stratum.Engine.Access;
 
 namespace Stratum.Engine.Control;
 
@@ -31,16 +39,17 @@ internal static class OrderedListWriter
         }
     }
 
-    public static void WriteRestrictions(IReadOnlyList<ControlRestriction> restrictions, ControlVariableWriter writer)
+    public static void WriteRestrictions(AccessControl access, ControlVariableWriter writer)
     {
-        for (int i = 0; i < restrictions.Count; i++)
+        IReadOnlyList<RestrictEntry> entries = access.Restrictions.Entries;
+        for (int i = 0; i < entries.Count; i++)
         {
-            ControlRestriction item = restrictions[i];
+            RestrictEntry entry = entries[i];
             string n = i.ToString(CultureInfo.InvariantCulture);
-            writer.AddRaw("addr." + n, item.Address.ToString());
-            writer.AddRaw("flags." + n, item.Flags);
-            writer.AddInteger("hits." + n, 0);
-            writer.AddRaw("mask." + n, item.Mask.ToString());
+            writer.AddRaw("addr." + n, new ClientAddress(entry.Family, entry.Address, 0).ToIPAddress().ToString());
+            writer.AddRaw("flags." + n, RestrictWords.Of(entry));
+            writer.AddInteger("hits." + n, access.HitsOf(entry));
+            writer.AddRaw("mask." + n, new ClientAddress(entry.Family, entry.Mask, 0).ToIPAddress().ToString());
         }
     }
 }

@@ -6,8 +6,9 @@
 // whenever they change; the loops adopt it at their next wake-up. Stopping raises each loop's own
 // stop flag (the loops poll with a 1 s cap) and joins the threads, bounded. Limits: per-loop MRU
 // lists and rate limits (a client hashed to one loop is counted there only); the main loop's mode 6
-// counters see only its own share of time requests; not with --virtual-clock (that clock's state is
-// the main loop's), which ntpd refuses.
+// counters see only its own share of time requests (restrict hit counts excepted: each loop counts
+// in its own table and reslist sums them); not with --virtual-clock (that clock's state is the
+// main loop's), which ntpd refuses.
 using Microsoft.Extensions.Logging;
 using Stratum.Engine;
 using Stratum.Engine.Access;
@@ -108,6 +109,8 @@ public sealed class ServerLoopGroup : IDisposable
 
             var access = new AccessControl(settings, random.NextUInt64(), sources);
             access.SetInterfaceAddresses(own);
+            // ntpq reslist: the main loop sums this loop's restrict hits with its own.
+            engine.Server.Access?.IncludeHitsOf(access);
             group._loops.Add(new ServerLoop(group, new ObserveOnlyClockDriver(), sockets, engine.System.Precision, access,
                 engine.Server.AnswerSymmetricActive, ioBatch, stamping, engine.Server.Keys));
         }

@@ -1,6 +1,9 @@
 // Golden outputs of every ntpq command against our ntpd in a known state (GoldenDaemons: local
 // clock at stratum 10 as system peer, restrict default noquery + restrict 127.0.0.1). The whole
-// stdout and stderr are compared after GoldenMask hides only what varies between runs.
+// stdout and stderr are compared after GoldenMask hides only what varies between runs. reslist's
+// hits depend on every packet the daemon has seen, so that test starts a daemon of its own.
+using System.Net;
+using System.Net.Sockets;
 using Stratum.Tools.Ntpq;
 
 namespace Stratum.Cli.Tests.Ntpq;
@@ -9,7 +12,9 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
 {
     private const string PeersLine = "*LOCAL(0)        .LOCL.          10 l WHEN   64    1    0.000    0.000   0.000\n";
 
-    private (string Stdout, string Stderr) Ntpq(params string[] commands)
+    private (string Stdout, string Stderr) Ntpq(params string[] commands) => Ntpq(daemons.Mode7Port, commands);
+
+    private static (string Stdout, string Stderr) Ntpq(int port, params string[] commands)
     {
         var arguments = new List<string>();
         foreach (string command in commands)
@@ -21,7 +26,7 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         arguments.Add("127.0.0.1");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = NtpqCli.Run([.. arguments], stdout, stderr, NtpqEnvironment.Default with { Port = daemons.Mode7Port, Zone = TimeZoneInfo.Utc });
+        int exit = NtpqCli.Run([.. arguments], stdout, stderr, NtpqEnvironment.Default with { Port = port, Zone = TimeZoneInfo.Utc });
         Assert.Equal(0, exit);
         return (GoldenMask.Apply(stdout.ToString()), stderr.ToString());
     }
@@ -214,17 +219,46 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         + "  1 lo                       .    5   0  0 RX TX      0     0 UP\n"
         + "    [::1]:PORT\n", "ifstats");
 
+    /// <summary>A fresh daemon, so the hits are exact: three time requests and two mode 6 requests
+    /// from 127.0.0.1 (rv, then reslist itself, counted before the list is written) land on the
+    /// 127.0.0.1 entry; nothing reaches the defaults or this host's interface entries (ntpd's
+    /// "ntpport interface ignore", listed after the configured lines).</summary>
     [Fact]
-    public void ResList_ListsTheRestrictLines() => AssertOutput(
-        "   hits    addr/prefix or addr mask\n"
-        + "           restrictions\n"
-        + "==============================================================================\n"
-        + "         0 0.0.0.0/0\n"
-        + "           noquery nomodify nopeer notrap kod\n"
-        + "         0 ::/0\n"
-        + "           noquery nomodify nopeer notrap kod\n"
-        + "         0 127.0.0.1/32\n"
-        + "           \n", "reslist");
+    public void ResList_ListsTheRestrictLinesWithTheirHits()
+    {
+        using var daemon = new TestDaemon(TestDaemon.LocalClockConfig);
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            client.ReceiveTimeout = 5000;
+            var request = new byte[48];
+            request[0] = 0x23;
+            var reply = new byte[128];
+            for (int i = 0; i < 3; i++)
+            {
+                client.SendTo(request, new IPEndPoint(IPAddress.Loopback, daemon.Port));
+                Assert.Equal(48, client.Receive(reply));
+            }
+        }
+
+        (string stdout, string stderr) = Ntpq(daemon.Port, "rv 0 stratum", "reslist");
+        Assert.Equal(string.Empty, stderr);
+        Assert.Equal(
+            "stratum=11\n"
+            + "   hits    addr/prefix or addr mask\n"
+            + "           restrictions\n"
+            + "==============================================================================\n"
+            + "         0 0.0.0.0/0\n"
+            + "           noquery nomodify nopeer notrap kod\n"
+            + "         0 ::/0\n"
+            + "           noquery nomodify nopeer notrap kod\n"
+            + "         5 127.0.0.1/32\n"
+            + "           \n"
+            + "         0 127.0.0.1/32\n"
+            + "           ntpport interface ignore\n"
+            + "         0 ::1/128\n"
+            + "           ntpport interface ignore\n", stdout);
+    }
 
     [Fact]
     public void Builtins_Timeout_Host_Version_Raw_Cooked() => AssertOutput(

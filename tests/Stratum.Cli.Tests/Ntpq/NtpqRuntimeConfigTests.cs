@@ -1,9 +1,10 @@
 // Golden outputs of ntpq's authenticated commands against our ntpd with `keys`, `trustedkey 1 2`
 // and `controlkey 1` (ntpq 4.2.8 keyid, keytype, passwd, :config, config-from-file, writevar):
 // a :config signed with the controlkey adds a server that `peers` then lists and `unpeer` removes,
-// adds a restrict line that `reslist` lists, and reports each bad line by column; a wrong password,
-// another trusted key or no key at all gets "Server disallowed request"; a daemon whose restrict
-// line for us says nomodify answers with ntpd's refusal text.
+// adds a restrict line that `reslist` lists (before the interface entries; the 127.0.0.1 entry has
+// counted the :config and reslist requests: a recompile keeps the hits), and reports each bad line
+// by column; a wrong password, another trusted key or no key at all gets "Server disallowed
+// request"; a daemon whose restrict line for us says nomodify answers with ntpd's refusal text.
 using Stratum.Tools.Ntpq;
 
 namespace Stratum.Cli.Tests.Ntpq;
@@ -100,10 +101,14 @@ public sealed class NtpqRuntimeConfigTests : IDisposable
             + "           noquery nomodify nopeer notrap kod\n"
             + "         0 ::/0\n"
             + "           noquery nomodify nopeer notrap kod\n"
-            + "         0 127.0.0.1/32\n"
+            + "         2 127.0.0.1/32\n"
             + "           \n"
             + "         0 192.0.2.0/24\n"
-            + "           nomodify notrap\n", stdout);
+            + "           nomodify notrap\n"
+            + "         0 127.0.0.1/32\n"
+            + "           ntpport interface ignore\n"
+            + "         0 ::1/128\n"
+            + "           ntpport interface ignore\n", stdout);
     }
 
     [Fact]

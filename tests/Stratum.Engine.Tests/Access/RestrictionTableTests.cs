@@ -1,7 +1,8 @@
 // The restrict list (ntpd 4.2.8 accopt.html): defaults per family, address/mask, most specific
 // match, repeated lines, ntpport, "restrict source", interface entries, multicast, non-contiguous
 // masks; a randomized comparison with a straightforward model of ntpd's sorted list; lookups
-// allocate nothing.
+// allocate nothing; hit counts land on the deciding entry (ntpd's per-entry count, reslist hits),
+// survive recompiles and add up across threads; entries are listed in configuration order.
 using System.Diagnostics;
 using System.Net;
 using Stratum.Core.Config;
@@ -183,6 +184,133 @@ public class RestrictionTableTests(ITestOutputHelper output)
         Assert.Contains(table.Entries, e => e.Origin == RestrictOrigin.Default && e.Family == ClientAddressFamily.IPv6 && e.Flags == RestrictFlags.None);
         Assert.Contains(table.Entries, e => e.Origin == RestrictOrigin.Address && e.NtpPortOnly && e.Mask == 0xFFFFFF00u && e.Flags == RestrictFlags.NoPeer);
         Assert.Contains(table.Entries, e => e.Origin == RestrictOrigin.Interface && e.Address == 0x7F000001u && e.Flags == RestrictFlags.Ignore);
+    }
+
+    private static long Hits(RestrictionTable table, string family, string address, string mask, bool ntpPortOnly = false, RestrictOrigin? origin = null)
+    {
+        ClientAddress a = AccessTestConfig.Address(address);
+        ClientAddress m = AccessTestConfig.Address(mask);
+        RestrictEntry entry = Assert.Single(table.Entries, e => e.Family.ToString() == family && e.Address == a.Value && e.Mask == m.Value
+            && e.NtpPortOnly == ntpPortOnly && (origin is null || e.Origin == origin));
+        return table.HitsOf(entry);
+    }
+
+    [Fact]
+    public void Hits_CountOnTheDecidingEntry_DefaultOrMoreSpecific()
+    {
+        RestrictionTable table = AccessTestConfig.Table(Campus);
+        foreach (string address in new[] { "192.168.1.7", "192.168.1.7", "192.168.1.8", "192.168.2.1", "8.8.8.8", "8.8.4.4", "8.8.8.8" })
+        {
+            table.Match(AccessTestConfig.Address(address));
+        }
+
+        Assert.Equal(2, Hits(table, "IPv4", "192.168.1.7", "255.255.255.255"));
+        Assert.Equal(1, Hits(table, "IPv4", "192.168.1.0", "255.255.255.0"));
+        Assert.Equal(1, Hits(table, "IPv4", "192.168.0.0", "255.255.0.0"));
+        Assert.Equal(3, Hits(table, "IPv4", "0.0.0.0", "0.0.0.0"));
+        Assert.Equal(0, Hits(table, "IPv4", "10.0.0.0", "255.0.0.0"));
+        Assert.Equal(0, Hits(table, "IPv6", "::", "::"));
+    }
+
+    [Fact]
+    public void Hits_IPv6_CountOnTheDecidingEntry()
+    {
+        RestrictionTable table = AccessTestConfig.Table(Campus);
+        foreach (string address in new[] { "2001:db8:1::7", "2001:db8:1::8", "2001:db8:1::9", "2001:db8:2::1", "2001:db9::1", "::1" })
+        {
+            table.Match(AccessTestConfig.Address(address));
+        }
+
+        Assert.Equal(1, Hits(table, "IPv6", "2001:db8:1::7", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+        Assert.Equal(2, Hits(table, "IPv6", "2001:db8:1::", "ffff:ffff:ffff:ffff::"));
+        Assert.Equal(1, Hits(table, "IPv6", "2001:db8::", "ffff:ffff::"));
+        Assert.Equal(2, Hits(table, "IPv6", "::", "::"));
+        Assert.Equal(0, Hits(table, "IPv4", "0.0.0.0", "0.0.0.0"));
+    }
+
+    [Fact]
+    public void Hits_NtpPortEntries_CountOnlyPackets_TheyDecide()
+    {
+        RestrictionTable table = AccessTestConfig.Table("restrict 192.0.2.0 mask 255.255.255.0 noquery\nrestrict 192.0.2.0 mask 255.255.255.0 ntpport noserve\n",
+            interfaces: ["192.0.2.1", "::1"]);
+        table.Match(AccessTestConfig.Address("192.0.2.1", 123));    // own address, port 123: the interface entry
+        table.Match(AccessTestConfig.Address("192.0.2.1", 4000));   // own address, another port: the plain /24
+        table.Match(AccessTestConfig.Address("192.0.2.2", 123));    // the ntpport /24
+        table.Match(AccessTestConfig.Address("192.0.2.2", 123));
+        table.Match(AccessTestConfig.Address("::1", 123));
+        table.Match(AccessTestConfig.Address("::1", 123));
+        table.Match(AccessTestConfig.Address("::1", 5000));         // falls to the IPv6 default
+        table.Match(AccessTestConfig.Address("224.0.1.1", 123));    // multicast: ignored, counted nowhere
+
+        Assert.Equal(1, Hits(table, "IPv4", "192.0.2.1", "255.255.255.255", ntpPortOnly: true, RestrictOrigin.Interface));
+        Assert.Equal(1, Hits(table, "IPv4", "192.0.2.0", "255.255.255.0"));
+        Assert.Equal(2, Hits(table, "IPv4", "192.0.2.0", "255.255.255.0", ntpPortOnly: true));
+        Assert.Equal(0, Hits(table, "IPv4", "0.0.0.0", "0.0.0.0"));
+        Assert.Equal(2, Hits(table, "IPv6", "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ntpPortOnly: true, RestrictOrigin.Interface));
+        Assert.Equal(1, Hits(table, "IPv6", "::", "::"));
+        long total = 0;
+        for (int i = 0; i < table.Entries.Count; i++)
+        {
+            total += table.HitsAt(i);
+        }
+
+        Assert.Equal(7, total);
+    }
+
+    [Fact]
+    public void Hits_NonContiguousMask_CountOnTheOddEntry()
+    {
+        RestrictionTable table = AccessTestConfig.Table("restrict 10.0.0.0 mask 255.0.0.0 noquery\nrestrict 10.0.0.0 mask 255.0.255.0 noserve\n");
+        table.Match(AccessTestConfig.Address("10.7.0.9"));
+        table.Match(AccessTestConfig.Address("10.7.1.9"));
+        table.Match(AccessTestConfig.Address("10.7.1.10"));
+        Assert.Equal(1, Hits(table, "IPv4", "10.0.0.0", "255.0.255.0"));
+        Assert.Equal(2, Hits(table, "IPv4", "10.0.0.0", "255.0.0.0"));
+    }
+
+    [Fact]
+    public void Hits_RestrictSourceEntry_CountsAndIsListedAfterTheConfiguredLines()
+    {
+        RestrictionTable table = AccessTestConfig.Table("restrict default nopeer\nrestrict source nomodify\nrestrict 198.51.100.2 notrap\n",
+            sources: ["198.51.100.1", "198.51.100.2"], interfaces: ["127.0.0.1"]);
+        table.Match(AccessTestConfig.Address("198.51.100.1", 123));
+        table.Match(AccessTestConfig.Address("198.51.100.2", 123));
+        Assert.Equal(1, Hits(table, "IPv4", "198.51.100.1", "255.255.255.255", origin: RestrictOrigin.Source));
+        Assert.Equal(1, Hits(table, "IPv4", "198.51.100.2", "255.255.255.255"));
+        // Configured lines first (a default line makes both families' entries), then sources, then
+        // interfaces; 198.51.100.2 has a configured line, so no source entry (as ntpd).
+        Assert.Equal(
+            ["IPv4 0 Default", "IPv6 0 Default", "IPv4 3325256706 Address", "IPv4 3325256705 Source", "IPv4 2130706433 Interface"],
+            table.Entries.Select(e => $"{e.Family} {e.Address} {e.Origin}"));
+    }
+
+    [Fact]
+    public void Entries_BuiltInDefaults_FollowTheConfiguredLines()
+    {
+        RestrictionTable table = AccessTestConfig.Table("restrict 127.0.0.1\nrestrict -6 default noquery\n");
+        Assert.Equal(
+            ["IPv4 2130706433 Address None", "IPv6 0 Default NoQuery", "IPv4 0 Default None"],
+            table.Entries.Select(e => $"{e.Family} {e.Address} {e.Origin} {e.Flags}"));
+    }
+
+    [Fact]
+    public void Hits_FromSeveralThreads_AreAllCounted()
+    {
+        RestrictionTable table = AccessTestConfig.Table("restrict default kod limited\nrestrict 192.0.2.0 mask 255.255.255.0 nopeer\n");
+        const int PerThread = 50_000;
+        Parallel.For(0, 4, worker =>
+        {
+            ClientAddress inside = AccessTestConfig.Address("192.0.2." + (worker + 1));
+            ClientAddress outside = AccessTestConfig.Address("198.51.100." + (worker + 1));
+            for (int i = 0; i < PerThread; i++)
+            {
+                table.Match(inside);
+                table.Match(outside);
+            }
+        });
+
+        Assert.Equal(4 * PerThread, Hits(table, "IPv4", "192.0.2.0", "255.255.255.0"));
+        Assert.Equal(4 * PerThread, Hits(table, "IPv4", "0.0.0.0", "0.0.0.0"));
     }
 
     /// <summary>Random rule sets against a direct model of ntpd's list: among matching entries the one

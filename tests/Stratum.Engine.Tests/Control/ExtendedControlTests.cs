@@ -1,8 +1,9 @@
 // The control protocols beyond READSTAT/READVAR basics, over a real engine with one local clock
 // (stratum 10) that has taken its first sample: error codes for unknown opcodes, malformed counts
 // and unknown clock variables; READCLOCK; the extended system variables ntpq's sysinfo/sysstats
-// read; the ordered lists; and the mode 7 responder's rules (silent unless enabled, read-only,
-// never monlist, never an answer longer than the request; kerninfo in struct info_kernel octets).
+// read; the ordered lists (reslist from the live restrict table, with hit counts); and the mode 7
+// responder's rules (silent unless enabled, read-only, never monlist, never an answer longer than
+// the request; kerninfo in struct info_kernel octets).
 using System.Buffers.Binary;
 using System.Text;
 using Stratum.Core.Mode6;
@@ -167,11 +168,21 @@ public class ExtendedControlTests
     }
 
     [Fact]
-    public void ReadOrderedList_Restrictions_ListsHostRestrictions()
+    public void ReadOrderedList_Restrictions_ListsTheLiveTableWithHits()
     {
-        _engine.Control.Host.Restrictions.Add(new ControlRestriction(System.Net.IPAddress.Any, System.Net.IPAddress.Any, "noquery"));
+        Engine.Access.AccessControl access = _engine.Server.Access!;
+        access.AddRestrictions(Access.AccessTestConfig.Parse("restrict default noquery\nrestrict 192.0.2.0 mask 255.255.255.0 ntpport nopeer\n").Restrictions);
+        access.Match(Access.AccessTestConfig.Address("192.0.2.1", 123));
+        access.Match(Access.AccessTestConfig.Address("192.0.2.1", 123));
+        access.Match(Access.AccessTestConfig.Address("192.0.2.1", 4000));
+        // A recompile (the host learns its addresses) keeps the counts.
+        access.SetInterfaceAddresses([Access.AccessTestConfig.Address("127.0.0.1")]);
         (_, string data) = Ask((byte)ControlOpcode.ReadOrderedList, 0, "addr_restrictions");
-        Assert.Equal("addr.0=0.0.0.0, flags.0=noquery, hits.0=0, mask.0=0.0.0.0", data);
+        Assert.Equal(
+            "addr.0=0.0.0.0, flags.0=noquery, hits.0=1, mask.0=0.0.0.0, addr.1=::, flags.1=noquery, hits.1=0, mask.1=::, "
+            + "addr.2=192.0.2.0, flags.2=ntpport nopeer, hits.2=2, mask.2=255.255.255.0, "
+            + "addr.3=127.0.0.1, flags.3=ntpport interface ignore, hits.3=0, mask.3=255.255.255.255",
+            data.Replace(",\r\n", ", ", StringComparison.Ordinal));
         Assert.Equal(ControlErrorCode.UnknownVariable, Ask((byte)ControlOpcode.ReadOrderedList, 0, "other_list").Header.ErrorCode);
     }
 
