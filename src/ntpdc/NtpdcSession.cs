@@ -177,25 +177,12 @@ internal sealed class NtpdcSession(Func<string, NtpdcQueries?> connect, NtpdcQue
     /// <summary>ntpdc's setdebug: `debug` shows the level, `no`/`more`/`less` change it.</summary>
     private void Debug(string[] arguments)
     {
-        int level = _queries.Mode7.Trace?.Level ?? 0;
-        if (arguments.Length == 0)
+        if (Stratum.Client.Diagnostics.DebugTrace.Command(arguments, _queries.Mode7.Trace?.Level ?? 0, stdout) is int level)
         {
-            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level is {level}\n"));
-            return;
+            _queries.Mode7.Trace ??= new Stratum.Client.Diagnostics.DebugTrace(line => stderr.Write(line + "\n"));
+            _queries.Mode6.Trace ??= _queries.Mode7.Trace;
+            _queries.Mode7.Trace.Level = level;
         }
-
-        switch (arguments[0])
-        {
-            case "no": level = 0; break;
-            case "more": level++; break;
-            case "less": level--; break;
-            default: stdout.Write("What?\n"); return;
-        }
-
-        _queries.Mode7.Trace ??= new Stratum.Client.Diagnostics.DebugTrace(line => stderr.Write(line + "\n"));
-        _queries.Mode6.Trace ??= _queries.Mode7.Trace;
-        _queries.Mode7.Trace.Level = level;
-        stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level set to {level}\n"));
     }
 
     private void Host(string[] arguments)

@@ -379,24 +379,11 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
     /// <summary>ntpq's setdebug: `debug` shows the level, `no`/`more`/`less` change it (it may go negative, as in ntpq).</summary>
     private void Debug(string[] arguments)
     {
-        int level = _client.Trace?.Level ?? 0;
-        if (arguments.Length == 0)
+        if (Stratum.Client.Diagnostics.DebugTrace.Command(arguments, _client.Trace?.Level ?? 0, stdout) is int level)
         {
-            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level is {level}\n"));
-            return;
+            _client.Trace ??= new Stratum.Client.Diagnostics.DebugTrace(line => stderr.Write(line + "\n"));
+            _client.Trace.Level = level;
         }
-
-        switch (arguments[0])
-        {
-            case "no": level = 0; break;
-            case "more": level++; break;
-            case "less": level--; break;
-            default: stdout.Write("What?\n"); return;
-        }
-
-        _client.Trace ??= new Stratum.Client.Diagnostics.DebugTrace(line => stderr.Write(line + "\n"));
-        _client.Trace.Level = level;
-        stdout.Write(string.Create(CultureInfo.InvariantCulture, $"debug level set to {level}\n"));
     }
 
     private void Host(string[] arguments)

@@ -24,6 +24,33 @@ public sealed class DebugTrace
 
     public bool IsOn(int level) => Level >= level;
 
+    /// <summary>
+    /// The tools' `debug [no|more|less]` command (ntpq's and ntpdc's setdebug): without an argument
+    /// prints "debug level is N" and returns null; otherwise returns the new level (it may go negative,
+    /// as in ntpq) after printing "debug level set to N", or prints "What?" and returns null.
+    /// </summary>
+    public static int? Command(IReadOnlyList<string> arguments, int level, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(output);
+        if (arguments.Count == 0)
+        {
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"debug level is {level}\n"));
+            return null;
+        }
+
+        switch (arguments[0])
+        {
+            case "no": level = 0; break;
+            case "more": level++; break;
+            case "less": level--; break;
+            default: output.Write("What?\n"); return null;
+        }
+
+        output.Write(string.Create(CultureInfo.InvariantCulture, $"debug level set to {level}\n"));
+        return level;
+    }
+
     /// <summary>Writes one line when the level is at least <paramref name="level"/>.</summary>
     public void Write(int level, FormattableString line)
     {
