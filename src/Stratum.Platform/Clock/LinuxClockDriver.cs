@@ -184,7 +184,9 @@ public sealed class LinuxClockDriver : IClockDriver
 
         var timex = new Timex
         {
-            Modes = TimexBits.ADJ_STATUS | TimexBits.ADJ_MAXERROR | TimexBits.ADJ_ESTERROR,
+            // ADJ_NANO as in every write: the kernel PLL's offset is in nanoseconds, and a status write
+            // without it may leave the kernel (or a model of it) reading that offset as microseconds.
+            Modes = TimexBits.ADJ_STATUS | TimexBits.ADJ_MAXERROR | TimexBits.ADJ_ESTERROR | TimexBits.ADJ_NANO,
             Status = status,
             MaxError = (long)Math.Min(maxErrorSeconds * 1e6, 16_000_000),
             EstError = (long)Math.Min(estimatedErrorSeconds * 1e6, 16_000_000),
