@@ -92,9 +92,10 @@ public sealed class NtpEngine
     }
 
     /// <summary>A datagram arrived on association <paramref name="associationId"/>'s socket.</summary>
-    public Associations.ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, Core.Time.NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew)
+    public Associations.ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, Core.Time.NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew,
+        double pendingSlewUncertainty = 0)
     {
-        Associations.ReplyVerdict verdict = Sources.OnReply(associationId, data, receiveTime, now, actions, pendingSlew);
+        Associations.ReplyVerdict verdict = Sources.OnReply(associationId, data, receiveTime, now, actions, pendingSlew, pendingSlewUncertainty);
         if (Sources.SystemPeer is not null)
         {
             // A remote source outranks the local clock fallback.
@@ -105,9 +106,10 @@ public sealed class NtpEngine
     }
 
     /// <summary>One poll of a reference clock association, from its driver (SourceManager.OnRefclockPoll).</summary>
-    public Associations.ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew)
+    public Associations.ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew,
+        double pendingSlewUncertainty = 0)
     {
-        Associations.ReplyVerdict verdict = Sources.OnRefclockPoll(associationId, offset, jitter, leap, precision, now, actions, pendingSlew);
+        Associations.ReplyVerdict verdict = Sources.OnRefclockPoll(associationId, offset, jitter, leap, precision, now, actions, pendingSlew, pendingSlewUncertainty);
         if (Sources.SystemPeer is not null)
         {
             // A selected source outranks the local clock fallback.

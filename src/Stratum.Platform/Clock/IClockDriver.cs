@@ -41,12 +41,20 @@ public interface IClockDriver
     /// will move by this much more without further calls.</summary>
     double PendingSlewSeconds => 0;
 
+    /// <summary><see cref="PendingSlewSeconds"/> with how well it is known: the kernel reveals its remainder
+    /// but not always where in its second it is, so part of the current second's chunk is uncertain.</summary>
+    PendingSlew ReadPendingSlew() => new(PendingSlewSeconds, 0);
+
     /// <summary>Sets the frequency correction in s/s (positive: the clock runs faster).</summary>
     ClockWriteResult SetFrequency(double frequency);
 
     /// <summary>Sets leap warning, synchronization status and error estimates (seconds).</summary>
     ClockWriteResult SetStatus(LeapIndicator leap, bool synchronized, double maxErrorSeconds, double estimatedErrorSeconds);
 }
+
+/// <summary>Phase the clock will still move by without further calls, and its uncertainty (one sided
+/// bound), seconds.</summary>
+public readonly record struct PendingSlew(double Seconds, double Uncertainty);
 
 /// <summary>What became of a clock write.</summary>
 public enum ClockWriteOutcome

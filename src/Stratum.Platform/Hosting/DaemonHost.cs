@@ -378,7 +378,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
         _actions.Clear();
         long names = RunNames(long.MaxValue);
         _engine.OnTimer(now, _actions);
-        long refclocks = Refclocks?.OnTimer(now, _engine, _actions, _clock.PendingSlewSeconds) ?? long.MaxValue;
+        long refclocks = Refclocks?.OnTimer(now, _engine, _actions, _clock.ReadPendingSlew()) ?? long.MaxValue;
         long next = Math.Min(Math.Min(names, refclocks), CarryOut());
         ServerLoops?.Publish(_engine.System);
         return next;
@@ -576,7 +576,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             // the stateless server; the association answers on its own poll schedule.
             var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
             _actions.Clear();
-            _engine.OnReply(peerId, request[..Math.Min(length, request.Length)], receiveTime, now, _actions, _clock.PendingSlewSeconds);
+            PendingSlew pending = _clock.ReadPendingSlew();
+            _engine.OnReply(peerId, request[..Math.Min(length, request.Length)], receiveTime, now, _actions, pending.Seconds, pending.Uncertainty);
             CarryOut();
             return 0;
         }
@@ -658,8 +659,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
             var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
             _actions.Clear();
+            PendingSlew pending = _clock.ReadPendingSlew();
             _engine.OnReply(association.Id, _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize)), NtpTimestamp.FromUnixNanoseconds(receiveReal),
-                now, _actions, _clock.PendingSlewSeconds);
+                now, _actions, pending.Seconds, pending.Uncertainty);
             CarryOut();
         }
     }
