@@ -87,12 +87,63 @@ public sealed class LinuxClockDriver : IClockDriver
         return result;
     }
 
+    /// <summary>Up to ±500 ppm with ADJ_FREQUENCY alone; beyond, for a slew, the tick length (1 µs of the
+    /// 10 ms USER_HZ tick is 100 ppm; the kernel allows ±10 %) takes the whole multiples of 100 ppm and
+    /// ADJ_FREQUENCY the rest, in one call.</summary>
     public ClockWriteResult SetFrequency(double frequency)
     {
-        double scaled = Math.Clamp(frequency, -500e-6, 500e-6) * KernelFrequencyScale;
-        var timex = new Timex { Modes = TimexBits.ADJ_FREQUENCY | TimexBits.ADJ_NANO, Frequency = (long)Math.Round(scaled) };
-        return Result(_kernel.ClockAdjTime(ref timex));
+        double wanted = Math.Clamp(frequency, -MaxSlewFrequency, MaxSlewFrequency);
+        long tickDelta = Math.Abs(wanted) <= MaxKernelFrequency ? 0 : (long)Math.Truncate(wanted / TickStepFrequency);
+        double rest = Math.Clamp(wanted - (tickDelta * TickStepFrequency), -MaxKernelFrequency, MaxKernelFrequency);
+        var timex = new Timex { Modes = TimexBits.ADJ_FREQUENCY | TimexBits.ADJ_NANO, Frequency = (long)Math.Round(rest * KernelFrequencyScale) };
+        if (tickDelta != 0 || _tickChanged)
+        {
+            timex.Modes |= TimexBits.ADJ_TICK;
+            timex.Tick = BaseTickMicroseconds + tickDelta;
+        }
+
+        ClockWriteResult result = Result(_kernel.ClockAdjTime(ref timex));
+        if (result.Succeeded)
+        {
+            _tickChanged = tickDelta != 0;
+        }
+
+        return result;
     }
+
+    /// <summary>The tick length reaches ±10 %; slews use at most 5 %.</summary>
+    public double MaxSlewFrequency => 0.05;
+
+    /// <inheritdoc/>
+    public double CancelSlew()
+    {
+        SlewState state = ReadSlewState();
+        if (state.PllRemaining == 0 && state.AdjtimeRemaining == 0)
+        {
+            return state.InFlightThisSecond;
+        }
+
+        if (state.PllRemaining != 0)
+        {
+            var cancel = new Timex { Modes = TimexBits.ADJ_OFFSET | TimexBits.ADJ_NANO, Offset = 0 };
+            _kernel.ClockAdjTime(ref cancel);
+        }
+
+        if (state.AdjtimeRemaining != 0)
+        {
+            _kernel.AdjTime(default);
+        }
+
+        // The chunk in flight stays; it is remembered once, with the slew that ReadSlewState consults.
+        var written = new WrittenSlew(0, state.ChunkThisSecond, _monotonicNow());
+        (_pll, _adjtime) = KernelPllEnabled ? (written, default(WrittenSlew)) : (default(WrittenSlew), written);
+        return state.InFlightThisSecond;
+    }
+
+    private const double MaxKernelFrequency = 500e-6;
+    private const double TickStepFrequency = 100e-6;
+    private const long BaseTickMicroseconds = 10_000;
+    private bool _tickChanged;
 
     /// <summary>Hands an offset to the kernel PLL with time constant <paramref name="timeConstant"/>; the
     /// first call switches the PLL on. As with <see cref="Slew"/>, the clock moves by

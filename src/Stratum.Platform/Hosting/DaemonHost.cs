@@ -49,6 +49,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     private readonly bool _debugPackets;
     private NativeSocketAddress _source;
     private ClockActionApplier? _clockActions;
+
+    // Built at first use, after the init-only settings (KernelDiscipline) are in place.
+    private ClockActionApplier ClockActions => _clockActions ??= new ClockActionApplier(_clock, KernelDiscipline, slewByFrequency: true);
     private ShutdownSignals? _signals;
 
     /// <summary>The stop "signal" Run returns after a fatal condition (ntpd then exits 1).</summary>
@@ -375,14 +378,18 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
     public long OnTimer(LoopTime now)
     {
         _now = now;
+        ClockActions.OnDeadline(now.Mono);
         _actions.Clear();
         long names = RunNames(long.MaxValue);
         _engine.OnTimer(now, _actions);
-        long refclocks = Refclocks?.OnTimer(now, _engine, _actions, _clock.ReadPendingSlew()) ?? long.MaxValue;
+        long refclocks = Refclocks?.OnTimer(now, _engine, _actions, ClockActions.ReadPendingSlew()) ?? long.MaxValue;
         long next = Math.Min(Math.Min(names, refclocks), CarryOut());
         ServerLoops?.Publish(_engine.System);
-        return next;
+        return Math.Min(next, ClockActions.Deadline);
     }
+
+    /// <summary>The end of a frequency slew that a reply started.</summary>
+    public long WakeDeadline => _clockActions?.Deadline ?? long.MaxValue;
 
     public void OnReload(LoopTime now) =>
         DaemonLog.Info(_logger, "SIGHUP: configuration reload is not implemented yet; keeping the running configuration");
@@ -576,7 +583,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             // the stateless server; the association answers on its own poll schedule.
             var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
             _actions.Clear();
-            PendingSlew pending = _clock.ReadPendingSlew();
+            PendingSlew pending = ClockActions.ReadPendingSlew();
             _engine.OnReply(peerId, request[..Math.Min(length, request.Length)], receiveTime, now, _actions, pending.Seconds, pending.Uncertainty);
             CarryOut();
             return 0;
@@ -659,7 +666,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
 
             var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
             _actions.Clear();
-            PendingSlew pending = _clock.ReadPendingSlew();
+            PendingSlew pending = ClockActions.ReadPendingSlew();
             _engine.OnReply(association.Id, _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize)), NtpTimestamp.FromUnixNanoseconds(receiveReal),
                 now, _actions, pending.Seconds, pending.Uncertainty);
             CarryOut();
@@ -745,10 +752,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDisposable
             }
         }
 
-        _clockActions ??= new ClockActionApplier(_clock, KernelDiscipline);
         foreach (ClockAction action in _actions.ClockActions)
         {
-            if (_clockActions.Apply(action) is { } report)
+            if (ClockActions.Apply(action) is { } report)
             {
                 if (report.Failed)
                 {
