@@ -189,14 +189,15 @@ public sealed class ClockSelector
             // halves at each pass (sys_clockhop, from tos mindist), so among equal servers it still hops every
             // few polls as their offsets cross; each hop moves the clock by their disagreement. Here only a
             // real difference in quality hops: a lower stratum, or a root distance beyond twice the best's
-            // plus tos mindist.
+            // plus tos mindist (of the samples held: while filters fill, a source polled a moment later would
+            // otherwise look twice as far for its one empty stage more).
             SelectionCandidate best = survivors[0];
             SelectionCandidate current = survivors[currentIndex];
             if (best.Stratum < current.Stratum)
             {
                 choice = SystemPeerChoice.LowerStratum;
             }
-            else if (distanceById[current.Id] > (2 * distanceById[best.Id]) + Parameters.MinDistance)
+            else if (IntervalDistance(current, now, frequencyTolerance) > (2 * IntervalDistance(best, now, frequencyTolerance)) + Parameters.MinDistance)
             {
                 choice = SystemPeerChoice.CloserSource;
             }
