@@ -63,6 +63,14 @@ for f in "$HERE"/scenarios/*.conf; do
 	n=$(sed -n 's/^#@ servers \([0-9]*\)$/\1/p' "$f")
 	opts=$(sed -n 's/^#@ options //p' "$f")
 	conf=$(sed -n 's/^#@ conf //p' "$f" | paste -sd '\n' -)
+	drift=$(sed -n 's/^#@ drift //p' "$f")
+	if [ -n "$drift" ]; then
+		# a drift file per seed (the daemon rewrites it), made before the run
+		for seed in $(seq 1 "$SEEDS"); do
+			mkdir -p "$OUT/drift-$name/$seed" && echo "$drift" >"$OUT/drift-$name/$seed/ntp.drift"
+		done
+		conf=${conf//@DRIFTDIR@/$OUT/drift-$name}
+	fi
 	read -r rms sync freq hops never <<<"$(sed -n 's/^#@ limits //p' "$f")"
 	add_case "$name|$f|$n|$opts|$conf|$rms|$sync|$freq|${never:-}|$hops"
 done

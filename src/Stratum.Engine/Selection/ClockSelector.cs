@@ -167,7 +167,7 @@ public sealed class ClockSelector
         }
 
         var pruned = new List<SelectionCandidate>();
-        ClusterAlgorithm.Prune(survivors, Parameters.MinClock, pruned);
+        ClusterAlgorithm.Prune(survivors, Parameters.MinClock, pruned, currentSystemPeerId);
         foreach (SelectionCandidate outlier in pruned)
         {
             rejected.Add(new RejectedCandidate(outlier.Id, RejectionReason.Outlier));

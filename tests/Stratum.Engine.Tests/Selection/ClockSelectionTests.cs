@@ -213,6 +213,21 @@ public class ClockSelectionTests
     }
 
     [Fact]
+    public void Cluster_TheSystemPeerIsNotPrunedAsTheOutlierOfTheMoment_AnotherIs()
+    {
+        // Four truechimers, minclock 3: one is pruned; 4 sits furthest from the others and would go, but it
+        // is the system peer, so the next worst goes instead and 4 stays the system peer.
+        var candidates = new[] { Server(1, 0.0, jitter: 0.00001), Server(2, 0.00004), Server(3, -0.00004), Server(4, 0.00009) };
+        SelectionResult fresh = new ClockSelector().Select(candidates, Now);
+        Assert.Equal(RejectionReason.Outlier, fresh.ReasonFor(4));
+
+        SelectionResult kept = new ClockSelector().Select(candidates, Now, currentSystemPeerId: 4);
+        Assert.Equal(4, kept.SystemPeerId);
+        Assert.Null(kept.ReasonFor(4));
+        Assert.Contains(kept.Rejected, static r => r.Reason == RejectionReason.Outlier && r.Id != 4);
+    }
+
+    [Fact]
     public void SystemPeer_FirstAndAfterRejection_BestMeritWithTheReason()
     {
         var candidates = new[] { Server(1, 0.0), Server(2, 0.0001), Server(3, -0.0001), Server(4, 0.005) };
