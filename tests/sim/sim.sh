@@ -9,8 +9,8 @@
 #
 # The harness (run.sh, its scenarios, metrics and preloads) and the clknetsim source
 # are not part of this repository: they are found in $STRATUM_SIM_HARNESS and
-# $STRATUM_CLKNETSIM, by default the sim/ and clknetsim/ folders beside the
-# repository's parent ("../shared/" seen from the repository). This script copies
+# $STRATUM_CLKNETSIM (by default where this machine's shared test tools keep
+# them, see the two assignments below). This script copies
 # the harness into a private cache folder, appends preload/stratum_thread_shim.c
 # (why: see that file) to the copy's dotnet_shim.c, and runs the copy with every
 # option passed through. Exit status: the harness's (0: every run completed;
