@@ -8,6 +8,9 @@
 # simulation tests. The interop tests need root, UDP port 123 on 127.0.0.x and
 # the tools that `.ci/run --install-only` installs; without them they are
 # skipped (failed when CI=true).
+# Then tests/sim/accuracy.sh: the built dist/ntpd as a node of the clknetsim simulator, 60
+# seeded six-hour runs (about a minute) with per-seed accuracy limits; outside CI it is skipped
+# with a message when the simulator harness is missing, with CI=true that fails.
 # Then tests/Stratum.Fuzz/smoke.sh: a short AFL++ run of each fuzz target (about a
 # minute; skipped without afl-fuzz unless CI=true; a crash fails test.sh).
 # A test that hangs is killed after 5 minutes (--blame-hang-timeout) and fails.
@@ -49,6 +52,8 @@ rc=0
 run_pass "Stratum.slnx (all but interop)" Stratum.slnx "${COMMON[@]}" \
   --filter "FullyQualifiedName!~Stratum.Interop.Tests" || rc=1
 run_pass "tests/Stratum.Interop.Tests (alone)" tests/Stratum.Interop.Tests "${COMMON[@]}" --no-build || rc=1
+echo "test.sh: clknetsim accuracy (tests/sim/accuracy.sh)"
+bash tests/sim/accuracy.sh || rc=1
 echo "test.sh: fuzz smoke run"
 bash tests/Stratum.Fuzz/smoke.sh || rc=1
 sleep 0.2 # let tee flush the last lines into $LOG

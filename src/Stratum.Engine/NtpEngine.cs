@@ -246,7 +246,10 @@ public sealed class NtpEngine
 
     private DatagramResult Deliver(int associationId, in DatagramContext datagram, EngineActions actions)
     {
-        OnReply(associationId, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, datagram.PendingSlew?.PendingSlewSeconds ?? 0);
+        double pendingSlew = 0;
+        double pendingSlewUncertainty = 0;
+        datagram.PendingSlew?.ReadPendingSlew(out pendingSlew, out pendingSlewUncertainty);
+        OnReply(associationId, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, pendingSlew, pendingSlewUncertainty);
         actions.NextDeadline = Deadline(datagram.Now);
         return DatagramResult.ForAssociation;
     }
@@ -378,9 +381,10 @@ public sealed class NtpEngine
     }
 
     /// <summary>A datagram for association <paramref name="associationId"/>.</summary>
-    private ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew)
+    private ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew,
+        double pendingSlewUncertainty)
     {
-        ReplyVerdict verdict = Sources.OnReply(associationId, data, receiveTime, now, actions, pendingSlew);
+        ReplyVerdict verdict = Sources.OnReply(associationId, data, receiveTime, now, actions, pendingSlew, pendingSlewUncertainty);
         if (Sources.SystemPeer is not null)
         {
             // A remote source outranks the local clock fallback.
@@ -391,9 +395,10 @@ public sealed class NtpEngine
     }
 
     /// <summary>One poll of a reference clock association, from its driver (SourceManager.OnRefclockPoll).</summary>
-    public ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew)
+    public ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew,
+        double pendingSlewUncertainty = 0)
     {
-        ReplyVerdict verdict = Sources.OnRefclockPoll(associationId, offset, jitter, leap, precision, now, actions, pendingSlew);
+        ReplyVerdict verdict = Sources.OnRefclockPoll(associationId, offset, jitter, leap, precision, now, actions, pendingSlew, pendingSlewUncertainty);
         if (Sources.SystemPeer is not null)
         {
             // A selected source outranks the local clock fallback.

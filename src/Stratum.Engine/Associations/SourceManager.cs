@@ -49,6 +49,7 @@ public sealed class SourceManager
     private int? _systemPeerId;
     private double _holdSelectionUntil;
     private double _lastDisciplinedSampleTime = double.NegativeInfinity;
+    private bool _disciplineStarted;
     private LeapIndicator _armedLeap = LeapIndicator.NoWarning;
     private bool _frequencyErrorReported;
     private readonly IRandomSource _random;
@@ -219,7 +220,10 @@ public sealed class SourceManager
     /// <param name="now">Loop time.</param>
     /// <param name="actions">Where decisions go.</param>
     /// <param name="pendingSlew">Phase the clock driver still has to slew from earlier corrections.</param>
-    public ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew = 0)
+    /// <param name="pendingSlewUncertainty">How far <paramref name="pendingSlew"/> may be off (the kernel does
+    /// not always say where in its slewing second it is): added to the sample's error bound.</param>
+    public ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew = 0,
+        double pendingSlewUncertainty = 0)
     {
         ArgumentNullException.ThrowIfNull(actions);
         RemoteSource? source = Find(associationId);
@@ -239,26 +243,27 @@ public sealed class SourceManager
             actions.RecordRaw(new RawStatsRecord(source.Id, source.Association.Settings.Address.Address.ToString(), exchange));
         }
 
-        AcceptSample(source, sample, now, actions, pendingSlew);
+        AcceptSample(source, sample, now, actions, pendingSlew, pendingSlewUncertainty);
         return verdict;
     }
 
-    /// <summary>One update of the clock discipline (RFC 5905 §11.3) from the system peer's new sample:
-    /// the loop's correction for the clock driver, the stored samples referred to the corrected clock,
-    /// the new poll, and a loopstats record.</summary>
-    private void UpdateDiscipline(LoopTime now, EngineActions actions, RemoteSource updated, ClockFilterResult filtered, SelectionResult result, double pendingSlew)
+    /// <summary>One update of the clock discipline (RFC 5905 §11.3) from a new sample: the loop's correction
+    /// for the clock driver, the stored samples referred to the corrected clock, the new poll, and a loopstats
+    /// record.</summary>
+    /// <param name="offset">The offset to correct, seconds.</param>
+    /// <param name="sampleTime">When it was measured, monotonic seconds.</param>
+    /// <param name="noise">Its expected error (one sigma), seconds.</param>
+    private void UpdateDiscipline(LoopTime now, EngineActions actions, double offset, double sampleTime, double noise, double pendingSlew)
     {
-        double disagreement = updated.Filter.Last.Offset - result.Offset;
-        double noise = Math.Sqrt((filtered.LatestNoise * filtered.LatestNoise) + (disagreement * disagreement));
         double previousFrequency = _discipline.Frequency;
-        DisciplineOutcome outcome = _discipline.Update(filtered.Latest.Offset, filtered.Latest.Time, now.MonoSeconds, noise);
+        DisciplineOutcome outcome = _discipline.Update(offset, sampleTime, now.MonoSeconds, noise);
         if (_discipline.FrequencyClamped is double wanted && !_frequencyErrorReported)
         {
             // ntpd's wording; once, not at every update while the oscillator stays out of range.
             _frequencyErrorReported = true;
             actions.Notice(NoticeKind.Info, NoticeText.FrequencyError(wanted, _discipline.Parameters.MaxFrequency));
         }
-        CarryOut(outcome, filtered.Latest.Offset, pendingSlew, actions);
+        CarryOut(outcome, offset, pendingSlew, actions);
 
         if (outcome.Result == DisciplineResult.Slew)
         {
@@ -282,7 +287,8 @@ public sealed class SourceManager
     /// <summary>One poll of reference clock <paramref name="associationId"/>, from its driver in the host:
     /// the offset over the poll (null: no reading), the jitter among its readings, the leap bits it
     /// reports and its precision. A sample goes through the clock filter and selection like a reply.</summary>
-    public ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew = 0)
+    public ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew = 0,
+        double pendingSlewUncertainty = 0)
     {
         ArgumentNullException.ThrowIfNull(actions);
         RemoteSource? source = Find(associationId);
@@ -297,16 +303,20 @@ public sealed class SourceManager
             return verdict;
         }
 
-        AcceptSample(source, sample, now, actions, pendingSlew);
+        AcceptSample(source, sample, now, actions, pendingSlew, pendingSlewUncertainty);
         return verdict;
     }
 
     /// <summary>A new sample of <paramref name="source"/> (a reply or a reference clock poll): into its
     /// clock filter, then selection and the discipline unless the startup hold still waits for other
     /// sources, and a peerstats record.</summary>
-    private void AcceptSample(RemoteSource source, in ClockSample sample, LoopTime now, EngineActions actions, double pendingSlew)
+    /// <remarks>The offset is referred to the clock as it will be once the slew in flight is done; the
+    /// uncertainty of that slew widens the sample's dispersion (its error bound), so the intersection, the
+    /// weights and the discipline all trust it less.</remarks>
+    private void AcceptSample(RemoteSource source, in ClockSample sample, LoopTime now, EngineActions actions, double pendingSlew, double pendingSlewUncertainty)
     {
-        ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset - pendingSlew, sample.Delay, sample.Dispersion, sample.MonoSeconds));
+        ClockFilterResult filtered = source.Filter.Add(new ClockFilterSample(sample.Offset - pendingSlew, sample.Delay,
+            sample.Dispersion + Math.Abs(pendingSlewUncertainty), sample.MonoSeconds));
         if (filtered.Outcome == ClockFilterOutcome.NoValidSample)
         {
             return;
@@ -436,12 +446,24 @@ public sealed class SourceManager
         }
 
         SystemJitter = result.Jitter;
-        if (updated.IsSurvivor && filtered.Latest.Time > _lastDisciplinedSampleTime)
+        bool fromUpdated = updated.IsSurvivor && filtered.Latest.Time > _lastDisciplinedSampleTime;
+        bool firstUpdate = !fromUpdated && !_disciplineStarted;
+        if (fromUpdated || firstUpdate)
         {
-            _lastDisciplinedSampleTime = filtered.Latest.Time;
+            // Each new sample of a survivor, weighted by its own expected error widened by how far its
+            // source sits from the combined offset. The first update, when selection first finds
+            // survivors (samples that came while the startup hold waited have not been used), takes the
+            // combined offset of all of them.
+            ClockFilterSample latest = firstUpdate ? Find(peerId)!.Filter.Last.Latest : filtered.Latest;
+            double offset = firstUpdate ? result.Offset : latest.Offset;
+            double disagreement = firstUpdate ? 0 : updated.Filter.Last.Offset - result.Offset;
+            double latestNoise = firstUpdate ? Math.Max(result.Jitter, Find(peerId)!.Filter.Last.LatestNoise) : filtered.LatestNoise;
+            double noise = Math.Sqrt((latestNoise * latestNoise) + (disagreement * disagreement) + (latest.Dispersion * latest.Dispersion));
+            _lastDisciplinedSampleTime = latest.Time;
+            _disciplineStarted = true;
             if (_disciplineClock)
             {
-                UpdateDiscipline(now, actions, updated, filtered, result, pendingSlew);
+                UpdateDiscipline(now, actions, offset, latest.Time, noise, pendingSlew);
             }
             else
             {
@@ -562,8 +584,11 @@ public sealed class SourceManager
             }
 
             var candidate = new SelectionCandidate(source.Id, last.Offset, last.Delay, last.Dispersion, last.Jitter,
-                sample.Value.RootDelay, sample.Value.RootDispersion, sample.Value.Stratum, sample.Value.Leap, source.Filter.LastUpdateTime);
-            if (RootDistance.Of(candidate, now, _selector.Parameters.MinDistance, FrequencyTolerance) > _selector.Parameters.MaxDistance)
+                sample.Value.RootDelay, sample.Value.RootDispersion, sample.Value.Stratum, sample.Value.Leap, source.Filter.LastUpdateTime)
+            {
+                IntervalDispersion = last.ValidDispersion,
+            };
+            if ((_selector.Fitness(candidate, now, _discipline.PollExponent, FrequencyTolerance) & FitnessFailure.Distance) != 0)
             {
                 return false;
             }

@@ -145,10 +145,16 @@ public sealed class ClockFilter
         _timeHistory[_delayHistoryNext] = sample.Time;
         _delayHistoryNext = (_delayHistoryNext + 1) % DelayHistoryLength;
         _delayHistoryCount = Math.Min(_delayHistoryCount + 1, DelayHistoryLength);
+        double delaySum = 0;
         for (int i = 0; i < _delayHistoryCount; i++)
         {
             minimumDelay = Math.Min(minimumDelay, _delayHistory[i]);
+            delaySum += _delayHistory[i];
         }
+
+        double floorUncertainty = _delayHistoryCount > 1
+            ? Math.Max(0, (delaySum / _delayHistoryCount) - minimumDelay) / _delayHistoryCount
+            : sample.Delay / 2;
 
         double slope = AsymmetrySlope(minimumDelay);
 
@@ -204,7 +210,7 @@ public sealed class ClockFilter
             // The spike is not used, but the time advances so that it is never picked again.
             outcome = ClockFilterOutcome.PopcornSpike;
             _lastUsedTime = chosen.Time;
-            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = Debiased(sample, slope, minimumDelay), MinimumDelay = minimumDelay, AsymmetrySlope = slope, ValidDispersion = validDispersion };
+            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = Debiased(sample, slope, minimumDelay), MinimumDelay = minimumDelay, AsymmetrySlope = slope, ValidDispersion = validDispersion, FloorUncertainty = floorUncertainty };
             return Last;
         }
 
@@ -219,6 +225,7 @@ public sealed class ClockFilter
         Last = new ClockFilterResult(chosenOffset, chosen.Delay, dispersion, jitter, chosen.Time, outcome, Debiased(sample, slope, minimumDelay), minimumDelay, slope)
         {
             ValidDispersion = validDispersion,
+            FloorUncertainty = floorUncertainty,
         };
         return Last;
     }

@@ -26,6 +26,12 @@ public readonly record struct ClockFilterResult(
     double MinimumDelay = 0,
     double AsymmetrySlope = 0)
 {
+    /// <summary>How far <see cref="MinimumDelay"/> may still sit above the path's true floor, seconds: with n
+    /// recent samples about (mean − least delay)/n (the least of n exponential delays sits that far above
+    /// the floor), half the delay with a single sample. It widens <see cref="LatestNoise"/>, so the first
+    /// samples (an iburst volley), whose floor is barely known, do not pin the frequency down.</summary>
+    public double FloorUncertainty { get; init; }
+
     /// <summary>Expected error (one sigma) of <see cref="Latest"/>'s offset, seconds.</summary>
     /// <remarks>
     /// Deviation: RFC 5905 disciplines only with the least-delay sample, and only when it is newer than the
@@ -44,7 +50,8 @@ public readonly record struct ClockFilterResult(
         {
             double floor = Jitter / FloorDivisor;
             double excess = Math.Max(0, Latest.Delay - MinimumDelay) / 2;
-            return Math.Sqrt((floor * floor) + (excess * excess));
+            double gap = FloorUncertainty / 2;
+            return Math.Sqrt((floor * floor) + (excess * excess) + (gap * gap));
         }
     }
 

@@ -63,9 +63,16 @@ public sealed class ClockSelector
             failed |= FitnessFailure.Unsynchronized;
         }
 
+        // Deviation: ntpd tests λ, whose ε weighs every empty filter stage at MAXDISP (16 s), so a new
+        // association passes the 1.5 s limit only with its fourth sample: three poll intervals (192 s at
+        // the default poll) before a server can be used at all. The limit is there to refuse sources whose
+        // time is not known well enough; an empty stage says nothing about that, while the distance of the
+        // samples held (the correctness interval the intersection uses) does. So the test uses that
+        // interval, and a server is selectable from its first good sample, as with chrony; λ itself still
+        // orders and weighs the survivors, so a source with few samples counts less.
         distance = RootDistance.Of(candidate, now, Parameters.MinDistance, frequencyTolerance);
         double distanceLimit = Parameters.MaxDistance + (RootDistance.FrequencyTolerance * Math.Pow(2, systemPollExponent));
-        if (!(distance <= distanceLimit))
+        if (!(IntervalDistance(candidate, now, frequencyTolerance) <= distanceLimit))
         {
             failed |= FitnessFailure.Distance;
         }

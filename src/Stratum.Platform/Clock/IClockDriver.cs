@@ -41,12 +41,33 @@ public interface IClockDriver
     /// will move by this much more without further calls.</summary>
     double PendingSlewSeconds => 0;
 
-    /// <summary>Sets the frequency correction in s/s (positive: the clock runs faster).</summary>
+    /// <summary><see cref="PendingSlewSeconds"/> with how well it is known: the kernel reveals its remainder
+    /// but not always where in its second it is, so part of the current second's chunk is uncertain.</summary>
+    PendingSlew ReadPendingSlew() => new(PendingSlewSeconds, 0);
+
+    /// <summary>Sets the frequency correction in s/s (positive: the clock runs faster); up to ±500 ppm, or up
+    /// to <see cref="MaxSlewFrequency"/> for a slew.</summary>
     ClockWriteResult SetFrequency(double frequency);
+
+    /// <summary>The largest frequency correction <see cref="SetFrequency"/> can set, s/s, for slewing phase
+    /// through the frequency (FrequencySlew); 0 when the driver cannot (its slews go through <see cref="Slew"/>).</summary>
+    double MaxSlewFrequency => 0;
+
+    /// <summary>Cancels pending slews (adjtime's remainder, the kernel PLL's offset); returns the phase the
+    /// clock will still move by anyway (the current second's chunk), seconds.</summary>
+    double CancelSlew()
+    {
+        Slew(0);
+        return 0;
+    }
 
     /// <summary>Sets leap warning, synchronization status and error estimates (seconds).</summary>
     ClockWriteResult SetStatus(LeapIndicator leap, bool synchronized, double maxErrorSeconds, double estimatedErrorSeconds);
 }
+
+/// <summary>Phase the clock will still move by without further calls, and its uncertainty (one sided
+/// bound), seconds.</summary>
+public readonly record struct PendingSlew(double Seconds, double Uncertainty);
 
 /// <summary>What became of a clock write.</summary>
 public enum ClockWriteOutcome

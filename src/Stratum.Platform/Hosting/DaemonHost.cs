@@ -48,7 +48,6 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     private readonly byte[] _receiveBuffer = GC.AllocateArray<byte>(ReceiveBufferSize, pinned: true);
     private readonly byte[] _replyBuffer = GC.AllocateArray<byte>(NtpHeader.Size + NtpPacket.MaxMacLength, pinned: true);
     private readonly List<UdpSocket> _sockets = [];
-    private readonly PendingSlewReader _pendingSlew;
     private readonly Action<ResolveResult> _onResolved;
 
     /// <summary>ifstats counters of each server socket.</summary>
@@ -80,7 +79,6 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         _clock = clock;
         _engine = engine;
         _logger = logger;
-        _pendingSlew = new PendingSlewReader(clock);
         _onResolved = OnResolved;
         if (ioBatch > 1)
         {
@@ -139,8 +137,10 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     /// <summary>The drift file, written when the Engine asks, or null without `driftfile`.</summary>
     public DriftFileKeeper? DriftFile { get; init; }
 
-    /// <summary>Carries out the Engine's actions through this host's sockets, clock and log.</summary>
-    private EngineActionExecutor Executor => _executor ??= new EngineActionExecutor(_engine, _clock, this, this, KernelDiscipline)
+    /// <summary>Carries out the Engine's actions through this host's sockets, clock and log (built at first
+    /// use, after the init-only settings are in place); the daemon slews through the frequency where the
+    /// clock driver can. It is also where the Engine reads the pending slew.</summary>
+    private EngineActionExecutor Executor => _executor ??= new EngineActionExecutor(_engine, _clock, this, this, KernelDiscipline, slewByFrequency: true)
     {
         Statistics = Statistics,
         DriftFile = DriftFile,
@@ -246,18 +246,22 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     public long OnTimer(LoopTime now)
     {
         _now = now;
+        Executor.ClockActions.OnDeadline(now.Mono);
         // Finished lookups first: a server or pool member mobilized now polls in this very timer.
         Resolver?.Drain(_onResolved);
         long next = _engine.OnTimer(now, _actions);
         if (Refclocks is { } refclocks)
         {
-            next = Math.Min(next, refclocks.OnTimer(now, _engine, _actions, _clock.PendingSlewSeconds));
+            next = Math.Min(next, refclocks.OnTimer(now, _engine, _actions, Executor.ClockActions.ReadPendingSlew()));
         }
 
         CarryOut();
         ServerLoops?.Publish(_engine.System);
-        return ArmTimer(next);
+        return ArmTimer(Math.Min(next, Executor.ClockActions.Deadline));
     }
+
+    /// <summary>The end of a frequency slew that a reply started.</summary>
+    public long WakeDeadline => _executor?.ClockActions.Deadline ?? long.MaxValue;
 
     private void OnResolved(ResolveResult result) => _engine.OnResolved(result.Token, result.Addresses, result.Error, _now, _actions);
 
@@ -419,7 +423,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     private int Dispatch(UdpSocket socket, ReadOnlySpan<byte> request, int length, long receiveReal, long receiveMono, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey)
     {
         _answerSocket = socket;
-        var datagram = DatagramContext.ForServer(_source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(receiveReal), receiveMono, request, _pendingSlew);
+        var datagram = DatagramContext.ForServer(_source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(receiveReal), receiveMono, request, Executor);
         DatagramResult result = _engine.OnDatagram(datagram, reply, _actions);
         if (result.Disposition is DatagramDisposition.Answered or DatagramDisposition.Association)
         {
@@ -454,7 +458,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
             long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
             var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
             var datagram = DatagramContext.ForAssociation(association.Id, _source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(receiveReal), now,
-                _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize)), _pendingSlew);
+                _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize)), Executor);
             if (_engine.OnDatagram(datagram, _replyBuffer, _actions).Disposition == DatagramDisposition.Association)
             {
                 CarryOutAfterDatagram();

@@ -4,9 +4,11 @@
 // sockets opened and closed; answers to the sender of the datagram being handled; association
 // requests (each one's transmit time T1 read from the clock just before it is sent, then recorded
 // with NtpEngine.MarkSent); statistics records stamped with the clock; clock actions through
-// ClockActionApplier (step, kernel PLL or adjtime, frequency, leap status); the drift file; name
-// lookups. It decides nothing: what to do and when is the Engine's. It reads the clock only to
-// stamp what it sends and records; it allocates only for what is rare (statistics, lookups).
+// ClockActionApplier (step, kernel PLL or adjtime, frequency slews, frequency, leap status); the drift
+// file; name lookups. It decides nothing: what to do and when is the Engine's. It reads the clock only
+// to stamp what it sends and records; it allocates only for what is rare (statistics, lookups). It is
+// also where the Engine reads the pending slew (IPendingSlewSource): the applier knows the slews it
+// runs itself besides the driver's.
 using Stratum.Core.Time;
 using Stratum.Engine;
 using Stratum.Platform.Clock;
@@ -14,7 +16,7 @@ using Stratum.Platform.Clock;
 namespace Stratum.Platform.Hosting;
 
 /// <summary>Applies <see cref="EngineActions"/> through small ports.</summary>
-public sealed class EngineActionExecutor
+public sealed class EngineActionExecutor : IPendingSlewSource
 {
     private readonly NtpEngine _engine;
     private readonly IClockDriver _clock;
@@ -28,7 +30,9 @@ public sealed class EngineActionExecutor
     /// <param name="log">Notices and reports.</param>
     /// <param name="useKernel">`enable kernel` (true, ntpd's default): phase corrections go to the kernel
     /// PLL; false: adjtime.</param>
-    public EngineActionExecutor(NtpEngine engine, IClockDriver clock, IDatagramSender sender, ILogSink log, bool useKernel)
+    /// <param name="slewByFrequency">Slew through the frequency where the driver can (ClockActionApplier);
+    /// the host then calls its OnDeadline at its Deadline.</param>
+    public EngineActionExecutor(NtpEngine engine, IClockDriver clock, IDatagramSender sender, ILogSink log, bool useKernel, bool slewByFrequency = false)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(clock);
@@ -38,7 +42,7 @@ public sealed class EngineActionExecutor
         _clock = clock;
         _sender = sender;
         _log = log;
-        ClockActions = new ClockActionApplier(clock, useKernel);
+        ClockActions = new ClockActionApplier(clock, useKernel, slewByFrequency);
         _localAddressOf = LocalAddressOf;
     }
 
@@ -115,6 +119,14 @@ public sealed class EngineActionExecutor
                 _engine.OnResolveRefused(lookup.Token);
             }
         }
+    }
+
+    /// <summary>The phase the clock will still move by, with its uncertainty: the driver's slews and the applier's.</summary>
+    public void ReadPendingSlew(out double seconds, out double uncertainty)
+    {
+        PendingSlew pending = ClockActions.ReadPendingSlew();
+        seconds = pending.Seconds;
+        uncertainty = pending.Uncertainty;
     }
 
     /// <summary>"addr" of the local end of an association's socket (rawstats' second address).</summary>

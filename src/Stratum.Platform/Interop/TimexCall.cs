@@ -67,6 +67,7 @@ internal static class TimexBits
     public const uint ADJ_ESTERROR = 0x0008;
     public const uint ADJ_STATUS = 0x0010;
     public const uint ADJ_TIMECONST = 0x0020;
+    public const uint ADJ_TICK = 0x4000;
     public const uint ADJ_SETOFFSET = 0x0100;
     public const uint ADJ_NANO = 0x2000;
 

@@ -71,6 +71,7 @@ public sealed unsafe class EventLoop
                 _handler.OnReload(Now());
             }
 
+            deadline = Math.Min(deadline, _handler.WakeDeadline);
             long mono = _clock.ReadMonotonicNanoseconds();
             int timeout = deadline == long.MaxValue
                 ? MaxWaitMilliseconds

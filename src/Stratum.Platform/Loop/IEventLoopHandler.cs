@@ -21,4 +21,8 @@ public interface IEventLoopHandler
 
     /// <summary>Changes whenever the handler's socket list changes, so the loop polls the new set.</summary>
     int SocketsVersion => 0;
+
+    /// <summary>A deadline (monotonic ns) set while handling a readable socket, e.g. the end of a clock slew
+    /// a reply started; the loop wakes for it even if it is earlier than what OnTimer returned.</summary>
+    long WakeDeadline => long.MaxValue;
 }

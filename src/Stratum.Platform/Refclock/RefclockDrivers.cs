@@ -32,7 +32,7 @@ public sealed class RefclockDrivers : IDisposable
 
     /// <summary>Reads the drivers when a second has passed and hands due polls to the engine;
     /// returns the next deadline (monotonic ns).</summary>
-    public long OnTimer(LoopTime now, NtpEngine engine, EngineActions actions, double pendingSlew)
+    public long OnTimer(LoopTime now, NtpEngine engine, EngineActions actions, Clock.PendingSlew pendingSlew)
     {
         ArgumentNullException.ThrowIfNull(engine);
         if (_entries.Count == 0)
@@ -60,7 +60,7 @@ public sealed class RefclockDrivers : IDisposable
             else if (now.Mono >= entry.NextPollMono)
             {
                 bool sampled = entry.Driver.TakeSample(out double offset, out double jitter);
-                engine.OnRefclockPoll(entry.AssociationId, sampled ? offset : null, jitter, entry.Driver.Leap, entry.Driver.Precision, now, actions, pendingSlew);
+                engine.OnRefclockPoll(entry.AssociationId, sampled ? offset : null, jitter, entry.Driver.Leap, entry.Driver.Precision, now, actions, pendingSlew.Seconds, pendingSlew.Uncertainty);
                 entry.NextPollMono = now.Mono + (entry.BurstPollsLeft-- > 0
                     ? BurstSpacing
                     : Second << Math.Clamp((int)PollOf(engine, entry.AssociationId), 0, 17));

@@ -198,7 +198,26 @@ public class ClockFilterTests
         Assert.Equal(0.000200, slow.MinimumDelay);
         Assert.Equal(0.000800, slow.Latest.Delay);
         Assert.True(slow.LatestNoise > quick.LatestNoise);
-        Assert.Equal(0.000600 / 2, slow.LatestNoise, 6);
+        // Extra delay 600 µs → 300 µs; the floor (200 µs, mean 400 µs over 3 samples) may sit 67 µs high → 33 µs.
+        double gap = (0.000400 - 0.000200) / 3;
+        Assert.Equal(gap, slow.FloorUncertainty, 9);
+        Assert.Equal(Math.Sqrt((0.000300 * 0.000300) + (gap / 2 * gap / 2)), slow.LatestNoise, 9);
+    }
+
+    [Fact]
+    public void Filter_FloorUncertainty_HalfTheDelayAlone_ShrinksAsTheDelayHistoryGrows()
+    {
+        var filter = new ClockFilter(Precision);
+        ClockFilterResult first = filter.Add(new ClockFilterSample(0, 0.000300, 0, 0));
+        Assert.Equal(0.000150, first.FloorUncertainty, 9);
+        ClockFilterResult last = first;
+        for (int i = 1; i < 32; i++)
+        {
+            last = filter.Add(new ClockFilterSample(0, i % 2 == 0 ? 0.000300 : 0.000200, 0, i * 64));
+        }
+
+        // 32 samples, mean 250 µs, floor 200 µs: (250 − 200)/32.
+        Assert.Equal(0.000050 / 32, last.FloorUncertainty, 9);
     }
 
     [Fact]

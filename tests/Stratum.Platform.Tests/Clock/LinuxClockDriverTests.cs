@@ -33,15 +33,24 @@ public class LinuxClockDriverTests
     }
 
     [Fact]
-    public void SetFrequency_ScalesPpmBy65536AndClamps()
+    public void SetFrequency_ScalesPpmBy65536_BeyondMaxFrequencyTheTickTakesWhole100PpmSteps()
     {
         var kernel = new RecordingAdjTimex();
         var driver = new LinuxClockDriver(kernel);
         driver.SetFrequency(12.5e-6);
-        driver.SetFrequency(900e-6);
-        Assert.Equal(TimexBits.ADJ_FREQUENCY, kernel.Requests[0].Modes);
+        driver.SetFrequency(-5.0125e-3);  // a slew: tick −50 µs (−5000 ppm), −12.5 ppm through the frequency
+        driver.SetFrequency(12.5e-6);     // back: the tick is restored once
+        driver.SetFrequency(12.5e-6);
+        driver.SetFrequency(0.9);         // clamped to MaxSlewFrequency (5 %)
+        Assert.Equal(TimexBits.ADJ_FREQUENCY | TimexBits.ADJ_NANO, kernel.Requests[0].Modes);
         Assert.Equal(12.5 * 65536, kernel.Requests[0].Frequency);
-        Assert.Equal(500 * 65536, kernel.Requests[1].Frequency);
+        Assert.Equal(TimexBits.ADJ_FREQUENCY | TimexBits.ADJ_TICK | TimexBits.ADJ_NANO, kernel.Requests[1].Modes);
+        Assert.Equal(10_000 - 50, kernel.Requests[1].Tick);
+        Assert.Equal(-12.5 * 65536, kernel.Requests[1].Frequency, 3);
+        Assert.Equal(10_000, kernel.Requests[2].Tick);
+        Assert.NotEqual(0u, kernel.Requests[2].Modes & TimexBits.ADJ_TICK);
+        Assert.Equal(0u, kernel.Requests[3].Modes & TimexBits.ADJ_TICK);
+        Assert.Equal(10_000 + 500, kernel.Requests[4].Tick);
     }
 
     [Fact]
@@ -65,22 +74,54 @@ public class LinuxClockDriverTests
     }
 
     [Fact]
-    public void PendingSlew_AddsKernelPllRemainderInNanosecondsAndAdjtimeRemainder()
+    public void PendingSlew_AdjtimeRemainderPlusTheUnslewedPartOfThisSecondsChunk()
     {
         // adjtime: 250 µs left after this second's 500 µs chunk, at the start of the second: 750 µs to go.
-        var kernel = new RecordingAdjTimex { AdjtimeRemaining = new Timeval { Seconds = 0, Microseconds = -250 } };
-        var driver = new LinuxClockDriver(kernel);
-        Assert.Equal(-750e-6, driver.PendingSlewSeconds, 12);
+        var kernel = new RecordingAdjTimex { AdjtimeRemaining = new Timeval { Seconds = 0, Microseconds = -250 }, TimeSeconds = 1, TimeNanoseconds = 0 };
+        var driver = new LinuxClockDriver(kernel, () => 5_000_000_000);
+        PendingSlew pending = driver.ReadPendingSlew();
+        Assert.Equal(-750e-6, pending.Seconds, 12);
+        Assert.Equal(5e-6, pending.Uncertainty, 12); // the kernel's time places us within a tick (1 %) of the chunk
         Assert.All(kernel.Requests, static r => Assert.Equal(0u, r.Modes)); // reads, never a write
+    }
 
+    [Fact]
+    public void PendingSlew_RightAfterAPllWrite_IsTheOffsetWritten_TheChunkInFlightIsTheOldOne()
+    {
+        long now = 10_000_000_000;
+        var kernel = new RecordingAdjTimex { TimeSeconds = 1, TimeNanoseconds = 250_000_000 };
+        var driver = new LinuxClockDriver(kernel, () => now);
         driver.ApplyKernelPllOffset(0.001, 0);
         kernel.Status = TimexBits.STA_PLL | TimexBits.STA_FREQHOLD | TimexBits.STA_NANO;
-        // 300 µs left in the PLL at 3/4 of a second with tc 0: this second's chunk was a third of that (100 µs),
-        // a quarter of it still to come; adjtime: -250 µs plus a quarter of its -500 µs chunk.
+        kernel.PllOffset = 1_000_000; // as written: no second boundary since, this second's chunk was 0
+        now += 300_000_000;
+        Assert.Equal(new PendingSlew(0.001, 0), driver.ReadPendingSlew());
+    }
+
+    [Fact]
+    public void PendingSlew_AfterABoundary_ThePllChunkIsAThirdOfTheRemainder_PlacedByTheKernelsTime()
+    {
+        long now = 10_000_000_000;
+        var kernel = new RecordingAdjTimex { TimeSeconds = 1 };
+        var driver = new LinuxClockDriver(kernel, () => now);
+        driver.ApplyKernelPllOffset(0.0004, 0);
+        kernel.Status = TimexBits.STA_PLL | TimexBits.STA_FREQHOLD | TimexBits.STA_NANO;
+        // One boundary later the kernel took a quarter (100 µs) for this second and 300 µs remain; at 3/4 of
+        // the second a quarter of the chunk is still to come.
         kernel.PllOffset = 300_000;
         kernel.TimeNanoseconds = 750_000_000;
-        Assert.Equal(300e-6 + 25e-6 - 250e-6 - 125e-6, driver.PendingSlewSeconds, 12);
-        Assert.Equal(0u, kernel.Requests[^1].Modes);
+        now += 1_200_000_000;
+        PendingSlew pending = driver.ReadPendingSlew();
+        Assert.Equal(300e-6 + 25e-6, pending.Seconds, 12);
+        Assert.Equal(1e-6, pending.Uncertainty, 12);
+
+        // A kernel (or simulator) that does not return its time: half the chunk is the estimate and half
+        // the chunk the uncertainty.
+        kernel.TimeSeconds = 0;
+        kernel.TimeNanoseconds = 0;
+        pending = driver.ReadPendingSlew();
+        Assert.Equal(300e-6 + 50e-6, pending.Seconds, 12);
+        Assert.Equal(50e-6, pending.Uncertainty, 12);
     }
 
     [Fact]
@@ -108,7 +149,7 @@ public class LinuxClockDriverTests
         Assert.Equal(2, kernel.Requests.Count);
         Assert.Equal(0u, kernel.Requests[0].Modes);
         Timex write = kernel.Requests[1];
-        Assert.Equal(TimexBits.ADJ_STATUS | TimexBits.ADJ_MAXERROR | TimexBits.ADJ_ESTERROR, write.Modes);
+        Assert.Equal(TimexBits.ADJ_STATUS | TimexBits.ADJ_MAXERROR | TimexBits.ADJ_ESTERROR | TimexBits.ADJ_NANO, write.Modes);
         Assert.Equal(TimexBits.STA_PLL | TimexBits.STA_INS, write.Status);
         Assert.Equal(10_000, write.MaxError);
         Assert.Equal(1_000, write.EstError);

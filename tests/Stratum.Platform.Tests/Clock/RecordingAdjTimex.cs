@@ -30,6 +30,7 @@ internal sealed class RecordingAdjTimex : IAdjTimex
             timex.Status = Status;
             timex.Offset = PllOffset;
             timex.Time.Microseconds = TimeNanoseconds;
+            timex.Time.Seconds = TimeSeconds;
         }
 
         return 0;
@@ -44,6 +45,9 @@ internal sealed class RecordingAdjTimex : IAdjTimex
     public long PllOffset { get; set; }
 
     public long TimeNanoseconds { get; set; }
+
+    /// <summary>Whole seconds of the kernel's time in a read; 0 with 0 ns means "not returned".</summary>
+    public long TimeSeconds { get; set; }
 
     public Timeval AdjtimeRemaining { get; set; }
 

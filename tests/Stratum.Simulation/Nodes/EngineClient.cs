@@ -39,7 +39,6 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
     private readonly byte[] _reply = new byte[NtpHeader.Size + NtpPacket.MaxMacLength];
     private NtpEngine? _engine;
     private EngineActionExecutor? _executor;
-    private PendingSlewReader? _pendingSlew;
     private SimContext? _context;
     private IPEndPoint? _answerTo;
     private int _answerFromPort;
@@ -94,7 +93,6 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
             Discipline: _discipline, Selection: _selection);
         _engine = new NtpEngine(configuration, Precision, new RandomAdapter(context.Random));
         _engine.Sources.LeapTable = LeapTable;
-        _pendingSlew = new PendingSlewReader(context.Clock);
         _executor = new EngineActionExecutor(_engine, context.Clock, this, this, UseKernel);
         _engine.OnListening([new IPEndPoint(context.LocalAddress, SimContext.NtpPort)], [context.LocalAddress], _actions);
         CarryOut(context);
@@ -117,8 +115,8 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
         ClientAddress from = ClientAddress.From(source.Address, source.Port);
         NtpTimestamp receiveTime = NtpTimestamp.FromUnixNanoseconds(receiveRealtimeNanoseconds);
         DatagramContext received = destination.Port == SimContext.NtpPort
-            ? DatagramContext.ForServer(from, receiveTime, context.Clock.ReadMonotonicNanoseconds(), datagram, _pendingSlew)
-            : DatagramContext.ForAssociation(destination.Port - AssociationPortBase, from, receiveTime, context.Now, datagram, _pendingSlew);
+            ? DatagramContext.ForServer(from, receiveTime, context.Clock.ReadMonotonicNanoseconds(), datagram, _executor)
+            : DatagramContext.ForAssociation(destination.Port - AssociationPortBase, from, receiveTime, context.Now, datagram, _executor);
         _answerTo = source;
         _answerFromPort = destination.Port;
         DatagramResult result = Engine.OnDatagram(received, _reply, _actions);
