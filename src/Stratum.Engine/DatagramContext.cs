@@ -1,6 +1,6 @@
 // DatagramContext: one received datagram as NtpEngine.OnDatagram takes it (ARCHITECTURE.md §3): the
 // kind of socket it came in on (and, for an association socket, whose), its source address and port,
-// when it arrived, the loop's time, the bytes, and where the clock driver's pending slew can be read.
+// when it arrived, the loop's time, the bytes, and where the pending slew (with its uncertainty) is read.
 // Building it allocates nothing (a ref struct over the host's receive buffer), so the server path
 // stays allocation-free.
 using Stratum.Core.Time;
@@ -20,8 +20,8 @@ public readonly ref struct DatagramContext
     /// after receiving and <paramref name="receiveTime"/>; on an association socket a reading taken
     /// just before the call.</param>
     /// <param name="data">The datagram (at most the receive buffer's length).</param>
-    /// <param name="pendingSlew">The clock driver's pending slew, read only when a sample is processed;
-    /// null reads as 0.</param>
+    /// <param name="pendingSlew">The clock's pending slew, read only when a sample is processed; null reads
+    /// as 0.</param>
     public DatagramContext(SocketKind socket, int associationId, in ClientAddress source, NtpTimestamp receiveTime, LoopTime now,
         ReadOnlySpan<byte> data, IPendingSlewSource? pendingSlew = null)
     {

@@ -63,6 +63,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     private ShutdownSignals? _signals;
     private LoopTime _now;
     private long _armedDeadline = long.MaxValue;
+    private long _wakeDeadline = long.MaxValue;
 
     /// <summary>One client socket per remote association, on a random ephemeral port (RFC 9109).</summary>
     private sealed record AssociationSocket(int Id, UdpSocket Socket, IPEndPoint Remote)
@@ -118,8 +119,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     /// <summary>The batched reply path of the server sockets, or null when batching is off.</summary>
     public SendBatch? SendBatch => _sendBatch;
 
-    /// <summary>Changes whenever association sockets are opened or closed, or the Engine wants its timer
-    /// earlier than armed (the loop then re-reads the socket set and runs the timer at once).</summary>
+    /// <summary>Changes whenever association sockets are opened or closed (the loop then re-reads the
+    /// socket set and runs the timer at once).</summary>
     public int SocketsVersion { get; private set; }
 
     /// <summary>Looks up `server NAME` / `pool NAME` lines off the loop, or null (lookups are then refused).</summary>
@@ -246,6 +247,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     public long OnTimer(LoopTime now)
     {
         _now = now;
+        _wakeDeadline = long.MaxValue;
         Executor.ClockActions.OnDeadline(now.Mono);
         // Finished lookups first: a server or pool member mobilized now polls in this very timer.
         Resolver?.Drain(_onResolved);
@@ -260,8 +262,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         return ArmTimer(Math.Min(next, Executor.ClockActions.Deadline));
     }
 
-    /// <summary>The end of a frequency slew that a reply started.</summary>
-    public long WakeDeadline => _executor?.ClockActions.Deadline ?? long.MaxValue;
+    /// <summary>The end of a frequency slew that a reply started, or a deadline a datagram brought
+    /// forward (an association mobilized or a name queued by ntpq :config), whichever comes first.</summary>
+    public long WakeDeadline => Math.Min(_wakeDeadline, _executor?.ClockActions.Deadline ?? long.MaxValue);
 
     private void OnResolved(ResolveResult result) => _engine.OnResolved(result.Token, result.Addresses, result.Error, _now, _actions);
 
@@ -478,12 +481,13 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     }
 
     // After a datagram: a deadline earlier than the armed one (an association mobilized or a name queued
-    // by ntpq :config) runs the timer at once.
+    // by ntpq :config) is the loop's wake-up.
     private void CarryOutAfterDatagram()
     {
-        if (CarryOut() < _armedDeadline)
+        long deadline = CarryOut();
+        if (deadline < _armedDeadline)
         {
-            SocketsVersion++;
+            _wakeDeadline = Math.Min(_wakeDeadline, deadline);
         }
     }
 
