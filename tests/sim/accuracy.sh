@@ -7,6 +7,7 @@
 #   freq   |frequency error| at the end (median of the last 10 minutes, so that a slew in
 #          progress does not count), ppm
 #   never  an address the daemon must never select ("synchronized to ADDR" in its log)
+#   hops   most times the system peer may be chosen ("synchronized to" lines; the first counts)
 # Cases: S1-S3 of the harness (one server; asymmetric jitter; four servers, one 5 ms off) and
 # tests/sim/scenarios/*.conf, each with the kernel PLL (ntpd's default) and with `disable
 # kernel`, without and with iburst.
@@ -40,7 +41,7 @@ NTPD="$(cd "$(dirname "$NTPD")" && pwd)/$(basename "$NTPD")"
 [ -n "$OUT" ] || OUT=$(mktemp -d -t stratum-accuracy.XXXXXX)
 mkdir -p "$OUT" && OUT="$(cd "$OUT" && pwd)" || exit 1
 
-# case: name | scenario (harness name or file) | servers | server options | extra conf | rms | sync | freq | never
+# case: name | scenario (harness name or file) | servers | server options | extra conf | rms | sync | freq | never | hops
 CASES=()
 add_case() { CASES+=("$*"); }
 for mode in kernel user; do
@@ -50,28 +51,36 @@ for mode in kernel user; do
 		sync=150
 		[ -n "$burst" ] && sync=60
 		tag="$mode${burst:+-iburst}"
-		add_case "S1-$tag|S1|1|minpoll 6 maxpoll 6 $burst|$extra|18|$sync|0.1|"
-		add_case "S2-$tag|S2|1|minpoll 6 maxpoll 6 $burst|$extra|40|$sync|0.1|"
-		add_case "S3-$tag|S3|4|minpoll 6 maxpoll 6 $burst|$extra|15|$sync|0.1|192.168.123.4"
+		add_case "S1-$tag|S1|1|minpoll 6 maxpoll 6 $burst|$extra|18|$sync|0.1||1"
+		add_case "S2-$tag|S2|1|minpoll 6 maxpoll 6 $burst|$extra|40|$sync|0.1||1"
+		add_case "S3-$tag|S3|4|minpoll 6 maxpoll 6 $burst|$extra|15|$sync|0.1|192.168.123.4|2"
 	done
 done
-# Scenarios of our own: their limits are in the scenario files ("#@ limits rms sync freq [never]").
+# Scenarios of our own: their limits are in the scenario files ("#@ limits rms sync freq hops [never]").
 for f in "$HERE"/scenarios/*.conf; do
 	[ -f "$f" ] || continue
 	name=$(basename "$f" .conf)
 	n=$(sed -n 's/^#@ servers \([0-9]*\)$/\1/p' "$f")
 	opts=$(sed -n 's/^#@ options //p' "$f")
 	conf=$(sed -n 's/^#@ conf //p' "$f" | paste -sd '\n' -)
-	read -r rms sync freq never <<<"$(sed -n 's/^#@ limits //p' "$f")"
-	add_case "$name|$f|$n|$opts|$conf|$rms|$sync|$freq|${never:-}"
+	drift=$(sed -n 's/^#@ drift //p' "$f")
+	if [ -n "$drift" ]; then
+		# a drift file per seed (the daemon rewrites it), made before the run
+		for seed in $(seq 1 "$SEEDS"); do
+			mkdir -p "$OUT/drift-$name/$seed" && echo "$drift" >"$OUT/drift-$name/$seed/ntp.drift"
+		done
+		conf=${conf//@DRIFTDIR@/$OUT/drift-$name}
+	fi
+	read -r rms sync freq hops never <<<"$(sed -n 's/^#@ limits //p' "$f")"
+	add_case "$name|$f|$n|$opts|$conf|$rms|$sync|$freq|${never:-}|$hops"
 done
 
 fails=0 runs=0
 summary="$OUT/summary.txt"
 : >"$summary"
-printf '%-22s %4s %8s %8s %9s %s\n' case seed "rms[us]" "sync[s]" "freq[ppm]" verdict | tee -a "$summary"
+printf '%-22s %4s %8s %8s %9s %4s %s\n' case seed "rms[us]" "sync[s]" "freq[ppm]" hops verdict | tee -a "$summary"
 for c in "${CASES[@]}"; do
-	IFS='|' read -r name scen nserv opts extra lrms lsync lfreq never <<<"$c"
+	IFS='|' read -r name scen nserv opts extra lrms lsync lfreq never lhops <<<"$c"
 	if [ -n "$ONLY" ] && [[ "$name" != $ONLY ]]; then continue; fi
 	dir="$OUT/$name"
 	mkdir -p "$dir"
@@ -100,7 +109,7 @@ for c in "${CASES[@]}"; do
 		rd="$dir/$sname/seed$seed"
 		st=$(cat "$rd/status" 2>/dev/null || echo missing)
 		verdict=ok
-		rms=nan sync=nan freq=nan
+		rms=nan sync=nan freq=nan hops=-
 		if [ "${st#ok}" = "$st" ]; then
 			verdict="FAIL(run $st)"
 		else
@@ -116,12 +125,14 @@ for c in "${CASES[@]}"; do
 			if [ -n "$never" ] && grep -q "synchronized to $never," "$rd/log.$client" 2>/dev/null; then
 				bad+="selected-$never "
 			fi
+			hops=$(grep -c "synchronized to " "$rd/log.$client" 2>/dev/null)
+			[ "${hops:-0}" -le "$lhops" ] || bad+="hops "
 			[ -z "$bad" ] || verdict="FAIL(${bad% })"
 		fi
 		[ "$verdict" = ok ] || fails=$((fails + 1))
-		awk -v n="$name" -v sd="$seed" -v r="$rms" -v s="$sync" -v f="$freq" -v v="$verdict" 'BEGIN {
-			printf "%-22s %4s %8s %8s %9s %s\n", n, sd, r == "nan" ? "-" : sprintf("%.1f", r * 1e6),
-				s == "nan" ? "never" : sprintf("%d", s), f == "nan" ? "-" : f, v }' | tee -a "$summary"
+		awk -v n="$name" -v sd="$seed" -v r="$rms" -v s="$sync" -v f="$freq" -v h="$hops" -v v="$verdict" 'BEGIN {
+			printf "%-22s %4s %8s %8s %9s %4s %s\n", n, sd, r == "nan" ? "-" : sprintf("%.1f", r * 1e6),
+				s == "nan" ? "never" : sprintf("%d", s), f == "nan" ? "-" : f, h, v }' | tee -a "$summary"
 	done
 done
 echo "accuracy.sh: $runs runs, $fails failed; logs in $OUT" | tee -a "$summary"

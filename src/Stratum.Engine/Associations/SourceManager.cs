@@ -489,12 +489,51 @@ public sealed class SourceManager
         _system.Update(leap, stratum, refid, rootDelay, rootDispersion, now, peer.Association.Settings.DisplayName);
         if (_systemPeerId != peerId)
         {
+            SystemPeerReason = DescribeChoice(result, peer, _systemPeerId is int previousId ? Find(previousId) : null);
+            SystemPeerChanges++;
             _systemPeerId = peerId;
             actions.Notice(NoticeKind.Synchronized, NoticeText.Synchronized(peer.Association.Settings.DisplayName, peerSample.Stratum));
         }
 
         ArmLeap(leap, now, rootDelay, rootDispersion, actions);
     }
+
+    /// <summary>Why the current system peer was chosen when it became the system peer (mode 6 variable
+    /// peer_reason), or empty before the first selection.</summary>
+    public string SystemPeerReason { get; private set; } = string.Empty;
+
+    /// <summary>How many times the system peer has changed (mode 6 variable peer_changes).</summary>
+    public int SystemPeerChanges { get; private set; }
+
+    private static string DescribeChoice(SelectionResult result, RemoteSource peer, RemoteSource? previous)
+    {
+        string name = peer.Association.Settings.DisplayName;
+        string before = previous?.Association.Settings.DisplayName ?? "";
+        return result.Choice switch
+        {
+            SystemPeerChoice.Prefer => $"{name}: prefer peer",
+            SystemPeerChoice.First => $"{name}: first selection, best merit",
+            SystemPeerChoice.LowerStratum => $"{name}: lower stratum than {before}",
+            SystemPeerChoice.CloserSource => $"{name}: {before} root distance beyond twice the best",
+            SystemPeerChoice.PreviousRejected when previous is not null => $"{name}: {before} {RejectionText(previous.Rejection)}",
+            SystemPeerChoice.PreviousRejected => $"{name}: previous system peer demobilized",
+            _ => $"{name}: best merit",
+        };
+    }
+
+    private static string RejectionText(RejectionReason? reason) => reason switch
+    {
+        RejectionReason.NoSelect => "is noselect",
+        RejectionReason.Unreachable => "unreachable",
+        RejectionReason.Unsynchronized => "unsynchronized",
+        RejectionReason.Distance => "root distance beyond maxdist",
+        RejectionReason.Falseticker => "falseticker",
+        RejectionReason.Excess => "beyond maxclock",
+        RejectionReason.Outlier => "clustered out",
+        RejectionReason.NoMajority => "no majority",
+        RejectionReason.Loop => "timing loop",
+        _ => "not selected",
+    };
 
     // Tells the kernel the clock is synchronized, its error bound (maxerror, which the kernel grows at
     // 500 µs/s until it reports the clock unsynchronized, so it is refreshed at each update as ntpd does),

@@ -36,7 +36,7 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
     /// <summary>Variables answered only when asked for by name.</summary>
     public static readonly string[] ExtraVariables =
     [
-        "peeradr", "peermode", "bcastdelay", "authdelay", "sysflags",
+        "peeradr", "peermode", "bcastdelay", "authdelay", "sysflags", "peer_reason", "peer_changes",
         "ss_uptime", "ss_reset", "ss_received", "ss_thisver", "ss_oldver", "ss_badformat", "ss_badauth", "ss_declined",
         "ss_restricted", "ss_limited", "ss_kodsent", "ss_processed", "ss_numctlreq",
         "iostats_reset", "total_rbuf", "free_rbuf", "used_rbuf", "rbuf_lowater", "io_dropped", "io_ignored", "io_received",
@@ -86,6 +86,8 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             case "peermode": writer.AddInteger(name, peer?.HostMode ?? 0); break;
             case "bcastdelay" or "authdelay": writer.AddMilliseconds(name, 0); break;
             case "sysflags": writer.AddHex(name, responder.SystemFlags()); break;
+            case "peer_reason": writer.AddString(name, engine.Sources.SystemPeerReason); break;
+            case "peer_changes": writer.AddInteger(name, engine.Sources.SystemPeerChanges); break;
             case "ss_reset": writer.AddInteger(name, responder.StatisticsAgeSeconds(now)); break;
             case "ss_uptime" or "iostats_reset" or "authreset" or "timerstats_reset": writer.AddInteger(name, uptime); break;
             case "ss_received": writer.AddInteger(name, server.Received); break;

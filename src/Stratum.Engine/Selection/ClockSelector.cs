@@ -2,7 +2,8 @@
 // (A.5.5.3 fit: reachable, stratum < 16, leap ≠ 3, λ ≤ maxdist + PHI·2^poll), the intersection algorithm
 // (§11.2.1), sorts truechimers by merit (stratum × MAXDIST + λ), keeps at most maxclock, clusters (§11.2.2),
 // picks the system peer and combines (§11.2.3). System peer: the prefer peer if it survives, else the current
-// system peer if it still survives (ntpd's anti-clockhop), else the first survivor. Limits: no orphan mode,
+// system peer if it still survives and is not clearly worse (anti-clockhop), else the first survivor; the
+// result says which rule chose it (SystemPeerChoice). Limits: no orphan mode,
 // no loop detection by refid (the association rejects those before), no PPS; the prefer peer's offset is
 // still combined with the others (ntpd 4.2.8 does the same unless it is a PPS or modem driver).
 using Stratum.Core.Wire;
@@ -166,7 +167,7 @@ public sealed class ClockSelector
         }
 
         var pruned = new List<SelectionCandidate>();
-        ClusterAlgorithm.Prune(survivors, Parameters.MinClock, pruned);
+        ClusterAlgorithm.Prune(survivors, Parameters.MinClock, pruned, currentSystemPeerId);
         foreach (SelectionCandidate outlier in pruned)
         {
             rejected.Add(new RejectedCandidate(outlier.Id, RejectionReason.Outlier));
@@ -175,14 +176,36 @@ public sealed class ClockSelector
         int systemPeerIndex = 0;
         int preferIndex = survivors.FindIndex(static c => c.Prefer);
         int currentIndex = currentSystemPeerId is { } currentId ? survivors.FindIndex(c => c.Id == currentId) : -1;
+        SystemPeerChoice choice = currentSystemPeerId is null ? SystemPeerChoice.First : SystemPeerChoice.PreviousRejected;
         if (preferIndex >= 0)
         {
             systemPeerIndex = preferIndex;
+            choice = SystemPeerChoice.Prefer;
         }
         else if (currentIndex >= 0)
         {
-            // ntpd's anti-clockhop: stay with the system peer while it survives.
-            systemPeerIndex = currentIndex;
+            // Anti-clockhop: keep the system peer while it survives and is not clearly worse than the survivor
+            // of best merit. Deviation: ntpd keeps it only while its offset stays within a hysteresis that
+            // halves at each pass (sys_clockhop, from tos mindist), so among equal servers it still hops every
+            // few polls as their offsets cross; each hop moves the clock by their disagreement. Here only a
+            // real difference in quality hops: a lower stratum, or a root distance beyond twice the best's
+            // plus tos mindist (of the samples held: while filters fill, a source polled a moment later would
+            // otherwise look twice as far for its one empty stage more).
+            SelectionCandidate best = survivors[0];
+            SelectionCandidate current = survivors[currentIndex];
+            if (best.Stratum < current.Stratum)
+            {
+                choice = SystemPeerChoice.LowerStratum;
+            }
+            else if (IntervalDistance(current, now, frequencyTolerance) > (2 * IntervalDistance(best, now, frequencyTolerance)) + Parameters.MinDistance)
+            {
+                choice = SystemPeerChoice.CloserSource;
+            }
+            else
+            {
+                systemPeerIndex = currentIndex;
+                choice = SystemPeerChoice.Kept;
+            }
         }
 
         var survivorDistances = new double[survivors.Count];
@@ -200,7 +223,10 @@ public sealed class ClockSelector
             combined.Offset,
             combined.SelectionJitter,
             combined.Jitter,
-            leap);
+            leap)
+        {
+            Choice = choice,
+        };
     }
 
     // The half-width of a candidate's correctness interval for the intersection algorithm.

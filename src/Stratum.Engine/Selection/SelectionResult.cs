@@ -24,6 +24,9 @@ public sealed record SelectionResult(
     double Jitter,
     LeapIndicator Leap)
 {
+    /// <summary>Why <see cref="SystemPeerId"/> is the one chosen.</summary>
+    public SystemPeerChoice Choice { get; init; }
+
     /// <summary>True when a system peer was chosen.</summary>
     public bool IsSynchronized => SystemPeerId is not null;
 

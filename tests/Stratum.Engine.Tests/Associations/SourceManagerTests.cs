@@ -80,6 +80,16 @@ public class SourceManagerTests
     }
 
     [Fact]
+    public void FourEqualServers_SystemPeerChosenOnce_WithItsReason()
+    {
+        (SourceManager manager, _) = Create("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4");
+        Run(manager, [0.0, 0.0001, -0.0001, 0.00005], 3600);
+
+        Assert.Equal(1, manager.SystemPeerChanges);
+        Assert.Equal($"{manager.SystemPeer!.Association.Settings.DisplayName}: first selection, best merit", manager.SystemPeerReason);
+    }
+
+    [Fact]
     public void OneServer_LogsSynchronizedToItsAddressAndItsStratum_Once()
     {
         (SourceManager manager, _) = Create("10.0.0.1");

@@ -192,7 +192,49 @@ public class ClockSelectionTests
     public void SystemPeer_CurrentStillSurvives_Kept()
     {
         var candidates = new[] { Server(1, 0.0), Server(2, 0.0001, dispersion: 0.0008), Server(3, 0.0) };
-        Assert.Equal(2, new ClockSelector().Select(candidates, Now, currentSystemPeerId: 2).SystemPeerId);
+        SelectionResult result = new ClockSelector().Select(candidates, Now, currentSystemPeerId: 2);
+        Assert.Equal(2, result.SystemPeerId);
+        Assert.Equal(SystemPeerChoice.Kept, result.Choice);
+    }
+
+    [Fact]
+    public void SystemPeer_CurrentClearlyWorse_Hops()
+    {
+        // λ of 2: 0.0001 + 0.0002 + 0.0035 + 0.0002 = 0.004 s > 2 × 0.001 + mindist 0.001: not kept.
+        var far = new[] { Server(1, 0.0), Server(2, 0.0001, dispersion: 0.0035), Server(3, 0.0) };
+        SelectionResult result = new ClockSelector().Select(far, Now, currentSystemPeerId: 2);
+        Assert.Equal(1, result.SystemPeerId);
+        Assert.Equal(SystemPeerChoice.CloserSource, result.Choice);
+
+        var lower = new[] { Server(1, 0.0, stratum: 1), Server(2, 0.0001), Server(3, 0.0) };
+        result = new ClockSelector().Select(lower, Now, currentSystemPeerId: 2);
+        Assert.Equal(1, result.SystemPeerId);
+        Assert.Equal(SystemPeerChoice.LowerStratum, result.Choice);
+    }
+
+    [Fact]
+    public void Cluster_TheSystemPeerIsNotPrunedAsTheOutlierOfTheMoment_AnotherIs()
+    {
+        // Four truechimers, minclock 3: one is pruned; 4 sits furthest from the others and would go, but it
+        // is the system peer, so the next worst goes instead and 4 stays the system peer.
+        var candidates = new[] { Server(1, 0.0, jitter: 0.00001), Server(2, 0.00004), Server(3, -0.00004), Server(4, 0.00009) };
+        SelectionResult fresh = new ClockSelector().Select(candidates, Now);
+        Assert.Equal(RejectionReason.Outlier, fresh.ReasonFor(4));
+
+        SelectionResult kept = new ClockSelector().Select(candidates, Now, currentSystemPeerId: 4);
+        Assert.Equal(4, kept.SystemPeerId);
+        Assert.Null(kept.ReasonFor(4));
+        Assert.Contains(kept.Rejected, static r => r.Reason == RejectionReason.Outlier && r.Id != 4);
+    }
+
+    [Fact]
+    public void SystemPeer_FirstAndAfterRejection_BestMeritWithTheReason()
+    {
+        var candidates = new[] { Server(1, 0.0), Server(2, 0.0001), Server(3, -0.0001), Server(4, 0.005) };
+        Assert.Equal(SystemPeerChoice.First, new ClockSelector().Select(candidates, Now).Choice);
+        SelectionResult result = new ClockSelector().Select(candidates, Now, currentSystemPeerId: 4);
+        Assert.Equal(SystemPeerChoice.PreviousRejected, result.Choice);
+        Assert.NotEqual(4, result.SystemPeerId);
     }
 
     [Fact]
