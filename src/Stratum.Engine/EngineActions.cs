@@ -1,8 +1,13 @@
 // EngineActions: the caller-owned buffer the Engine writes its decisions into (ARCHITECTURE.md §3):
-// log notices, clock actions (step, slew, frequency, status), packets to send for associations, and
-// the next timer deadline. The host carries them out in order after each Engine call. Packets are
-// copied into one reusable byte buffer, so polling allocates nothing once the buffer has grown;
-// notices are rare events.
+// log notices, clock actions (step, slew, frequency, status), packets to send (an association's
+// request to its remote end, or a control answer to the sender of the datagram being handled),
+// association sockets to open or close, host names to resolve, statistics records, a drift file
+// save, and the next timer deadline. One executor in Platform carries them out after each Engine
+// call, for the daemon and the simulator alike. Packets are copied into one reusable byte buffer,
+// so polling allocates nothing once the buffer has grown; the other kinds are rare events.
+using System.Net;
+using System.Net.Sockets;
+
 namespace Stratum.Engine;
 
 /// <summary>Actions produced by one Engine call, carried out by the event loop afterwards.</summary>
@@ -14,6 +19,9 @@ public sealed class EngineActions
     private readonly List<LoopStatsRecord> _loopStats = [];
     private readonly List<PeerStatsRecord> _peerStats = [];
     private readonly List<RawStatsRecord> _rawStats = [];
+    private readonly List<OutgoingPacket> _answers = [];
+    private readonly List<SocketAction> _sockets = [];
+    private readonly List<ResolveRequest> _resolves = [];
     private byte[] _packetBytes = new byte[512];
     private int _packetBytesUsed;
 
@@ -38,15 +46,58 @@ public sealed class EngineActions
 
     public void RecordRaw(in RawStatsRecord record) => _rawStats.Add(record);
 
-    /// <summary>Monotonic deadline (ns) of the next OnTimer call; long.MaxValue when none.</summary>
+    /// <summary>Monotonic deadline (ns) of the next OnTimer call; long.MaxValue when none. After
+    /// OnDatagram it is the engine's earliest deadline when the datagram went to the control
+    /// responder or an association (the host wakes its timer early when it moved forward), and
+    /// long.MaxValue after a time request (the armed deadline still holds).</summary>
     public long NextDeadline { get; set; } = long.MaxValue;
+
+    /// <summary>Answers (mode 6 and 7) to the sender of the datagram being handled, from the socket it
+    /// came in on, in order.</summary>
+    public IReadOnlyList<OutgoingPacket> Answers => _answers;
+
+    /// <summary>Association sockets to open or close, in order (before any packet is sent).</summary>
+    public IReadOnlyList<SocketAction> Sockets => _sockets;
+
+    /// <summary>Host names to look up (`server NAME`, `pool NAME`); the answers come back through
+    /// NtpEngine.OnResolved with the same token.</summary>
+    public IReadOnlyList<ResolveRequest> Resolves => _resolves;
+
+    /// <summary>A sysstats line to write (hourly), or null.</summary>
+    public SysStatsRecord? SysStats { get; private set; }
+
+    /// <summary>A frequency (s/s) to write to the drift file, or null.</summary>
+    public double? DriftFrequency { get; private set; }
+
+    /// <summary>Queues an answer to the sender of the datagram being handled.</summary>
+    public void Answer(ReadOnlySpan<byte> datagram) => _answers.Add(Append(0, datagram));
+
+    /// <summary>Asks the host to open association <paramref name="associationId"/>'s own socket toward
+    /// <paramref name="remote"/> (a kernel-chosen ephemeral port, RFC 9109).</summary>
+    public void OpenSocket(int associationId, IPEndPoint remote, string name) =>
+        _sockets.Add(new SocketAction(SocketActionKind.Open, associationId, remote, name));
+
+    /// <summary>Asks the host to close association <paramref name="associationId"/>'s socket.</summary>
+    public void CloseSocket(int associationId) =>
+        _sockets.Add(new SocketAction(SocketActionKind.Close, associationId, null, null));
+
+    /// <summary>Asks the host to look <paramref name="name"/> up off the loop.</summary>
+    public void Resolve(int token, string name, AddressFamily family) => _resolves.Add(new ResolveRequest(token, name, family));
+
+    /// <summary>Queues the hourly sysstats line.</summary>
+    public void RecordSystem(in SysStatsRecord record) => SysStats = record;
+
+    /// <summary>Asks the host to write <paramref name="frequency"/> (s/s) to the drift file.</summary>
+    public void SaveDriftFile(double frequency) => DriftFrequency = frequency;
 
     public void Notice(NoticeKind kind, string text) => _notices.Add(new EngineNotice(kind, text));
 
     public void Clock(ClockAction action) => _clockActions.Add(action);
 
     /// <summary>Queues <paramref name="packet"/> for association <paramref name="associationId"/>.</summary>
-    public void Send(int associationId, ReadOnlySpan<byte> packet)
+    public void Send(int associationId, ReadOnlySpan<byte> packet) => _packets.Add(Append(associationId, packet));
+
+    private OutgoingPacket Append(int associationId, ReadOnlySpan<byte> packet)
     {
         if (_packetBytesUsed + packet.Length > _packetBytes.Length)
         {
@@ -54,8 +105,9 @@ public sealed class EngineActions
         }
 
         packet.CopyTo(_packetBytes.AsSpan(_packetBytesUsed));
-        _packets.Add(new OutgoingPacket(associationId, _packetBytesUsed, packet.Length));
+        var queued = new OutgoingPacket(associationId, _packetBytesUsed, packet.Length);
         _packetBytesUsed += packet.Length;
+        return queued;
     }
 
     /// <summary>The bytes of a queued packet (valid until <see cref="Clear"/>).</summary>
@@ -69,6 +121,11 @@ public sealed class EngineActions
         _loopStats.Clear();
         _peerStats.Clear();
         _rawStats.Clear();
+        _answers.Clear();
+        _sockets.Clear();
+        _resolves.Clear();
+        SysStats = null;
+        DriftFrequency = null;
         _packetBytesUsed = 0;
         NextDeadline = long.MaxValue;
     }
@@ -122,5 +179,36 @@ public readonly record struct PeerStatsRecord(string Address, ushort Status, dou
 /// <summary>One rawstats line's values: the association, its remote address and the exchange.</summary>
 public readonly record struct RawStatsRecord(int AssociationId, string Address, Associations.RawExchange Exchange);
 
-/// <summary>A packet queued for an association, as a slice of the actions' buffer.</summary>
+/// <summary>One sysstats line's values (ntpd's record_sys_stats): seconds since the counters were
+/// reset, then received, replied (processed), current version, older version, restricted, bad length
+/// or format, authentication failures (crypto-NAKs), declined, rate limited and KoD responses.</summary>
+public readonly record struct SysStatsRecord(long SinceReset, long Received, long Replied, long CurrentVersion, long OlderVersion,
+    long Restricted, long Malformed, long CryptoNaks, long Declined, long RateLimited, long KodSent)
+{
+    /// <summary>The line's values from the time server's counters.</summary>
+    public static SysStatsRecord From(long sinceReset, Server.ServerCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        return new(sinceReset, counters.Received, counters.Replied, counters.CurrentVersion, counters.OlderVersion, counters.Restricted,
+            counters.DroppedMalformed, counters.CryptoNaks, counters.Declined, counters.RateLimited, counters.KodSent);
+    }
+}
+
+/// <summary>A packet queued for an association (or, AssociationId 0, an answer to the sender of the
+/// datagram being handled), as a slice of the actions' buffer.</summary>
 public readonly record struct OutgoingPacket(int AssociationId, int Offset, int Length);
+
+/// <summary>Open or close an association's socket.</summary>
+public enum SocketActionKind
+{
+    Open = 1,
+    Close = 2,
+}
+
+/// <summary>An association socket to open (toward <paramref name="Remote"/>, named <paramref name="Name"/>
+/// in messages) or close.</summary>
+public readonly record struct SocketAction(SocketActionKind Kind, int AssociationId, IPEndPoint? Remote, string? Name);
+
+/// <summary>A host name to resolve: <paramref name="Family"/> InterNetwork or InterNetworkV6 for -4/-6,
+/// else Unspecified; <paramref name="Token"/> comes back with the answer.</summary>
+public readonly record struct ResolveRequest(int Token, string Name, AddressFamily Family);

@@ -7,7 +7,11 @@ namespace Stratum.Engine;
 /// <summary>Engine inputs from the configuration.</summary>
 /// <remarks>Discipline: tinker step/stepout/panic, -g, -x (ntpd's defaults when null); Selection: tos
 /// minsane/minclock/maxclock/maxdist/mindist; DriftFrequency: the drift file's value, s/s; ControlKey: the
-/// `controlkey` that authorizes mode 6 writes (none when null).</remarks>
+/// `controlkey` that authorizes mode 6 writes (none when null); PendingNames: `server NAME` and `pool NAME`
+/// lines resolved at run time; MaxClock: `tos maxclock`, the most associations a pool fills up to;
+/// KeepDriftFile: a `driftfile` is written hourly and at exit (only while the clock is disciplined);
+/// WriteSysStats: the sysstats file is written hourly, and the server counters start again from zero
+/// each time.</remarks>
 public sealed record EngineConfiguration(
     IReadOnlyList<LocalClockSettings> LocalClocks,
     IReadOnlyList<string> UnsupportedAssociations,
@@ -19,4 +23,12 @@ public sealed record EngineConfiguration(
     double? DriftFrequency = null,
     Associations.OrphanSettings? Orphan = null,
     Access.KeyRing? Keys = null,
-    uint? ControlKey = null);
+    uint? ControlKey = null,
+    IReadOnlyList<PendingAssociation>? PendingNames = null,
+    int MaxClock = EngineConfiguration.DefaultMaxClock,
+    bool KeepDriftFile = false,
+    bool WriteSysStats = false)
+{
+    /// <summary>ntpd's `tos maxclock` default.</summary>
+    public const int DefaultMaxClock = 10;
+}

@@ -1,11 +1,28 @@
-// NtpEngine: the daemon's decisions, free of I/O (ARCHITECTURE.md §3). The first suite holds the
-// system variables, the time server and the local clock driver: when a local clock has a sample it
-// becomes the system peer and the system serves stratum = its stratum + 1 (RFC 5905 §11.2.2
-// clock_update), refid = the driver's refid. Remote associations, selection and discipline arrive
-// with the sync engine; until then configured remote sources are reported once as not implemented.
+// NtpEngine: the daemon's decisions, free of I/O (ARCHITECTURE.md §3), behind one entry point per
+// event: Start, OnListening (the host's sockets are bound), OnDatagram (any datagram on any socket),
+// OnTimer (the deadline it last returned has come), OnResolved (a host name lookup finished),
+// OnRefclockPoll (a reference clock driver's reading) and Stop. Each writes what to do into the
+// caller's EngineActions, which one executor in Platform carries out for the daemon and the
+// simulator alike.
+// OnDatagram splits by socket and NTP mode: on a server socket modes 6 and 7 pass the query gate
+// (restrict, rate limit) to the control responders, a configured peer's symmetric packet goes to
+// its association, and everything else is the stateless time server's (written into the caller's
+// reply buffer, allocation-free); on an association socket only a datagram from that association's
+// server, and not from an `ignore` or `noserve` source, reaches it. OnTimer sends due polls, polls
+// the local clock driver, runs orphan mode, asks for host name lookups and keeps pools populated
+// (NameMobilizer), and says when the drift file and the sysstats line are due (hourly); it returns
+// the next deadline. A local clock with a sample becomes the system peer when no remote source is
+// selected, and the system then serves stratum = its stratum + 1 (RFC 5905 §11.2.2 clock_update).
+// Time comes in only as LoopTime; the clock driver's pending slew is read through the datagram's
+// IPendingSlewSource only when a sample is processed.
+using System.Net;
+using Stratum.Core.Config;
+using Stratum.Core.Time;
 using Stratum.Core.Wire;
+using Stratum.Engine.Access;
 using Stratum.Engine.Associations;
 using Stratum.Engine.Control;
+using Stratum.Engine.Discipline;
 using Stratum.Engine.Server;
 using Stratum.Engine.SystemState;
 
@@ -14,10 +31,18 @@ namespace Stratum.Engine;
 /// <summary>Deterministic core of ntpd: call from the event loop thread only.</summary>
 public sealed class NtpEngine
 {
+    /// <summary>NTP mode 7: ntpd's private (ntpdc) protocol.</summary>
+    private const byte PrivateMode = 7;
+
     private readonly EngineConfiguration _configuration;
     private readonly List<LocalClockSource> _localClocks = [];
     private LocalClockSource? _systemPeer;
     private readonly OrphanMode? _orphan;
+    private readonly AssociationDirectory _directory = new();
+    private readonly HourlySchedule _driftSchedule = new();
+    private readonly HourlySchedule _sysStatsSchedule = new();
+    private NameMobilizer? _names;
+    private long _namesNextMono = long.MaxValue;
 
     /// <param name="configuration">What to run.</param>
     /// <param name="precision">The measured clock precision exponent.</param>
@@ -50,6 +75,10 @@ public sealed class NtpEngine
             configuration.Selection ?? Selection.SelectionParameters.Default,
             configuration.Discipline ?? Discipline.DisciplineParameters.Default,
             configuration.DriftFrequency, configuration.DisciplineEnabled, configuration.Keys);
+        if (configuration.PendingNames is { Count: > 0 } names)
+        {
+            _names = new NameMobilizer(names, configuration.MaxClock);
+        }
     }
 
     /// <summary>Remote servers and peers: polling, filter, selection, discipline.</summary>
@@ -66,6 +95,9 @@ public sealed class NtpEngine
 
     /// <summary>The local clock the system is synchronized to, or null.</summary>
     public LocalClockSource? SystemPeer => _systemPeer;
+
+    /// <summary>`server NAME` / `pool NAME` lines resolved at run time, or null when there are none.</summary>
+    public NameMobilizer? Names => _names;
 
     public void Start(LoopTime now, EngineActions actions)
     {
@@ -88,14 +120,271 @@ public sealed class NtpEngine
             actions.Clock(new ClockAction(ClockActionKind.SetFrequency, Sources.Discipline.Frequency));
         }
 
-        actions.NextDeadline = _orphan is null ? NextDeadline() : Math.Min(NextDeadline(), now.Mono + LoopTime.NanosecondsPerSecond);
+        if (_configuration.KeepDriftFile)
+        {
+            _driftSchedule.Start(now);
+        }
+
+        if (_configuration.WriteSysStats)
+        {
+            _sysStatsSchedule.Start(now);
+        }
+
+        RunNames(now, actions);
+        actions.NextDeadline = Deadline(now);
     }
 
-    /// <summary>A datagram arrived on association <paramref name="associationId"/>'s socket.</summary>
-    public Associations.ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, Core.Time.NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew,
-        double pendingSlewUncertainty = 0)
+    /// <summary>The host has bound its listening sockets (<paramref name="listening"/>, wildcards included)
+    /// and knows this machine's addresses (<paramref name="hostAddresses"/>): our own listening addresses
+    /// become ntpd's "ignore, ntpport" entries (accopt.html), so the daemon never answers itself; every
+    /// host address is a refid a source synchronized to us would show (timing-loop detection); and every
+    /// network association asks for its socket.</summary>
+    public void OnListening(IReadOnlyList<IPEndPoint> listening, IEnumerable<IPAddress> hostAddresses, EngineActions actions)
     {
-        Associations.ReplyVerdict verdict = Sources.OnReply(associationId, data, receiveTime, now, actions, pendingSlew, pendingSlewUncertainty);
+        ArgumentNullException.ThrowIfNull(listening);
+        ArgumentNullException.ThrowIfNull(hostAddresses);
+        ArgumentNullException.ThrowIfNull(actions);
+        var own = new List<ClientAddress>();
+        foreach (IPEndPoint endpoint in listening)
+        {
+            if (!endpoint.Address.Equals(IPAddress.Any) && !endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                own.Add(ClientAddress.From(endpoint.Address));
+            }
+        }
+
+        Server.Access?.SetInterfaceAddresses(own);
+        var refids = new HashSet<ReferenceId>();
+        foreach (IPAddress address in hostAddresses)
+        {
+            refids.Add(ReferenceId.FromAddress(address));
+        }
+
+        Sources.LocalReferenceIds = refids;
+        foreach (RemoteSource source in Sources.Sources)
+        {
+            OpenSocket(source, actions);
+        }
+    }
+
+    /// <summary>One datagram from any of the host's sockets (see the file header for the routing).
+    /// A time reply or KoD is written into <paramref name="reply"/> (at least 68 bytes); answers to
+    /// queries and everything an association decides go into <paramref name="actions"/>. The time
+    /// server path allocates nothing.</summary>
+    public DatagramResult OnDatagram(in DatagramContext datagram, Span<byte> reply, EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        return datagram.Socket == SocketKind.Association
+            ? OnAssociationDatagram(datagram, actions)
+            : OnServerDatagram(datagram, reply, actions);
+    }
+
+    private DatagramResult OnServerDatagram(in DatagramContext datagram, Span<byte> reply, EngineActions actions)
+    {
+        Control.Host.Received++;
+        ReadOnlySpan<byte> request = datagram.Data;
+        int mode = request.IsEmpty ? -1 : request[0] & 0x07;
+        if (mode is (int)NtpMode.Control or PrivateMode)
+        {
+            // restrict ignore/noquery and the query rate limit gate modes 6 and 7 (their replies are larger).
+            ServerDecision admitted = Server.AdmitQuery(request, datagram.Source, datagram.ReceiveTime, datagram.Now.Mono, out RestrictFlags flags);
+            if (admitted != ServerDecision.Control)
+            {
+                return new DatagramResult(DatagramDisposition.Dropped, 0, admitted, null);
+            }
+
+            // Mode 6 messages are shorter than an NTP header, so they bypass the time server's parser; the
+            // source and its restrict flags bind mrulist nonces and apply `nomrulist`; :config may mobilize
+            // or demobilize associations. Mode 7 (ntpdc): answered only with `enable mode7`, read-only,
+            // never larger than the request.
+            IReadOnlyList<byte[]> answers = mode == (int)NtpMode.Control
+                ? Control.Respond(request, datagram.Now, datagram.Source, flags, actions)
+                : Control.Mode7.Respond(request, datagram.Now);
+            foreach (byte[] answer in answers)
+            {
+                actions.Answer(answer);
+            }
+
+            actions.NextDeadline = Deadline(datagram.Now);
+            return DatagramResult.Answered;
+        }
+
+        if (mode is (int)NtpMode.SymmetricActive or (int)NtpMode.SymmetricPassive && _directory.PeerOf(datagram.Source, Sources) is int peerId)
+        {
+            // A configured peer's packet (symmetric mode, RFC 5905 §9): it belongs to its association, not to
+            // the stateless server; the association answers on its own poll schedule.
+            return Deliver(peerId, datagram, actions);
+        }
+
+        ServerDecision decision = Server.Respond(request, datagram.Source, datagram.ReceiveTime, datagram.Now.Mono, reply, out int replyLength);
+        return decision switch
+        {
+            ServerDecision.Reply => new DatagramResult(DatagramDisposition.Reply, replyLength, decision, Server.ReplyKey),
+            // A KoD keeps the request's transmit timestamp: it must not tell the client our time.
+            ServerDecision.Kod => new DatagramResult(DatagramDisposition.Kod, replyLength, decision, null),
+            _ => new DatagramResult(DatagramDisposition.Dropped, 0, decision, null),
+        };
+    }
+
+    /// <summary>A datagram on association <see cref="DatagramContext.AssociationId"/>'s own socket: only
+    /// one from its server's address and port counts, and ntpd drops even its servers' replies from an
+    /// `ignore` or `noserve` source ("restrict source" exempts them).</summary>
+    private DatagramResult OnAssociationDatagram(in DatagramContext datagram, EngineActions actions)
+    {
+        if (!_directory.IsRemoteOf(datagram.AssociationId, datagram.Source, Sources))
+        {
+            return DatagramResult.Ignored;
+        }
+
+        if (Server.Access?.Match(datagram.Source).Flags is { } restricted && (restricted & (RestrictFlags.Ignore | RestrictFlags.NoServe)) != 0)
+        {
+            return DatagramResult.Ignored;
+        }
+
+        return Deliver(datagram.AssociationId, datagram, actions);
+    }
+
+    private DatagramResult Deliver(int associationId, in DatagramContext datagram, EngineActions actions)
+    {
+        double pendingSlew = 0;
+        double pendingSlewUncertainty = 0;
+        datagram.PendingSlew?.ReadPendingSlew(out pendingSlew, out pendingSlewUncertainty);
+        OnReply(associationId, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, pendingSlew, pendingSlewUncertainty);
+        actions.NextDeadline = Deadline(datagram.Now);
+        return DatagramResult.ForAssociation;
+    }
+
+    /// <summary>A host name lookup asked for by a Resolve action finished: <paramref name="addresses"/> in
+    /// the resolver's order, or none and <paramref name="error"/>. Mobilizes what the name's line asks for.</summary>
+    public void OnResolved(int token, IReadOnlyList<IPAddress> addresses, string? error, LoopTime now, EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentNullException.ThrowIfNull(actions);
+        _names?.OnResolved(token, addresses, error, now, this, actions);
+    }
+
+    /// <summary>The host could not queue lookup <paramref name="token"/> (its queue is full): it is asked
+    /// for again after NameMobilizer.RetrySeconds.</summary>
+    public void OnResolveRefused(int token) => _names?.OnRefused(token);
+
+    /// <summary>The daemon is stopping: the drift file is written once more if the frequency is known.</summary>
+    public void Stop(EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        SaveDriftIfKnown(actions);
+    }
+
+    /// <summary>Mobilizes an association with a known address (a resolved name, ntpq :config) and asks
+    /// for its socket; returns its id. It polls at once (iburst as configured).</summary>
+    public int MobilizeAssociation(RemoteAssociationSettings settings, LoopTime now, EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(actions);
+        int id = Sources.Mobilize(settings, now, _localClocks.Count + 1);
+        foreach (RemoteSource source in Sources.Sources)
+        {
+            if (source.Id == id)
+            {
+                OpenSocket(source, actions);
+            }
+        }
+
+        AssociationsChanged();
+        return id;
+    }
+
+    /// <summary>Demobilizes association <paramref name="id"/> and asks for its socket to be closed; false
+    /// when there is none.</summary>
+    public bool DemobilizeAssociation(int id, EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        if (!Sources.Demobilize(id, actions))
+        {
+            return false;
+        }
+
+        actions.CloseSocket(id);
+        AssociationsChanged();
+        return true;
+    }
+
+    /// <summary>Queues a `server NAME` / `pool NAME` line for resolution (ntpq :config); the lookup is
+    /// asked for at the next timer, which the actions' deadline brings forward to now.</summary>
+    public void ResolveAssociation(PendingAssociation line, LoopTime now, EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(actions);
+        _names ??= new NameMobilizer([], _configuration.MaxClock);
+        _names.Add(line);
+        _namesNextMono = now.Mono;
+        actions.NextDeadline = Math.Min(actions.NextDeadline, now.Mono);
+    }
+
+    // One client socket per network association, on a random ephemeral port (RFC 9109); a reference
+    // clock is read by its driver, never over the network.
+    private static void OpenSocket(RemoteSource source, EngineActions actions)
+    {
+        if (!source.Association.IsRefclock)
+        {
+            actions.OpenSocket(source.Id, source.Association.Settings.Address, source.Association.Settings.DisplayName);
+        }
+    }
+
+    // "restrict source" covers every association's address, including those mobilized at run time; the
+    // datagram routes follow the associations.
+    private void AssociationsChanged()
+    {
+        _directory.Invalidate();
+        var addresses = new List<ClientAddress>();
+        foreach (RemoteSource source in Sources.Sources)
+        {
+            addresses.Add(ClientAddress.From(source.Association.Settings.Address.Address));
+        }
+
+        Server.Access?.SetSourceAddresses(addresses);
+    }
+
+    // Name lookups due and pool upkeep; a newly mobilized association polls at once.
+    private void RunNames(LoopTime now, EngineActions actions)
+    {
+        if (_names is not null)
+        {
+            double next = _names.OnTimer(now, this, actions);
+            _namesNextMono = (long)(next * 1e9);
+        }
+    }
+
+    // The hourly drift file write and sysstats line (ntpd's proto_clr_stats: the counters start again).
+    private void Housekeeping(LoopTime now, EngineActions actions)
+    {
+        if (_configuration.KeepDriftFile && _driftSchedule.IsDue(now))
+        {
+            SaveDriftIfKnown(actions);
+        }
+
+        if (_configuration.WriteSysStats && _sysStatsSchedule.IsDue(now))
+        {
+            actions.RecordSystem(SysStatsRecord.From(Control.StatisticsAgeSeconds(now), Server.Counters));
+            Control.ResetStatistics(now);
+        }
+    }
+
+    // Only a settled frequency (the discipline in SYNC) is worth keeping: a drift file written from an
+    // unsettled or only file-given one would carry a guess forward.
+    private void SaveDriftIfKnown(EngineActions actions)
+    {
+        DisciplineStatus status = Sources.Discipline.Status;
+        if (_configuration.KeepDriftFile && status.State == DisciplineState.Synchronized)
+        {
+            actions.SaveDriftFile(status.Frequency);
+        }
+    }
+
+    /// <summary>A datagram for association <paramref name="associationId"/>.</summary>
+    private ReplyVerdict OnReply(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew,
+        double pendingSlewUncertainty)
+    {
+        ReplyVerdict verdict = Sources.OnReply(associationId, data, receiveTime, now, actions, pendingSlew, pendingSlewUncertainty);
         if (Sources.SystemPeer is not null)
         {
             // A remote source outranks the local clock fallback.
@@ -106,10 +395,10 @@ public sealed class NtpEngine
     }
 
     /// <summary>One poll of a reference clock association, from its driver (SourceManager.OnRefclockPoll).</summary>
-    public Associations.ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew,
+    public ReplyVerdict OnRefclockPoll(int associationId, double? offset, double jitter, LeapIndicator leap, sbyte precision, LoopTime now, EngineActions actions, double pendingSlew,
         double pendingSlewUncertainty = 0)
     {
-        Associations.ReplyVerdict verdict = Sources.OnRefclockPoll(associationId, offset, jitter, leap, precision, now, actions, pendingSlew, pendingSlewUncertainty);
+        ReplyVerdict verdict = Sources.OnRefclockPoll(associationId, offset, jitter, leap, precision, now, actions, pendingSlew, pendingSlewUncertainty);
         if (Sources.SystemPeer is not null)
         {
             // A selected source outranks the local clock fallback.
@@ -120,11 +409,15 @@ public sealed class NtpEngine
     }
 
     /// <summary>Records T1 of a request the host is about to send.</summary>
-    public void MarkSent(int associationId, Core.Time.NtpTimestamp transmitTime) => Sources.MarkSent(associationId, transmitTime);
+    public void MarkSent(int associationId, NtpTimestamp transmitTime) => Sources.MarkSent(associationId, transmitTime);
 
-    public void OnTimer(LoopTime now, EngineActions actions)
+    /// <summary>The deadline has come: lookups and pool upkeep first (a member mobilized now polls at
+    /// once), then due polls, the local clock driver, orphan mode and the hourly housekeeping. Returns the
+    /// next deadline (monotonic ns), also left in the actions.</summary>
+    public long OnTimer(LoopTime now, EngineActions actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
+        RunNames(now, actions);
         bool sampled = false;
         foreach (LocalClockSource clock in _localClocks)
         {
@@ -142,12 +435,9 @@ public sealed class NtpEngine
             actions.Notice(NoticeKind.Synchronized, $"orphan mode: no source reachable for {_configuration.Orphan!.WaitSeconds:0} s; serving stratum {_orphan.Stratum}");
         }
 
-        actions.NextDeadline = NextDeadline();
-        if (_orphan is not null)
-        {
-            // Orphan mode is judged once a second.
-            actions.NextDeadline = Math.Min(actions.NextDeadline, now.Mono + LoopTime.NanosecondsPerSecond);
-        }
+        Housekeeping(now, actions);
+        actions.NextDeadline = Deadline(now);
+        return actions.NextDeadline;
     }
 
     /// <summary>Restrict list, MRU list and rate limits; "restrict source" covers the configured association addresses.</summary>
@@ -165,15 +455,18 @@ public sealed class NtpEngine
         return new Access.AccessControl(configuration.Access ?? Access.AccessSettings.Default, seed, sources);
     }
 
-    private long NextDeadline()
+    /// <summary>The earliest of: a poll, a local clock driver's poll, a name lookup or pool check, the
+    /// hourly housekeeping, and (in orphan mode, judged once a second) a second from now.</summary>
+    private long Deadline(LoopTime now)
     {
-        long deadline = long.MaxValue;
+        long deadline = Sources.NextDeadline();
         foreach (LocalClockSource clock in _localClocks)
         {
             deadline = Math.Min(deadline, clock.NextPollMono);
         }
 
-        return Math.Min(deadline, Sources.NextDeadline());
+        deadline = Math.Min(deadline, Math.Min(_namesNextMono, Math.Min(_driftSchedule.NextMono, _sysStatsSchedule.NextMono)));
+        return _orphan is null ? deadline : Math.Min(deadline, now.Mono + LoopTime.NanosecondsPerSecond);
     }
 
     /// <summary>Among local clocks with a sample: prefer a `prefer` one, then the lowest stratum.</summary>

@@ -80,18 +80,15 @@ internal static class NtpdDaemon
         // A virtual clock has no kernel discipline; the real one's state is read, never written.
         engine.Control.Host.ReadKernelLoop = settings.VirtualClock is null ? environment.ReadKernelLoop : null;
         engine.Sources.LeapTable = LoadLeapFile(config, clock, logger);
-        List<PendingAssociation> names = PendingNames(config);
-        int maxClock = config.Tos.MaxClock ?? TosOptions.DefaultMaxClock;
         using var host = new DaemonHost(clock, engine, logger, settings.IoBatch)
         {
-            Names = names.Count > 0 ? new NameMobilizer(names, new Stratum.Platform.Net.HostResolver(environment.Resolve), maxClock) : null,
-            CreateNames = () => new NameMobilizer([], new Stratum.Platform.Net.HostResolver(environment.Resolve), maxClock),
+            Resolver = new Stratum.Platform.Net.HostResolver(environment.Resolve),
             KernelDiscipline = config.System.KernelDiscipline,
             Statistics = StatisticsWriter.For(config, environment.ProcessId, error => DaemonLog.BindFailed(logger, error)),
             DriftFile = DriftFileKeeper.For(config),
         };
         host.ServerThreads = settings.ServerThreads;
-        engine.Control.Configurator = new RuntimeConfigurator(host, engine, logger);
+        engine.Control.Configurator = new RuntimeConfigurator(engine, logger);
         if (OpenRefclocks(config, engine, logger) is { } refclocks)
         {
             host.Refclocks = refclocks;
@@ -433,6 +430,11 @@ internal static class NtpdDaemon
             config.Tos.OrphanStratum is int orphan ? new OrphanSettings((byte)orphan, config.Tos.OrphanWait ?? OrphanSettings.DefaultWaitSeconds) : null)
         {
             ControlKey = config.ControlKey,
+            PendingNames = PendingNames(config),
+            MaxClock = config.Tos.MaxClock ?? TosOptions.DefaultMaxClock,
+            // As DriftFileKeeper.For and StatisticsWriter.For decide what the host writes.
+            KeepDriftFile = config.DriftFile is not null && config.System.ClockDiscipline,
+            WriteSysStats = config.System.Statistics && config.IsStatisticsEnabled(StatisticsKind.SysStats),
         };
     }
 

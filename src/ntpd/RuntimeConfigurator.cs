@@ -3,12 +3,14 @@
 // checked the controlkey, `restrict nomodify` and that the text is printable; here each line is
 // parsed as an ntp.conf line (Core's parser, which never touches the file system) and applied at
 // once. Only what can safely change while running is accepted: `server`, `pool` and `peer` lines
-// (an address is mobilized at once, a name goes to the resolver), `unpeer ADDRESS|ASSOCID`, and
+// (an address is mobilized at once, a name goes to the Engine's resolution), `unpeer ADDRESS|ASSOCID`, and
 // `restrict` lines (added after the configured ones, a known address and mask gaining the flags).
 // Everything else — files, keys, includefile, the discipline, reference clocks — is refused with a
 // message: a remote user must never make the daemon write files (ntpd fixed the same hole in its
 // bug 2902). The answer is "Config Succeeded" or one "column N message" line per error, which ntpq
-// prints under the command; the request and any errors are logged as ntpd logs them.
+// prints under the command; the request and any errors are logged as ntpd logs them. Associations
+// change through the Engine (NtpEngine.MobilizeAssociation and friends), whose socket and lookup
+// requests go into the request's actions, carried out when the answer is sent.
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
@@ -19,13 +21,12 @@ using Stratum.Engine;
 using Stratum.Engine.Access;
 using Stratum.Engine.Associations;
 using Stratum.Engine.Control;
-using Stratum.Platform.Hosting;
 using Stratum.Platform.Logging;
 
 namespace Stratum.Tools.Ntpd;
 
 /// <summary>Applies `:config` text on the loop thread.</summary>
-internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILogger logger) : IRuntimeConfigurator
+internal sealed class RuntimeConfigurator(NtpEngine engine, ILogger logger) : IRuntimeConfigurator
 {
     /// <summary>The answer to a request without errors (ntpq compares it).</summary>
     public const string Succeeded = "Config Succeeded";
@@ -35,7 +36,7 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
     private static readonly FrozenSet<string> s_runtimeDirectives =
         new[] { "server", "pool", "peer", "restrict" }.ToFrozenSet(StringComparer.Ordinal);
 
-    public string Configure(string text, in ClientAddress source)
+    public string Configure(string text, in ClientAddress source, LoopTime now, EngineActions actions)
     {
         ArgumentNullException.ThrowIfNull(text);
         string from = source.ToString();
@@ -45,7 +46,7 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
         foreach (string raw in text.Split('\n'))
         {
             string line = raw.TrimEnd('\r');
-            foreach ((int column, string message) in ApplyLine(line))
+            foreach ((int column, string message) in ApplyLine(line, now, actions))
             {
                 errors.Append(CultureInfo.InvariantCulture, $"column {column} {message}\n");
                 count++;
@@ -61,7 +62,7 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
         return errors.ToString();
     }
 
-    private List<(int Column, string Message)> ApplyLine(string line)
+    private List<(int Column, string Message)> ApplyLine(string line, LoopTime now, EngineActions actions)
     {
         var errors = new List<(int, string)>();
         string body = line.TrimStart();
@@ -78,7 +79,7 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
             {
                 errors.Add((column, "'unpeer' needs one address or association id"));
             }
-            else if (!Unpeer(words[1]))
+            else if (!Unpeer(words[1], actions))
             {
                 errors.Add((column + body.IndexOf(words[1], 6, StringComparison.Ordinal), $"no association for '{words[1]}'"));
             }
@@ -108,11 +109,11 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
             return errors;
         }
 
-        Apply(parsed.Config, column, errors);
+        Apply(parsed.Config, column, errors, now, actions);
         return errors;
     }
 
-    private void Apply(NtpConfig config, int column, List<(int, string)> errors)
+    private void Apply(NtpConfig config, int column, List<(int, string)> errors, LoopTime now, EngineActions actions)
     {
         foreach (AssociationConfig association in config.Associations)
         {
@@ -124,12 +125,12 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
                     continue;
                 }
 
-                int id = host.MobilizeAssociation(NtpdDaemon.AssociationSettings(association, address!));
+                int id = engine.MobilizeAssociation(NtpdDaemon.AssociationSettings(association, address!), now, actions);
                 DaemonLog.Info(logger, string.Create(CultureInfo.InvariantCulture, $"{association.Address}: association {id} mobilized by :config"));
             }
-            else if (!host.ResolveAssociation(NtpdDaemon.PendingLine(association)))
+            else
             {
-                errors.Add((column, $"cannot resolve '{association.Address}' at run time"));
+                engine.ResolveAssociation(NtpdDaemon.PendingLine(association), now, actions);
             }
         }
 
@@ -146,7 +147,7 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
     }
 
     /// <summary>`unpeer`: by association id, address or configured name.</summary>
-    private bool Unpeer(string target)
+    private bool Unpeer(string target, EngineActions actions)
     {
         RemoteSource? source = ushort.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out ushort id)
             ? engine.Sources.Sources.FirstOrDefault(s => s.Id == id)
@@ -157,7 +158,7 @@ internal sealed class RuntimeConfigurator(DaemonHost host, NtpEngine engine, ILo
         }
 
         DaemonLog.Info(logger, string.Create(CultureInfo.InvariantCulture, $"{source.Association.Settings.DisplayName}: association {source.Id} demobilized by :config"));
-        return host.DemobilizeAssociation(source.Id);
+        return engine.DemobilizeAssociation(source.Id, actions);
     }
 
     private RemoteSource? FindSource(string addressOrName)

@@ -169,7 +169,7 @@ public sealed class Simulator
     {
         SimulatedNode node = _nodes[datagram.ToNode];
         long receiveStamp = node.Clock.RealtimeNanoseconds;
-        node.Program.OnDatagram(node.Context, datagram.Payload, datagram.Source, receiveStamp);
+        node.Program.OnDatagram(node.Context, datagram.Payload, datagram.Source, datagram.Destination, receiveStamp);
     }
 
     private void Tick()

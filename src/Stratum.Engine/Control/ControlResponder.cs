@@ -18,6 +18,8 @@
 // the source is `restrict nomodify`; WRITEVAR writes nothing (ntpd's only writable system variables
 // come from `setvar`, which Stratum does not implement), so a known variable gets CERR_PERMISSION;
 // SAVECONFIG answers that no saveconfigdir is configured. Traps are not implemented: CERR_PERMISSION.
+// What a CONFIGURE changes goes into the caller's EngineActions (sockets to open or close, names to
+// resolve), like any other Engine decision.
 // REQ_NONCE answers "nonce=…" (ControlNonce) and READ_MRU pages through the MRU list
 // (MruRequest, MruListWriter): an absent, malformed or stale nonce gets no answer at all, as in
 // ntpd; a source restricted with `nomrulist` gets CERR_PERMISSION for READ_MRU. Responses,
@@ -57,6 +59,9 @@ public sealed class ControlResponder
     private readonly ControlNonce _nonce;
     private readonly MruRequest _mruRequest = new();
     private double? _startMonoSeconds;
+
+    /// <summary>Where a CONFIGURE's changes go when the caller passes no actions (tests).</summary>
+    private readonly EngineActions _scratchActions = new();
 
     /// <param name="engine">The state to report.</param>
     /// <param name="random">Keys the mrulist nonces (a CSPRNG in ntpd); null: a fixed key, for tests.</param>
@@ -138,8 +143,17 @@ public sealed class ControlResponder
     /// <paramref name="flags"/> (the nonce is bound to the source address and port; `nomrulist`
     /// refuses READ_MRU). Returns the fragments to send in order (empty: send nothing).
     /// </summary>
-    public IReadOnlyList<byte[]> Respond(ReadOnlySpan<byte> request, LoopTime now, in ClientAddress client, RestrictFlags flags)
+    public IReadOnlyList<byte[]> Respond(ReadOnlySpan<byte> request, LoopTime now, in ClientAddress client, RestrictFlags flags) =>
+        Respond(request, now, client, flags, _scratchActions);
+
+    /// <summary>
+    /// As <see cref="Respond(ReadOnlySpan{byte}, LoopTime, in ClientAddress, RestrictFlags)"/>; what a
+    /// CONFIGURE request changes (associations mobilized or demobilized, names to resolve) goes into
+    /// <paramref name="actions"/>.
+    /// </summary>
+    public IReadOnlyList<byte[]> Respond(ReadOnlySpan<byte> request, LoopTime now, in ClientAddress client, RestrictFlags flags, EngineActions actions)
     {
+        ArgumentNullException.ThrowIfNull(actions);
         _fragments.Clear();
         Requests++;
         if (!TryReadRequest(request, out ControlHeader header, out ReadOnlySpan<byte> data, out bool badFormat))
@@ -187,7 +201,7 @@ public sealed class ControlResponder
                 WriteVariables(header, data);
                 break;
             case ControlOpcode.Configure:
-                Configure(header, data, client, flags);
+                Configure(header, data, client, flags, now, actions);
                 break;
             case ControlOpcode.SaveConfig:
                 AddText(header, "saveconfig prohibited, no saveconfigdir configured");
@@ -250,7 +264,7 @@ public sealed class ControlResponder
     }
 
     /// <summary>CONFIGURE (ntpq :config): checks as ntpd's configure(), then the host applies the text.</summary>
-    private void Configure(ControlHeader request, ReadOnlySpan<byte> data, in ClientAddress client, RestrictFlags flags)
+    private void Configure(ControlHeader request, ReadOnlySpan<byte> data, in ClientAddress client, RestrictFlags flags, LoopTime now, EngineActions actions)
     {
         if (request.AssociationId != 0)
         {
@@ -282,7 +296,7 @@ public sealed class ControlResponder
             return;
         }
 
-        AddText(request, Configurator.Configure(Encoding.ASCII.GetString(text), client));
+        AddText(request, Configurator.Configure(Encoding.ASCII.GetString(text), client, now, actions));
     }
 
     private void AddText(ControlHeader request, string text) => AddFragments(request, 0, Encoding.ASCII.GetBytes(text));

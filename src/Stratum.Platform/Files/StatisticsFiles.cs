@@ -51,12 +51,13 @@ public static class StatisticsFiles
     /// <summary>A sysstats line: seconds since the counters were reset, packets received, processed,
     /// current version, older version, restricted, bad length or format, bad authentication,
     /// declined, rate limited, KoD sent.</summary>
-    public static string SysStatsLine(long unixNanoseconds, long sinceReset, Stratum.Engine.Server.ServerCounters counters)
-    {
-        ArgumentNullException.ThrowIfNull(counters);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{Stamp(unixNanoseconds)} {sinceReset} {counters.Received} {counters.Replied} {counters.CurrentVersion} {counters.OlderVersion} {counters.Restricted} {counters.DroppedMalformed} {counters.CryptoNaks} {counters.Declined} {counters.RateLimited} {counters.KodSent}");
-    }
+    public static string SysStatsLine(long unixNanoseconds, long sinceReset, Stratum.Engine.Server.ServerCounters counters) =>
+        SysStatsLine(unixNanoseconds, Stratum.Engine.SysStatsRecord.From(sinceReset, counters));
+
+    /// <summary>A sysstats line from the values the Engine took when the line came due.</summary>
+    public static string SysStatsLine(long unixNanoseconds, in Stratum.Engine.SysStatsRecord record) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Stamp(unixNanoseconds)} {record.SinceReset} {record.Received} {record.Replied} {record.CurrentVersion} {record.OlderVersion} {record.Restricted} {record.Malformed} {record.CryptoNaks} {record.Declined} {record.RateLimited} {record.KodSent}");
 
     /// <summary>An NTP timestamp as unsigned seconds and nine decimals of fraction (ntpd's ulfptoa(t, 9)).</summary>
     public static string Timestamp(Stratum.Core.Time.NtpTimestamp timestamp)

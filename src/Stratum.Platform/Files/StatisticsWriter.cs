@@ -5,15 +5,16 @@
 // day`), keeps ntpd's link (`loopstats` → the current file) when `link` is set, and reopens when the
 // period rolls over. The queue is bounded: when the disk is slow, lines are dropped and counted, never
 // the loop blocked. A file that cannot be written is reported once (through the error callback) per
-// distinct message.
+// distinct message. It is the action executor's statistics sink (IStatisticsSink).
 using System.Collections.Concurrent;
 using Stratum.Core.Config;
 using Stratum.Engine;
+using Stratum.Platform.Hosting;
 
 namespace Stratum.Platform.Files;
 
 /// <summary>Writes statistics lines on a background thread.</summary>
-public sealed class StatisticsWriter : IDisposable
+public sealed class StatisticsWriter : IStatisticsSink, IDisposable
 {
     private const int Capacity = 1024;
 
@@ -129,12 +130,28 @@ public sealed class StatisticsWriter : IDisposable
         }
     }
 
-    /// <summary>Queues one sysstats line (the host writes one an hour).</summary>
-    public void RecordSystem(long unixNanoseconds, long sinceReset, Stratum.Engine.Server.ServerCounters counters)
+    /// <summary>Queues one sysstats line from the server's counters now.</summary>
+    public void RecordSystem(long unixNanoseconds, long sinceReset, Stratum.Engine.Server.ServerCounters counters) =>
+        RecordSystem(unixNanoseconds, SysStatsRecord.From(sinceReset, counters));
+
+    /// <summary>Queues one sysstats line (the Engine asks for one an hour).</summary>
+    public void RecordSystem(long unixNanoseconds, in SysStatsRecord record)
     {
         if (Writes(StatisticsKind.SysStats))
         {
-            Enqueue(StatisticsKind.SysStats, unixNanoseconds, StatisticsFiles.SysStatsLine(unixNanoseconds, sinceReset, counters));
+            Enqueue(StatisticsKind.SysStats, unixNanoseconds, StatisticsFiles.SysStatsLine(unixNanoseconds, record));
+        }
+    }
+
+    /// <summary>Every statistics record of one Engine call (the executor's sink).</summary>
+    void IStatisticsSink.Record(EngineActions actions, long unixNanoseconds, Func<int, string?> localAddressOf)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        Record(actions, unixNanoseconds);
+        RecordRaw(actions, unixNanoseconds, localAddressOf);
+        if (actions.SysStats is { } system)
+        {
+            RecordSystem(unixNanoseconds, system);
         }
     }
 

@@ -3,10 +3,11 @@
 // queues requests; one worker thread calls the system resolver and queues the answers back; the
 // loop drains them each iteration. The worker starts with the first request, never reads clocks
 // and never touches NTP sockets. Queues are bounded, so a flood of requests cannot grow memory
-// without limit.
+// without limit. It is the action executor's name resolver (INameResolver).
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Stratum.Platform.Hosting;
 
 namespace Stratum.Platform.Net;
 
@@ -18,7 +19,7 @@ namespace Stratum.Platform.Net;
 public sealed record ResolveResult(int Token, string Name, IReadOnlyList<IPAddress> Addresses, string? Error);
 
 /// <summary>Resolves host names on a worker thread for the event loop.</summary>
-public sealed class HostResolver : IDisposable
+public sealed class HostResolver : INameResolver, IDisposable
 {
     private const int MaxPending = 256;
 

@@ -4,7 +4,10 @@
 // adds a restrict line that `reslist` lists (before the interface entries; the 127.0.0.1 entry has
 // counted the :config and reslist requests: a recompile keeps the hits), and reports each bad line
 // by column; a wrong password, another trusted key or no key at all gets "Server disallowed
-// request"; a daemon whose restrict line for us says nomodify answers with ntpd's refusal text.
+// request"; a daemon whose restrict line for us says nomodify answers with ntpd's refusal text. A
+// :config server with a host name is resolved at once (not at the next poll) and the association polls.
+using System.Net;
+using System.Net.Sockets;
 using Stratum.Tools.Ntpq;
 
 namespace Stratum.Cli.Tests.Ntpq;
@@ -85,6 +88,27 @@ public sealed class NtpqRuntimeConfigTests : IDisposable
             + " 127.0.0.36      .INIT.          16 u WHEN   64    0    0.000    0.000   0.000\n"
             + "Config Succeeded\n"
             + PeersTable.Header + LocalPeerLine, stdout);
+    }
+
+    [Fact]
+    public void Config_ServerName_ResolvedAtOnce_MobilizedAndListed()
+    {
+        string keys = Path.Combine(_directory, "ntp.keys");
+        using var daemon = new TestDaemon(Config(keys, "restrict 127.0.0.1"),
+            resolve: name => name == "time.example" ? [IPAddress.Parse("127.0.0.38")] : throw new SocketException((int)SocketError.HostNotFound));
+        (string stdout, string stderr) = Ntpq(daemon.Port, string.Empty, null, "keyid 1", "passwd secretpw", ":config server time.example iburst");
+        Assert.Equal(string.Empty, stderr);
+        Assert.Equal("Config Succeeded\n", stdout);
+
+        // The local clock polls every 64 s: the association must not wait for that timer.
+        string peers = string.Empty;
+        for (int i = 0; i < 40 && !peers.Contains("127.0.0.38", StringComparison.Ordinal); i++)
+        {
+            Thread.Sleep(100);
+            peers = Ntpq(daemon.Port, string.Empty, null, "peers").Stdout;
+        }
+
+        Assert.Contains(" 127.0.0.38 ", peers, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ internal sealed class TestDaemon : IDisposable
     private ShutdownSignals? _signals;
 
     /// <param name="kernel">What the daemon reads as the kernel discipline's state (none by default).</param>
-    public TestDaemon(string config, Func<KernelLoopState?>? kernel = null)
+    /// <param name="resolve">The daemon's host name resolver (the system's by default).</param>
+    public TestDaemon(string config, Func<KernelLoopState?>? kernel = null, Func<string, IPAddress[]>? resolve = null)
     {
         Port = FreePort();
         string path = Path.Combine(_directory, "ntp.conf");
@@ -34,7 +35,7 @@ internal sealed class TestDaemon : IDisposable
                 host.Synchronized += () => _synchronized.Set();
                 _signals = signals;
                 _started.Set();
-            }, AllowDaemonize: false, ReadKernelLoop: kernel);
+            }, AllowDaemonize: false, ReadKernelLoop: kernel, Resolve: resolve);
             NtpdCli.Run(["-n", "-c", path, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], TextWriter.Null, TextWriter.Null, environment);
             _started.Set();
         });

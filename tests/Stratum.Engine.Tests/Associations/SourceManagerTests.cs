@@ -1,6 +1,7 @@
-// SourceManager end to end over an in-test network of fake servers (no clock is adjusted:
-// disciplineClock is false): truechimers are selected, a server 5 ms off is rejected as a
-// falseticker, the system variables follow the system peer, and losing every server is reported.
+// SourceManager end to end over an in-test network of fake servers, driven through its NtpEngine and
+// the daemon's action executor (EngineHarness; no clock is adjusted: the harness's driver ignores
+// writes): truechimers are selected, a server 5 ms off is rejected as a falseticker, the system
+// variables follow the system peer, and losing every server is reported.
 using System.Net;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
@@ -18,17 +19,18 @@ public class SourceManagerTests
     private static RemoteAssociationSettings Server(string address) =>
         new(new IPEndPoint(IPAddress.Parse(address), 123), AssociationMode.Client, true, false, false, false, false, 6, 10, 4, address);
 
-    private static (SourceManager Manager, SystemVariables System) Create(params string[] addresses) => Create(false, addresses);
+    private (SourceManager Manager, SystemVariables System) Create(params string[] addresses) => Create(false, addresses);
 
-    private static (SourceManager Manager, SystemVariables System) Create(bool disciplineClock, params string[] addresses)
+    private (SourceManager Manager, SystemVariables System) Create(bool disciplineClock, params string[] addresses)
     {
-        var system = new SystemVariables(-24);
-        var associations = addresses.Select((a, i) => (i + 1, Server(a))).ToList();
-        var manager = new SourceManager(associations, system, new SeededRandom(1), -24, SelectionParameters.Default,
-            DisciplineParameters.Default, driftFrequency: null, disciplineClock: disciplineClock);
-        return (manager, system);
+        var engine = new NtpEngine(new EngineConfiguration([], [], disciplineClock, RemoteAssociations: addresses.Select(Server).ToList()), -24, new SeededRandom(1));
+        _harnesses[engine.Sources] = new EngineHarness(engine, _clock);
+        return (engine.Sources, engine.System);
     }
 
+    private readonly Dictionary<SourceManager, EngineHarness> _harnesses = [];
+
+    // A stratum 2 server `serverOffset` ahead of us, `oneWay` each way, 10 µs inside it.
     private byte[] Answer(ReadOnlySpan<byte> request, double serverOffset, double oneWay)
     {
         NtpHeader r = NtpHeader.Read(request);
@@ -41,42 +43,24 @@ public class SourceManagerTests
         return bytes;
     }
 
-    /// <summary>Runs the manager for <paramref name="seconds"/> against servers with the given offsets
-    /// (null = silent), 100 µs each way.</summary>
+    /// <summary>Runs the manager's engine for <paramref name="seconds"/> (through the daemon's action
+    /// executor) against servers with the given offsets (null = silent), 100 µs each way.</summary>
     private List<EngineNotice> Run(SourceManager manager, double?[] offsets, double seconds,
         List<PeerStatsRecord>? peerStats = null, List<LoopStatsRecord>? loopStats = null, List<RawStatsRecord>? rawStats = null)
     {
-        var notices = new List<EngineNotice>();
-        var actions = new EngineActions();
+        EngineHarness harness = _harnesses[manager];
+        harness.Notices.Clear();
+        harness.PeerStats.Clear();
+        harness.LoopStats.Clear();
+        harness.RawStats.Clear();
+        harness.Answer = (id, _, request) => offsets[id - 1] is double offset ? (Answer(request, offset, 0.0001), 0.00021) : null;
         long end = _clock.Mono + (long)(seconds * 1e9);
-        manager.Start(_clock.Now);
-        while (_clock.Mono < end)
-        {
-            long next = manager.NextDeadline();
-            _clock.Advance(Math.Max(0, next - _clock.Mono) / 1e9);
-            actions.Clear();
-            manager.OnTimer(_clock.Now, actions);
-            notices.AddRange(actions.Notices);
-            var packets = actions.Packets.Select(p => (p.AssociationId, actions.PacketBytes(p).ToArray())).ToList();
-            foreach ((int id, byte[] request) in packets)
-            {
-                if (offsets[id - 1] is not double offset)
-                {
-                    continue;
-                }
-
-                byte[] reply = Answer(request, offset, 0.0001);
-                _clock.Advance(0.00021);
-                actions.Clear();
-                manager.OnReply(id, reply, _clock.Now.Real, _clock.Now, actions);
-                notices.AddRange(actions.Notices);
-                peerStats?.AddRange(actions.PeerStats);
-                loopStats?.AddRange(actions.LoopStats);
-                rawStats?.AddRange(actions.RawStats);
-            }
-        }
-
-        return notices;
+        harness.Start();
+        harness.RunUntil(end);
+        peerStats?.AddRange(harness.PeerStats);
+        loopStats?.AddRange(harness.LoopStats);
+        rawStats?.AddRange(harness.RawStats);
+        return [.. harness.Notices];
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class ControlAuthenticationTests
     {
         public List<string> Texts { get; } = [];
 
-        public string Configure(string text, in ClientAddress source)
+        public string Configure(string text, in ClientAddress source, LoopTime now, EngineActions actions)
         {
             Texts.Add(text);
             return "Config Succeeded";

@@ -1,7 +1,7 @@
-// DriftFileKeeper: when the drift file is written, with the loop's monotonic seconds injected by hand:
-// nothing before the first hour, then at each hour and at exit, always atomically in ntpd's "%.3f" PPM;
-// never while the frequency is unknown (the discipline not in SYNC) and never under `disable ntp` (no
-// keeper); a write that fails is reported once, not fatal, and logged by the daemon host.
+// DriftFileKeeper: the drift file is written atomically in ntpd's "%.3f" PPM; never under `disable ntp`
+// (no keeper); a write that fails is reported once, not fatal, and logged by the daemon host, which
+// writes it at exit when the Engine knows the frequency. (When it is written — hourly, only in SYNC — is
+// the Engine's: HousekeepingTests.)
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Stratum.Core.Config;
@@ -19,8 +19,6 @@ namespace Stratum.Platform.Tests.Files;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes; the daemon is Linux-only
 public sealed class DriftFileKeeperTests : IDisposable
 {
-    private const double Hour = DriftFileKeeper.WriteIntervalSeconds;
-
     private readonly string _directory = Directory.CreateTempSubdirectory("stratum-driftkeeper-").FullName;
 
     private string DriftPath => Path.Combine(_directory, "ntp.drift");
@@ -31,71 +29,20 @@ public sealed class DriftFileKeeperTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static DisciplineStatus Status(DisciplineState state, double frequency) => new(state, 0, frequency, 1e-6, 1e-9, 6, 1e-8);
-
-    private static readonly DisciplineStatus Synchronized = Status(DisciplineState.Synchronized, -12.34567e-6);
+    private const double Frequency = -12.34567e-6;
 
     [Fact]
-    public void OnTimer_NothingBeforeTheFirstHour_ThenWrittenAtTheHour_AndHourlyAfter()
+    public void Save_WritesNtpdsFormatAtomically_AndCountsWrites()
     {
         var keeper = new DriftFileKeeper(DriftPath);
-        const double start = 1000;
-
-        Assert.Null(keeper.OnTimer(start, Synchronized));
-        Assert.Equal(start + Hour, keeper.NextWriteSeconds);
-        for (double t = start + 1; t < start + Hour; t += 97)
-        {
-            Assert.Null(keeper.OnTimer(t, Synchronized));
-        }
-
-        Assert.Null(keeper.OnTimer(start + Hour - 0.001, Synchronized));
-        Assert.False(File.Exists(DriftPath));
-        Assert.Equal(0, keeper.Writes);
-
-        Assert.Null(keeper.OnTimer(start + Hour, Synchronized));
+        Assert.Null(keeper.Save(Frequency));
         Assert.Equal("-12.346\n", File.ReadAllText(DriftPath));
         Assert.Equal(1, keeper.Writes);
-        Assert.Equal(start + (2 * Hour), keeper.NextWriteSeconds);
 
-        Assert.Null(keeper.OnTimer(start + Hour + 1800, Status(DisciplineState.Synchronized, 3.5e-6)));
-        Assert.Equal("-12.346\n", File.ReadAllText(DriftPath));
-        Assert.Null(keeper.OnTimer(start + (2 * Hour), Status(DisciplineState.Synchronized, 3.5e-6)));
+        Assert.Null(keeper.Save(3.5e-6));
         Assert.Equal("3.500\n", File.ReadAllText(DriftPath));
         Assert.Equal(2, keeper.Writes);
         Assert.Equal([DriftPath], Directory.GetFiles(_directory)); // no temporary file left behind
-    }
-
-    [Fact]
-    public void Save_AtExit_WritesAtOnceWithoutWaitingForTheHour()
-    {
-        var keeper = new DriftFileKeeper(DriftPath);
-        Assert.Null(keeper.OnTimer(0, Synchronized));
-        Assert.Null(keeper.OnTimer(120, Synchronized));
-        Assert.False(File.Exists(DriftPath));
-
-        Assert.Null(keeper.Save(Status(DisciplineState.Synchronized, 0.5e-6)));
-        Assert.Equal("0.500\n", File.ReadAllText(DriftPath));
-        Assert.Equal(1, keeper.Writes);
-    }
-
-    [Theory]
-    [InlineData(DisciplineState.NeverSet)]
-    [InlineData(DisciplineState.FrequencySet)]
-    [InlineData(DisciplineState.Spike)]
-    [InlineData(DisciplineState.Frequency)]
-    public void FrequencyNotKnown_NeitherHourlyNorAtExit(DisciplineState state)
-    {
-        // A drift file written from an unsettled (or only file-given) frequency would carry a guess forward.
-        File.WriteAllText(DriftPath, "7.000\n");
-        var keeper = new DriftFileKeeper(DriftPath);
-        DisciplineStatus unsettled = Status(state, 40e-6);
-        Assert.Null(keeper.OnTimer(0, unsettled));
-        Assert.Null(keeper.OnTimer(Hour, unsettled));
-        Assert.Null(keeper.OnTimer(2 * Hour, unsettled));
-        Assert.Null(keeper.Save(unsettled));
-
-        Assert.Equal("7.000\n", File.ReadAllText(DriftPath));
-        Assert.Equal(0, keeper.Writes);
     }
 
     [Fact]
@@ -107,29 +54,26 @@ public sealed class DriftFileKeeperTests : IDisposable
     }
 
     [Fact]
-    public void WriteFails_ParentIsAFile_ReportedOnce_KeepsTheSchedule_RecoversLater()
+    public void WriteFails_ParentIsAFile_ReportedOnce_RecoversLater()
     {
         string blocker = Path.Combine(_directory, "not-a-directory");
         File.WriteAllText(blocker, "");
         string path = Path.Combine(blocker, "ntp.drift");
         var keeper = new DriftFileKeeper(path);
 
-        Assert.Null(keeper.OnTimer(0, Synchronized));
-        string? error = keeper.OnTimer(Hour, Synchronized);
+        string? error = keeper.Save(Frequency);
         Assert.Equal($"cannot write drift file {path}: No such file or directory", error);
-        Assert.Equal(2 * Hour, keeper.NextWriteSeconds);
-        Assert.Null(keeper.OnTimer(2 * Hour, Synchronized)); // the same error is not repeated each hour
-        Assert.Null(keeper.Save(Synchronized));
+        Assert.Null(keeper.Save(Frequency)); // the same error is not repeated each hour
         Assert.Equal(0, keeper.Writes);
 
-        // The directory appears (an administrator fixes it): the next hour writes, and a later failure is new.
+        // The directory appears (an administrator fixes it): the next write succeeds, and a later failure is new.
         File.Delete(blocker);
         Directory.CreateDirectory(blocker);
-        Assert.Null(keeper.OnTimer(3 * Hour, Synchronized));
+        Assert.Null(keeper.Save(Frequency));
         Assert.Equal("-12.346\n", File.ReadAllText(path));
         Directory.Delete(blocker, recursive: true);
         File.WriteAllText(blocker, "");
-        Assert.NotNull(keeper.Save(Synchronized));
+        Assert.NotNull(keeper.Save(Frequency));
     }
 
     [Fact]
@@ -140,11 +84,11 @@ public sealed class DriftFileKeeperTests : IDisposable
         Directory.CreateDirectory(DriftPath + DriftFile.TemporarySuffix);
 
         var keeper = new DriftFileKeeper(DriftPath);
-        string? error = keeper.Save(Synchronized);
+        string? error = keeper.Save(Frequency);
         Assert.NotNull(error);
         Assert.StartsWith($"cannot write drift file {DriftPath}: ", error, StringComparison.Ordinal);
         Assert.Equal("7.000\n", File.ReadAllText(DriftPath)); // the old file is untouched
-        Assert.Null(keeper.Save(Synchronized)); // reported once
+        Assert.Null(keeper.Save(Frequency)); // reported once
     }
 
     [Fact]
@@ -182,7 +126,7 @@ public sealed class DriftFileKeeperTests : IDisposable
         {
             Refclock = new RefclockIdentity(0, ReferenceId.FromAscii("GPS"), 0),
         };
-        var engine = new NtpEngine(new EngineConfiguration([], [], DisciplineEnabled: true, RemoteAssociations: [shm]), -20, new CountingRandom());
+        var engine = new NtpEngine(new EngineConfiguration([], [], DisciplineEnabled: true, RemoteAssociations: [shm], KeepDriftFile: true), -20, new CountingRandom());
         var actions = new EngineActions();
         long mono = 5_000_000_000;
         long real = 1_795_000_000L * 1_000_000_000;

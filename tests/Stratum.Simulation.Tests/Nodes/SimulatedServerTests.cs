@@ -27,7 +27,7 @@ public class SimulatedServerTests
             context.Send(server, request);
         }
 
-        public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, long receiveRealtimeNanoseconds) =>
+        public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, IPEndPoint destination, long receiveRealtimeNanoseconds) =>
             Reply = datagram.ToArray();
 
         public void OnTimer(SimContext context)

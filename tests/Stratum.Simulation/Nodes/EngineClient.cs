@@ -1,30 +1,47 @@
-// EngineClient: runs the daemon's real remote-source logic (Engine SourceManager: associations,
-// clock filter, selection, clustering, combining and the clock discipline) as a simulated node.
-// It turns SimContext time into LoopTime, forwards datagrams and timers, and carries out the
-// EngineActions on the node's SimulatedClockDriver, exactly as DaemonHost does on a real machine.
+// EngineClient: runs the daemon's Engine (NtpEngine: associations, clock filter, selection,
+// clustering, combining, the clock discipline, and the time server) as a simulated node, through the
+// same entry points and the same action executor (EngineActionExecutor) as ntpd's DaemonHost. It is
+// the node's I/O shell: the port a datagram was sent to tells its sockets apart (123: the listening
+// socket; 40000 + id: association id's own socket), SimContext time becomes LoopTime, the executor
+// sends through the simulated network (this class's IDatagramSender) and adjusts the node's
+// SimulatedClockDriver, and notices are kept for the tests (ILogSink). A time reply is stamped and
+// sent here, as the daemon's server path does it.
 using System.Net;
+using Stratum.Core.Auth;
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine;
+using Stratum.Engine.Access;
 using Stratum.Engine.Associations;
 using Stratum.Engine.Discipline;
 using Stratum.Engine.Selection;
 using Stratum.Engine.SystemState;
 using Stratum.Platform.Clock;
+using Stratum.Platform.Hosting;
 using Stratum.Simulation.Randomness;
 
 namespace Stratum.Simulation.Nodes;
 
-/// <summary>A simulated ntpd client of one or more servers or peers.</summary>
-public sealed class EngineClient : ISimulatedClient
+/// <summary>A simulated ntpd with one or more servers or peers.</summary>
+public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
 {
+    /// <summary>Association id's socket has this port plus the id.</summary>
+    public const int AssociationPortBase = 40000;
+
+    private const int Precision = -20;
+
     private readonly IReadOnlyList<RemoteAssociationSettings> _associations;
     private readonly DisciplineParameters _discipline;
     private readonly SelectionParameters _selection;
     private readonly EngineActions _actions = new();
     private readonly List<EngineNotice> _notices = [];
-    private SourceManager? _manager;
-    private ClockActionApplier? _applier;
+    private readonly Dictionary<int, IPEndPoint> _remotes = [];
+    private readonly byte[] _reply = new byte[NtpHeader.Size + NtpPacket.MaxMacLength];
+    private NtpEngine? _engine;
+    private EngineActionExecutor? _executor;
+    private SimContext? _context;
+    private IPEndPoint? _answerTo;
+    private int _answerFromPort;
 
     public EngineClient(IReadOnlyList<RemoteAssociationSettings> associations, DisciplineParameters? discipline = null, SelectionParameters? selection = null)
     {
@@ -53,81 +70,128 @@ public sealed class EngineClient : ISimulatedClient
         return new EngineClient(settings, discipline ?? DisciplineParameters.Default with { MinPoll = minPoll, MaxPoll = maxPoll }) { UseKernel = useKernel };
     }
 
-    public SourceManager Manager => _manager ?? throw new InvalidOperationException("not started");
+    /// <summary>The node's Engine (after Start).</summary>
+    public NtpEngine Engine => _engine ?? throw new InvalidOperationException("not started");
 
-    public SystemVariables? System { get; private set; }
+    /// <summary>The Engine's remote sources.</summary>
+    public SourceManager Manager => Engine.Sources;
+
+    public SystemVariables? System => _engine?.System;
 
     public IReadOnlyList<EngineNotice> Notices => _notices;
 
     /// <summary>Every clock action carried out, with the node's monotonic seconds, for tests and traces.</summary>
     public List<(double MonoSeconds, ClockAction Action)> ClockActionLog { get; } = [];
 
-    public long NextDeadline => _manager?.NextDeadline() ?? long.MaxValue;
+    public long NextDeadline { get; private set; } = long.MaxValue;
 
     public void Start(SimContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        System = new SystemVariables(-20);
-        var ids = new List<(int, RemoteAssociationSettings)>();
-        for (int i = 0; i < _associations.Count; i++)
-        {
-            ids.Add((i + 1, _associations[i]));
-        }
-
-        _manager = new SourceManager(ids, System, new RandomAdapter(context.Random), -20, _selection, _discipline, null, disciplineClock: true)
-        {
-            LeapTable = LeapTable,
-            LocalReferenceIds = new HashSet<ReferenceId> { ReferenceId.FromAddress(context.LocalAddress) },
-        };
-        _manager.Start(context.Now);
-        _actions.Clear();
-        _manager.OnTimer(context.Now, _actions);
+        _context = context;
+        var configuration = new EngineConfiguration([], [], DisciplineEnabled: true, RemoteAssociations: _associations,
+            Discipline: _discipline, Selection: _selection);
+        _engine = new NtpEngine(configuration, Precision, new RandomAdapter(context.Random));
+        _engine.Sources.LeapTable = LeapTable;
+        _executor = new EngineActionExecutor(_engine, context.Clock, this, this, UseKernel);
+        _engine.OnListening([new IPEndPoint(context.LocalAddress, SimContext.NtpPort)], [context.LocalAddress], _actions);
         CarryOut(context);
+        _engine.Start(context.Now, _actions);
+        NextDeadline = CarryOut(context);
     }
 
     public void OnTimer(SimContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _actions.Clear();
-        Manager.OnTimer(context.Now, _actions);
+        NextDeadline = Engine.OnTimer(context.Now, _actions);
         CarryOut(context);
     }
 
-    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, long receiveRealtimeNanoseconds)
+    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, IPEndPoint destination, long receiveRealtimeNanoseconds)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(source);
-        for (int i = 0; i < _associations.Count; i++)
+        ArgumentNullException.ThrowIfNull(destination);
+        ClientAddress from = ClientAddress.From(source.Address, source.Port);
+        NtpTimestamp receiveTime = NtpTimestamp.FromUnixNanoseconds(receiveRealtimeNanoseconds);
+        DatagramContext received = destination.Port == SimContext.NtpPort
+            ? DatagramContext.ForServer(from, receiveTime, context.Clock.ReadMonotonicNanoseconds(), datagram, _executor)
+            : DatagramContext.ForAssociation(destination.Port - AssociationPortBase, from, receiveTime, context.Now, datagram, _executor);
+        _answerTo = source;
+        _answerFromPort = destination.Port;
+        DatagramResult result = Engine.OnDatagram(received, _reply, _actions);
+        if (result.Disposition is DatagramDisposition.Reply or DatagramDisposition.Kod)
         {
-            if (_associations[i].Address.Address.Equals(source.Address))
-            {
-                _actions.Clear();
-                Manager.OnReply(i + 1, datagram, NtpTimestamp.FromUnixNanoseconds(receiveRealtimeNanoseconds), context.Now, _actions, context.Clock.PendingSlewSeconds);
-                CarryOut(context);
-                return;
-            }
+            SendReply(context, source, result);
+        }
+
+        long deadline = CarryOut(context);
+        if (deadline != long.MaxValue)
+        {
+            NextDeadline = deadline;
         }
     }
 
-    private void CarryOut(SimContext context)
+    // Zero processing time: the transmit stamp is this instant's clock reading, then the MAC over it.
+    private void SendReply(SimContext context, IPEndPoint client, DatagramResult result)
     {
-        _notices.AddRange(_actions.Notices);
-        _applier ??= new ClockActionApplier(context.Clock, UseKernel);
+        int length = result.ReplyLength;
+        if (result.StampTransmit)
+        {
+            NtpTimestamp.FromUnixNanoseconds(context.Clock.ReadRealtimeNanoseconds()).Write(_reply.AsSpan(NtpHeader.TransmitTimeOffset));
+        }
+
+        if (result.MacKey is SymmetricKey key)
+        {
+            length = PacketMac.Append(key, _reply, length);
+        }
+
+        context.Send(client, _reply.AsSpan(0, length));
+    }
+
+    private long CarryOut(SimContext context)
+    {
         foreach (ClockAction action in _actions.ClockActions)
         {
             ClockActionLog.Add((context.Now.MonoSeconds, action));
-            if (_applier.Apply(action) is { } report)
-            {
-                _notices.Add(new EngineNotice(report.Failed ? NoticeKind.Fatal : NoticeKind.Info, report.Text));
-            }
         }
 
-        foreach (OutgoingPacket packet in _actions.Packets)
+        long deadline = _actions.NextDeadline;
+        _executor!.CarryOut(_actions);
+        _actions.Clear();
+        return deadline;
+    }
+
+    SendResult IDatagramSender.SendToAssociation(int associationId, ReadOnlySpan<byte> packet)
+    {
+        if (!_remotes.TryGetValue(associationId, out IPEndPoint? remote))
         {
-            Manager.MarkSent(packet.AssociationId, context.Now.Real);
-            context.Send(_associations[packet.AssociationId - 1].Address, _actions.PacketBytes(packet), sourcePort: 40000 + packet.AssociationId);
+            return SendResult.NoSocket;
+        }
+
+        // A datagram the network loses was still sent, as far as the node can tell.
+        _context!.Send(remote, packet, sourcePort: AssociationPortBase + associationId);
+        return SendResult.Sent;
+    }
+
+    void IDatagramSender.SendAnswer(ReadOnlySpan<byte> datagram)
+    {
+        if (_answerTo is not null)
+        {
+            _context!.Send(_answerTo, datagram, sourcePort: _answerFromPort);
         }
     }
+
+    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name) => _remotes[associationId] = remote;
+
+    void IDatagramSender.CloseAssociationSocket(int associationId) => _remotes.Remove(associationId);
+
+    void ILogSink.Notice(in EngineNotice notice) => _notices.Add(notice);
+
+    void ILogSink.ClockReport(in ClockActionReport report) =>
+        _notices.Add(new EngineNotice(report.Failed ? NoticeKind.Fatal : NoticeKind.Info, report.Text));
+
+    void ILogSink.Error(string text) => _notices.Add(new EngineNotice(NoticeKind.Info, text));
 
     private sealed class RandomAdapter(SimulationRandom random) : IRandomSource
     {

@@ -13,7 +13,7 @@ public sealed class IdleClient : ISimulatedClient
     {
     }
 
-    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, long receiveRealtimeNanoseconds)
+    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, IPEndPoint destination, long receiveRealtimeNanoseconds)
     {
     }
 

@@ -60,7 +60,7 @@ public sealed class SimulatedServer : ISimulatedClient
         Refresh(context);
     }
 
-    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, long receiveRealtimeNanoseconds)
+    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, IPEndPoint destination, long receiveRealtimeNanoseconds)
     {
         if (!Answering)
         {

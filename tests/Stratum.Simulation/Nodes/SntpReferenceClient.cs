@@ -47,7 +47,7 @@ public sealed class SntpReferenceClient : ISimulatedClient
 
     public void OnTimer(SimContext context) => Poll(context, NextDeadline);
 
-    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, long receiveRealtimeNanoseconds)
+    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, IPEndPoint destination, long receiveRealtimeNanoseconds)
     {
         int server = Array.FindIndex(_servers, endpoint => endpoint.Equals(source));
         if (server < 0 || !NtpPacket.TryRead(datagram, out NtpPacket packet, out _))

@@ -31,8 +31,8 @@ public sealed class SteppingReferenceClient : ISimulatedClient
 
     public void OnTimer(SimContext context) => _sntp.OnTimer(context);
 
-    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, long receiveRealtimeNanoseconds) =>
-        _sntp.OnDatagram(context, datagram, source, receiveRealtimeNanoseconds);
+    public void OnDatagram(SimContext context, ReadOnlySpan<byte> datagram, IPEndPoint source, IPEndPoint destination, long receiveRealtimeNanoseconds) =>
+        _sntp.OnDatagram(context, datagram, source, destination, receiveRealtimeNanoseconds);
 
     private void StepIfNeeded(SimContext context, SntpMeasurement measurement)
     {

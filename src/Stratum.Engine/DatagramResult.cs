@@ -1,0 +1,29 @@
+// DatagramResult: NtpEngine.OnDatagram's answer: the disposition, the length of a reply written into
+// the caller's buffer, the key to sign it with after the transmit stamp, and — when the time server
+// or the query gate decided — its decision, for counters and the -d trace line. A value type, so the
+// server path allocates nothing.
+using Stratum.Core.Auth;
+using Stratum.Engine.Server;
+
+namespace Stratum.Engine;
+
+/// <summary>What to do after one datagram.</summary>
+/// <param name="Disposition">What became of it.</param>
+/// <param name="ReplyLength">Bytes of the reply buffer to send (Reply, Kod), else 0.</param>
+/// <param name="Decision">The time server's or the query gate's decision, or null when neither decided
+/// (an answered query, a reply for an association, a datagram on an association socket).</param>
+/// <param name="MacKey">For a Reply: sign with this key after the transmit timestamp is written.</param>
+public readonly record struct DatagramResult(DatagramDisposition Disposition, int ReplyLength, ServerDecision? Decision, SymmetricKey? MacKey)
+{
+    /// <summary>Nothing to send and nothing to report.</summary>
+    public static DatagramResult Ignored => default;
+
+    /// <summary>Answered by the control responders (answers in the actions).</summary>
+    public static DatagramResult Answered => new(DatagramDisposition.Answered, 0, null, null);
+
+    /// <summary>Handed to an association.</summary>
+    public static DatagramResult ForAssociation => new(DatagramDisposition.Association, 0, null, null);
+
+    /// <summary>True when the reply buffer holds a reply whose transmit timestamp the host writes.</summary>
+    public bool StampTransmit => Disposition == DatagramDisposition.Reply;
+}
