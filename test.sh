@@ -17,6 +17,9 @@
 # Each pass runs in its own session; whatever of it outlives `dotnet test` (a
 # test host kept alive by a leftover thread, a daemon it started) is killed by
 # PID afterwards, so it cannot hold 127.0.0.1:123 and break the next pass.
+# Before the interop pass, test.sh waits (up to 10 s) until those processes are
+# really gone, not zombies, and then (up to 10 s more) until nothing holds UDP
+# 127.0.0.1:123; a holder still there is named and the pass runs anyway.
 # Ends with one summary line "Tests: N passed, N failed, N skipped"; exits
 # non-zero if the build or any test fails.
 set -uo pipefail
@@ -29,6 +32,8 @@ trap 'rm -f "$LOG"' EXIT
 ./build.sh || { echo "test.sh: build.sh failed" >&2; exit 1; }
 
 COMMON=(-c Release --nologo --logger "console;verbosity=minimal" --blame-hang-timeout 5min --blame-hang-dump-type none)
+
+KILLED=() # PIDs run_pass killed
 
 run_pass() { # label, dotnet test arguments...
   local label=$1 sid status left
@@ -44,13 +49,42 @@ run_pass() { # label, dotnet test arguments...
     ps -o pid,args -s "$sid" | cut -c1-160
     # shellcheck disable=SC2086
     kill -KILL $left 2>/dev/null
+    # shellcheck disable=SC2206
+    KILLED+=($left)
   fi
   return "$status"
+}
+
+# A killed process is gone only once reaped: a <defunct> test host whose other
+# threads had not ended yet once still held 127.0.0.1:123. Those processes are
+# not test.sh's children (their parent was the pass's `dotnet test`), so
+# test.sh cannot reap them; it waits until their /proc entries disappear
+# (init reaped them), then until `ss` shows no UDP socket on 127.0.0.1:123.
+settle_before_interop() {
+  local pid holders deadline=$((SECONDS + 10))
+  for pid in "${KILLED[@]}"; do
+    while [ -e "/proc/$pid" ] && [ "$SECONDS" -lt "$deadline" ]; do
+      sleep 0.1
+    done
+    if [ -e "/proc/$pid" ]; then
+      echo "test.sh: killed process $pid still there after 10 s: $(ps -o stat=,args= -p "$pid" | cut -c1-140)"
+    fi
+  done
+  deadline=$((SECONDS + 10))
+  while holders=$(ss -Hulnp 'sport = :123' 2>/dev/null | awk '$4 == "127.0.0.1:123"') &&
+    [ -n "$holders" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.1
+  done
+  if [ -n "$holders" ]; then
+    echo "test.sh: UDP 127.0.0.1:123 still in use after 10 s; running the interop tests anyway. Held by:"
+    echo "$holders" | cut -c1-200
+  fi
 }
 
 rc=0
 run_pass "Stratum.slnx (all but interop)" Stratum.slnx "${COMMON[@]}" \
   --filter "FullyQualifiedName!~Stratum.Interop.Tests" || rc=1
+settle_before_interop
 run_pass "tests/Stratum.Interop.Tests (alone)" tests/Stratum.Interop.Tests "${COMMON[@]}" --no-build || rc=1
 echo "test.sh: clknetsim accuracy (tests/sim/accuracy.sh)"
 bash tests/sim/accuracy.sh || rc=1

@@ -7,7 +7,8 @@
 // It answers time requests (modes 3 and 1) only: it never touches associations, the clock or the
 // control state; modes 6 and 7 are steered to the main loop's socket (ReusePortSteering) and any
 // that arrive here anyway are dropped and counted. It has no timers. Its clock is only read (clock
-// driver reads are clock_gettime, safe on any thread). Nothing on its packet path allocates.
+// driver reads are clock_gettime, safe on any thread). Nothing on its packet path allocates. Its
+// stop flag carries an eventfd, so the main loop stops it at once (this mode is never simulated).
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine;
@@ -47,8 +48,9 @@ internal sealed class ServerLoop : IEventLoopHandler, IDisposable
 
     public ServerResponder Server { get; }
 
-    /// <summary>This loop's own stop flag; the group raises it when the main loop ends.</summary>
-    public ShutdownSignals Signals { get; } = new();
+    /// <summary>This loop's own stop flag; the group raises it when the main loop ends, and its eventfd
+    /// wakes the loop at once (the group disposes it once the thread has ended).</summary>
+    public ShutdownSignals Signals { get; } = ShutdownSignals.WithWakeup();
 
     /// <summary>Mode 6/7 datagrams that reached this loop despite the steering program.</summary>
     public long ControlDropped { get; private set; }

@@ -4,7 +4,7 @@
 // member 0, where ReusePortSteering sends modes 6 and 7), builds the loop's private time server, and
 // runs the loop on its own thread. The main loop publishes a ServerSnapshot of the system variables
 // whenever they change; the loops adopt it at their next wake-up. Stopping raises each loop's own
-// stop flag (the loops poll with a 1 s cap) and joins the threads, bounded. Limits: per-loop MRU
+// stop flag, whose eventfd wakes the loop at once, and joins the threads, bounded. Limits: per-loop MRU
 // lists and rate limits (a client hashed to one loop is counted there only); the main loop's mode 6
 // counters see only its own share of time requests (restrict hit counts excepted: each loop counts
 // in its own table and reslist sums them); not with --virtual-clock (that clock's state is the
@@ -138,7 +138,8 @@ public sealed class ServerLoopGroup : IDisposable
         }
     }
 
-    /// <summary>Stops the loops and waits for their threads (at most 3 s each; they poll with a 1 s cap).</summary>
+    /// <summary>Stops the loops and waits for their threads (at most 3 s each; the stop flag's eventfd
+    /// wakes them at once).</summary>
     public void Dispose()
     {
         foreach (ServerLoop loop in _loops)
@@ -158,6 +159,7 @@ public sealed class ServerLoopGroup : IDisposable
             foreach (ServerLoop loop in _loops)
             {
                 loop.Dispose();
+                loop.Signals.Dispose();
             }
         }
     }

@@ -1,6 +1,10 @@
 // EventLoop: ntpd's single thread (ARCHITECTURE.md §4): earliest deadline from CLOCK_MONOTONIC →
-// poll() with that timeout (ms rounded up, at most 1 s, so signal flags are seen promptly) → hand
-// ready sockets to the handler → run due timers → repeat, until a stop signal.
+// poll() with that timeout (ms rounded up, at most 1 s) → hand ready sockets to the handler → run
+// due timers → repeat, until a stop signal.
+// Stopping promptly with no wake-up fd (a simulator's poll() knows only its own sockets): the signal
+// interrupts poll() (EINTR) and .NET sets the flag a moment later, so after EINTR the loop polls in
+// 1 ms steps (up to 100 ms) until it does; a stop signal that came while the loop was busy is sent
+// again to this thread by ShutdownSignals. The --server-threads loops also poll their flag's eventfd.
 using Stratum.Core.Time;
 using Stratum.Engine;
 using Stratum.Platform.Clock;
@@ -13,6 +17,12 @@ namespace Stratum.Platform.Loop;
 public sealed unsafe class EventLoop
 {
     private const int MaxWaitMilliseconds = 1000;
+
+    /// <summary>poll() timeout while a signal's flag may still be on its way (after EINTR).</summary>
+    private const int SignalSettleStepMilliseconds = 1;
+
+    /// <summary>How long after EINTR the loop keeps polling in such short steps.</summary>
+    private const long SignalSettleNanoseconds = 100_000_000;
 
     private readonly IClockDriver _clock;
     private readonly IReadOnlyList<UdpSocket> _sockets;
@@ -38,12 +48,19 @@ public sealed unsafe class EventLoop
         return new LoopTime(mono, NtpTimestamp.FromUnixNanoseconds(real));
     }
 
+    // The sockets, then the stop flag's eventfd when it has one.
     private PollDescriptor[] Describe()
     {
-        var descriptors = new PollDescriptor[_sockets.Count];
-        for (int i = 0; i < descriptors.Length; i++)
+        int wakeFd = _signals.WakeFd;
+        var descriptors = new PollDescriptor[_sockets.Count + (wakeFd >= 0 ? 1 : 0)];
+        for (int i = 0; i < _sockets.Count; i++)
         {
             descriptors[i] = new PollDescriptor { Fd = _sockets[i].FileDescriptor, Events = Libc.POLLIN };
+        }
+
+        if (wakeFd >= 0)
+        {
+            descriptors[^1] = new PollDescriptor { Fd = wakeFd, Events = Libc.POLLIN };
         }
 
         return descriptors;
@@ -55,6 +72,8 @@ public sealed unsafe class EventLoop
         PollDescriptor[] descriptors = Describe();
         int socketsVersion = _handler.SocketsVersion;
         long deadline = _handler.OnStart(Now());
+        long settleUntil = long.MinValue;
+        int threadId = ThreadSignalCalls.GetTid();
         while (_signals.StopSignal == 0)
         {
             if (_handler.SocketsVersion != socketsVersion)
@@ -68,6 +87,7 @@ public sealed unsafe class EventLoop
 
             if (_signals.TakeReload())
             {
+                settleUntil = long.MinValue;
                 _handler.OnReload(Now());
             }
 
@@ -76,15 +96,46 @@ public sealed unsafe class EventLoop
             int timeout = deadline == long.MaxValue
                 ? MaxWaitMilliseconds
                 : (int)Math.Clamp((deadline - mono + 999_999) / 1_000_000, 0, MaxWaitMilliseconds);
+            bool settling = mono < settleUntil;
+            if (settling)
+            {
+                timeout = Math.Min(timeout, SignalSettleStepMilliseconds);
+            }
+            else
+            {
+                // A normal wait: a stop flag set from now on interrupts it (ShutdownSignals), and one
+                // set before is seen here.
+                _signals.EnterWait(threadId);
+                if (_signals.StopSignal != 0)
+                {
+                    _signals.LeaveWait();
+                    break;
+                }
+            }
+
             int ready;
             fixed (PollDescriptor* pointer = descriptors)
             {
                 ready = PollCall.Poll(pointer, (nuint)descriptors.Length, timeout);
             }
 
-            if (ready > 0)
+            if (!settling)
             {
-                for (int i = 0; i < descriptors.Length; i++)
+                _signals.LeaveWait();
+            }
+
+            if (ready < 0 && Libc.LastError == Libc.EINTR)
+            {
+                // A signal reached this thread; its flag (stop or reload) follows from .NET's signal
+                // thread within about a millisecond. Poll briefly until it does.
+                settleUntil = _clock.ReadMonotonicNanoseconds() + SignalSettleNanoseconds;
+            }
+            else if (ready > 0)
+            {
+                // The socket entries as described (a handler may add sockets meanwhile); the eventfd,
+                // if any, is last and needs no reading: its only news is the stop flag.
+                int socketEntries = descriptors.Length - (_signals.WakeFd >= 0 ? 1 : 0);
+                for (int i = 0; i < socketEntries; i++)
                 {
                     if (descriptors[i].ReturnedEvents != 0)
                     {

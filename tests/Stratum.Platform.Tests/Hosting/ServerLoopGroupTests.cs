@@ -1,7 +1,8 @@
 // DaemonHost with --server-threads on loopback: the main loop and two extra loops share one
 // SO_REUSEPORT group on an ephemeral port of 127.0.0.1; time requests from 48 source ports are all
 // answered, some by the extra loops, with the main loop's system variables; stopping the main loop
-// stops the extra loops (bounded waits throughout).
+// stops the extra loops (bounded waits throughout); stopping the group wakes its loops through
+// their eventfds at once instead of after their 1 s poll.
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -83,5 +84,20 @@ public class ServerLoopGroupTests
         Assert.Equal(Clients, engine.Server.Counters.Replied + extra);
         Assert.True(extra > 0, "no request reached an extra loop");
         Assert.True(engine.Server.Counters.Replied > 0, "no request reached the main loop");
+    }
+
+    [Fact]
+    public void Dispose_LoopsAsleepInPoll_StopsThemWithinMilliseconds()
+    {
+        var engine = new NtpEngine(new EngineConfiguration([], [], false), -24);
+        using var host = new DaemonHost(new ObserveOnlyClockDriver(), engine, NullLogger.Instance) { ServerThreads = 2 }; // SO_REUSEPORT sockets
+        Assert.True(host.Bind([new ListenEndpoint(new IPEndPoint(IPAddress.Loopback, 0), "lo", false)]));
+        ServerLoopGroup? group = ServerLoopGroup.TryStart(2, host.Sockets, engine, 1, TransmitStamping.PerDatagram, NullLogger.Instance, out string? error);
+        Assert.True(group is not null, error);
+        Thread.Sleep(100); // both loops are now in a poll() of up to 1 s (no timers, no traffic)
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        group.Dispose();
+        watch.Stop();
+        Assert.True(watch.ElapsedMilliseconds < 250, $"stopping the server loops took {watch.ElapsedMilliseconds} ms");
     }
 }
