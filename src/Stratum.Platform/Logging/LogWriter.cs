@@ -60,7 +60,13 @@ public sealed class LogWriter : IDisposable
     public void Dispose()
     {
         _queue.CompleteAdding();
-        _thread.Join(TimeSpan.FromSeconds(5));
+        if (!_thread.Join(TimeSpan.FromSeconds(5)))
+        {
+            // The writer is stuck (a full disk, a syslog socket that blocks): leave it its queue and targets
+            // rather than pull them from under it; the process is exiting anyway.
+            return;
+        }
+
         foreach (LogTarget target in _targets)
         {
             target.Flush();
