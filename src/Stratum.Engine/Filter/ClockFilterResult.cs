@@ -42,18 +42,24 @@ public readonly record struct ClockFilterResult(
     /// the floor sample has its own error, a sixteenth of the jitter (the RMS spread of the register about
     /// the least-delay sample). Tuned on SIMULATION.md's S1 (symmetric) and S2 (one-sided) networks together:
     /// x/(2√3) (the uniform spread) and a quarter of the jitter gave 15.1 / 57 µs RMS, x/2 and a sixteenth
-    /// 14.1 / 32 µs with the asymmetry correction of ClockFilter.AsymmetrySlope.
+    /// 14.1 / 32 µs with the asymmetry correction of ClockFilter.AsymmetrySlope (in our in-process
+    /// simulator); the whole daemon under clknetsim then settled the share at 0.35 (QueueingShare).
     /// </remarks>
     public double LatestNoise
     {
         get
         {
             double floor = Jitter / FloorDivisor;
-            double excess = Math.Max(0, Latest.Delay - MinimumDelay) / 2;
-            double gap = FloorUncertainty / 2;
-            return Math.Sqrt((floor * floor) + (excess * excess) + (gap * gap));
+            double queueing = (Math.Max(0, Latest.Delay - MinimumDelay) + FloorUncertainty) * QueueingShare;
+            return Math.Sqrt((floor * floor) + (queueing * queueing));
         }
     }
+
+    // The error's scale as a share of the sample's queueing delay (its extra delay over the floor, plus
+    // how far the floor itself may be off). The error lies within ±half of it; spread evenly that is
+    // 1/√12 ≈ 0.29, and a little more allows for one-sided queueing. Under clknetsim, means of seeds 1-5
+    // for S1/S2/S3: 0.5 → 13.6/27.1/9.7 µs, 0.35 → 12.9/26.8/9.6 µs, 0.25 → 12.9/27.6/9.8 µs.
+    private const double QueueingShare = 0.35;
 
     // The least-delay sample's own error as a share of the jitter.
     private const double FloorDivisor = 16;

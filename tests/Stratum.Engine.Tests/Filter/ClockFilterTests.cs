@@ -198,10 +198,11 @@ public class ClockFilterTests
         Assert.Equal(0.000200, slow.MinimumDelay);
         Assert.Equal(0.000800, slow.Latest.Delay);
         Assert.True(slow.LatestNoise > quick.LatestNoise);
-        // Extra delay 600 µs → 300 µs; the floor (200 µs, mean 400 µs over 3 samples) may sit 67 µs high → 33 µs.
+        // Extra delay 600 µs, and the floor (200 µs, mean 400 µs over 3 samples) may sit 67 µs high: the error
+        // lies within ±333 µs, its scale 0.35 of 667 µs.
         double gap = (0.000400 - 0.000200) / 3;
         Assert.Equal(gap, slow.FloorUncertainty, 9);
-        Assert.Equal(Math.Sqrt((0.000300 * 0.000300) + (gap / 2 * gap / 2)), slow.LatestNoise, 9);
+        Assert.Equal((0.000600 + gap) * 0.35, slow.LatestNoise, 9);
     }
 
     [Fact]
