@@ -454,10 +454,10 @@ public sealed class SourceManager
             // source sits from the combined offset. The first update, when selection first finds
             // survivors (samples that came while the startup hold waited have not been used), takes the
             // combined offset of all of them.
-            ClockFilterSample latest = firstUpdate ? Find(peerId)!.Filter.Last.Latest : filtered.Latest;
+            ClockFilterSample latest = firstUpdate ? peer.Filter.Last.Latest : filtered.Latest;
             double offset = firstUpdate ? result.Offset : latest.Offset;
             double disagreement = firstUpdate ? 0 : updated.Filter.Last.Offset - result.Offset;
-            double latestNoise = firstUpdate ? Math.Max(result.Jitter, Find(peerId)!.Filter.Last.LatestNoise) : filtered.LatestNoise;
+            double latestNoise = firstUpdate ? Math.Max(result.Jitter, peer.Filter.Last.LatestNoise) : filtered.LatestNoise;
             double noise = Math.Sqrt((latestNoise * latestNoise) + (disagreement * disagreement) + (latest.Dispersion * latest.Dispersion));
             _lastDisciplinedSampleTime = latest.Time;
             _disciplineStarted = true;
