@@ -72,8 +72,7 @@ public sealed class LinuxClockDriver : IClockDriver
         SlewState state = ReadSlewState();
         if (state.PllRemaining != 0)
         {
-            var cancel = new Timex { Modes = TimexBits.ADJ_OFFSET | TimexBits.ADJ_NANO, Offset = 0 };
-            _kernel.ClockAdjTime(ref cancel);
+            CancelPllOffset();
         }
 
         long micros = (long)Math.Round((offsetSeconds - state.InFlightThisSecond) * 1e6);
@@ -85,6 +84,13 @@ public sealed class LinuxClockDriver : IClockDriver
         }
 
         return result;
+    }
+
+    // The kernel PLL's remainder to zero (the current second's chunk still runs).
+    private void CancelPllOffset()
+    {
+        var cancel = new Timex { Modes = TimexBits.ADJ_OFFSET | TimexBits.ADJ_NANO, Offset = 0 };
+        _kernel.ClockAdjTime(ref cancel);
     }
 
     /// <summary>Up to ±500 ppm with ADJ_FREQUENCY alone; beyond, for a slew, the tick length (1 µs of the
@@ -125,8 +131,7 @@ public sealed class LinuxClockDriver : IClockDriver
 
         if (state.PllRemaining != 0)
         {
-            var cancel = new Timex { Modes = TimexBits.ADJ_OFFSET | TimexBits.ADJ_NANO, Offset = 0 };
-            _kernel.ClockAdjTime(ref cancel);
+            CancelPllOffset();
         }
 
         if (state.AdjtimeRemaining != 0)
