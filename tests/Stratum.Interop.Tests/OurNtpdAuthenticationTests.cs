@@ -93,7 +93,8 @@ public class OurNtpdAuthenticationTests(AnchorServers anchors)
             Assert.True((refused.StandardOutput + refused.StandardError).Contains("PERMISSION", StringComparison.Ordinal), refused.Describe());
 
             ProcessResult peers = await ClientTools.OurNtpqAsync(["-pn", target], cancellationToken);
-            Assert.True(peers.StandardOutput.Contains(" 127.0.0.11 ", StringComparison.Ordinal), peers.Describe());
+            // The row starts with its tally code, which is '*' once the new server is already selected.
+            Assert.True(peers.StandardOutput.Contains("127.0.0.11 ", StringComparison.Ordinal), peers.Describe());
             Assert.False(peers.StandardOutput.Contains("127.0.0.13", StringComparison.Ordinal), peers.Describe());
 
             ProcessResult removed = await ClientTools.NtpsecNtpqAsync(["-a", "1", "-k", keys, "-c", ":config unpeer 127.0.0.11", target], cancellationToken);
