@@ -253,10 +253,10 @@ public sealed class SourceManager
     /// <param name="offset">The offset to correct, seconds.</param>
     /// <param name="sampleTime">When it was measured, monotonic seconds.</param>
     /// <param name="noise">Its expected error (one sigma), seconds.</param>
-    private void UpdateDiscipline(LoopTime now, EngineActions actions, double offset, double sampleTime, double noise, double pendingSlew)
+    private void UpdateDiscipline(LoopTime now, EngineActions actions, double offset, double sampleTime, double noise, OffsetBound bound, double pendingSlew)
     {
         double previousFrequency = _discipline.Frequency;
-        DisciplineOutcome outcome = _discipline.Update(offset, sampleTime, now.MonoSeconds, noise);
+        DisciplineOutcome outcome = _discipline.Update(offset, sampleTime, now.MonoSeconds, noise, bound);
         if (_discipline.FrequencyClamped is double wanted && !_frequencyErrorReported)
         {
             // ntpd's wording; once, not at every update while the oscillator stays out of range.
@@ -457,13 +457,19 @@ public sealed class SourceManager
             ClockFilterSample latest = firstUpdate ? peer.Filter.Last.Latest : filtered.Latest;
             double offset = firstUpdate ? result.Offset : latest.Offset;
             double disagreement = firstUpdate ? 0 : updated.Filter.Last.Offset - result.Offset;
-            double latestNoise = firstUpdate ? Math.Max(result.Jitter, peer.Filter.Last.LatestNoise) : filtered.LatestNoise;
+            bool bounded = !firstUpdate && filtered.LatestBound.IsBounded;
+            double latestNoise = firstUpdate ? Math.Max(result.Jitter, peer.Filter.Last.LatestNoise) : bounded ? filtered.LatestFloorNoise : filtered.LatestNoise;
             double noise = Math.Sqrt((latestNoise * latestNoise) + (disagreement * disagreement) + (latest.Dispersion * latest.Dispersion));
+            OffsetBound bound = bounded ? filtered.LatestBound : OffsetBound.None;
+            if (bounded)
+            {
+                offset = filtered.LatestMeasuredOffset;
+            }
             _lastDisciplinedSampleTime = latest.Time;
             _disciplineStarted = true;
             if (_disciplineClock)
             {
-                UpdateDiscipline(now, actions, offset, latest.Time, noise, pendingSlew);
+                UpdateDiscipline(now, actions, offset, latest.Time, noise, bound, pendingSlew);
             }
             else
             {

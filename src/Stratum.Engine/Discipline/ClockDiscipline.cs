@@ -123,8 +123,17 @@ public sealed class ClockDiscipline
     /// every new sample (the more accurate mode, see ClosedLoopAccuracyTests). Sets the loop filter's gain.</param>
     /// <remarks>After a SLEW, tell every association's <see cref="Filter.ClockFilter.Correct"/> about the slew and
     /// the frequency change; after a STEP, reset every clock filter.</remarks>
-    public DisciplineOutcome Update(double offset, double sampleTime, double now, double measurementJitter)
+    /// <param name="bound">What the sample's delay says about its error beyond <paramref name="measurementJitter"/>:
+    /// the true offset lies within <paramref name="offset"/> ± the bound's half-width (the bounded-error update,
+    /// see <see cref="Filter(double, double, double, double, OffsetBound)"/>). <see cref="OffsetBound.None"/>
+    /// when nothing bounds it (the plain Kalman update).</param>
+    public DisciplineOutcome Update(double offset, double sampleTime, double now, double measurementJitter, OffsetBound bound = default)
     {
+        if (bound == default)
+        {
+            bound = OffsetBound.None;
+        }
+
         if (!double.IsFinite(offset) || sampleTime <= _lastStepTime || (_hasUpdate && sampleTime <= _lastSampleTime))
         {
             // A sample from before the last step, or one already used: never use it (A.5.2 time ordering).
@@ -166,7 +175,7 @@ public sealed class ClockDiscipline
             State = _pFrequency <= FrequencySettled * FrequencySettled ? DisciplineState.Synchronized : DisciplineState.Frequency;
         }
 
-        return Filter(offset, sampleTime, now, measurementJitter);
+        return Filter(offset, sampleTime, now, measurementJitter, bound);
     }
 
     private DisciplineOutcome StepClock(double offset, double sampleTime, double now)
@@ -192,7 +201,23 @@ public sealed class ClockDiscipline
         return Outcome(DisciplineResult.Step, offset, 0, false);
     }
 
-    private DisciplineOutcome Filter(double offset, double sampleTime, double now, double measurementJitter)
+    /// <summary>The loop filter's update: a Kalman filter on (phase, frequency), whose measurement update
+    /// for a bounded sample is the bounded-error one.</summary>
+    /// <remarks>
+    /// Deviation (not in RFC 5905): a sample's extra round-trip delay x bounds its offset error to ±x/2
+    /// (OffsetBound), an error spread evenly across that interval rather than normally. The Kalman update,
+    /// linear in the offset, lets a sample with a wide bound pull the estimate as far as its weight says
+    /// even when its interval holds every offset the filter still finds likely, and so tells nothing. Here
+    /// the filter's normal prediction of the true offset (plus the sample's normal noise) is multiplied by
+    /// the sample's interval and replaced by the normal of the same mean and variance (assumed-density
+    /// filtering): the state moves by the ordinary Kalman gain times the truncated normal's mean, and keeps
+    /// the ordinary gain times its variance of uncertainty. A tight interval then pins the phase, a wide
+    /// one changes nothing, and with no interval it is the Kalman update itself. The whole daemon under
+    /// clknetsim (tests/sim/accuracy.sh), RMS error, means of seeds 1-5, kernel / user-space path, from the
+    /// Kalman update with a normal error of 0.35 × the extra delay: S1 12.9/12.6 → 11.3/10.9 µs, S2
+    /// 26.3/25.6 → 23.2/22.5 µs, S3 9.6/9.1 → 8.3/7.8 µs.
+    /// </remarks>
+    private DisciplineOutcome Filter(double offset, double sampleTime, double now, double measurementJitter, OffsetBound bound)
     {
         double sinceUpdate = _hasUpdate ? Math.Max(0, now - _lastUpdateTime) : 0;
         double sampleAge = Math.Max(0, now - sampleTime);
@@ -215,8 +240,10 @@ public sealed class ClockDiscipline
         double hpFrequency = pCross - (a * pFrequency);  // (H P)_r
         double innovationVariance = hpPhase - (a * hpFrequency) + r;
 
+        // How far the sample lies from the prediction: beyond its interval when it has one.
+        double distance = bound.IsBounded ? Math.Max(0, Math.Abs(adjusted) - bound.HalfWidth) : Math.Abs(adjusted);
         bool settled = State == DisciplineState.Synchronized;
-        if (settled && Math.Abs(adjusted) > InnovationGate * Math.Sqrt(innovationVariance) && _heldOutliers < MaxHeldOutliers)
+        if (settled && distance > InnovationGate * Math.Sqrt(innovationVariance) && _heldOutliers < MaxHeldOutliers)
         {
             // Held back, but it still counts against a long poll interval (A.5.5.7 shortens it).
             _heldOutliers++;
@@ -224,7 +251,7 @@ public sealed class ClockDiscipline
             return Outcome(DisciplineResult.Ignore, 0, 0, false);
         }
 
-        if (_heldOutliers >= MaxHeldOutliers && Math.Abs(adjusted) > InnovationGate * Math.Sqrt(innovationVariance))
+        if (_heldOutliers >= MaxHeldOutliers && distance > InnovationGate * Math.Sqrt(innovationVariance))
         {
             // Persistent: a real phase or frequency jump. Re-open the phase gain now and the frequency gain
             // for the next samples (a frequency jump shows as offsets of about y per interval).
@@ -239,12 +266,28 @@ public sealed class ClockDiscipline
         _heldOutliers = 0;
         double gainPhase = hpPhase / innovationVariance;
         double gainFrequency = hpFrequency / innovationVariance;
-        double phaseEstimate = gainPhase * adjusted;
-        double frequencyEstimate = gainFrequency * adjusted;
 
-        _pPhase = pPhase - (gainPhase * hpPhase);
-        _pCross = pCross - (gainPhase * hpFrequency);
-        _pFrequency = pFrequency - (gainFrequency * hpFrequency);
+        // The measured value and what is left of its uncertainty: the offset itself (Kalman), or the
+        // moments of the predicted offset restricted to the sample's interval (bounded-error update).
+        double measured = adjusted;
+        double measuredVariance = 0;
+        if (bound.IsBounded)
+        {
+            double sigma = Math.Sqrt(innovationVariance);
+            double leanedMean = -bound.Tilt * innovationVariance;
+            if (TruncatedNormal.TryMoments(leanedMean, sigma, adjusted - bound.HalfWidth, adjusted + bound.HalfWidth, out double mean, out double variance))
+            {
+                measured = mean;
+                measuredVariance = variance;
+            }
+        }
+
+        double phaseEstimate = gainPhase * measured;
+        double frequencyEstimate = gainFrequency * measured;
+
+        _pPhase = pPhase - (gainPhase * hpPhase) + (gainPhase * gainPhase * measuredVariance);
+        _pCross = pCross - (gainPhase * hpFrequency) + (gainPhase * gainFrequency * measuredVariance);
+        _pFrequency = pFrequency - (gainFrequency * hpFrequency) + (gainFrequency * gainFrequency * measuredVariance);
 
         // Clamp the frequency at ±MAXFREQ (A.5.5.6).
         double previousFrequency = Frequency;

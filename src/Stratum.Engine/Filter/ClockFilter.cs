@@ -210,7 +210,7 @@ public sealed class ClockFilter
             // The spike is not used, but the time advances so that it is never picked again.
             outcome = ClockFilterOutcome.PopcornSpike;
             _lastUsedTime = chosen.Time;
-            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = Debiased(sample, slope, minimumDelay), MinimumDelay = minimumDelay, AsymmetrySlope = slope, ValidDispersion = validDispersion, FloorUncertainty = floorUncertainty };
+            Last = Last with { Dispersion = dispersion, Jitter = jitter, Outcome = outcome, Latest = Debiased(sample, slope, minimumDelay), MinimumDelay = minimumDelay, AsymmetrySlope = slope, ValidDispersion = validDispersion, FloorUncertainty = floorUncertainty, FloorSamples = _delayHistoryCount };
             return Last;
         }
 
@@ -226,6 +226,7 @@ public sealed class ClockFilter
         {
             ValidDispersion = validDispersion,
             FloorUncertainty = floorUncertainty,
+            FloorSamples = _delayHistoryCount,
         };
         return Last;
     }

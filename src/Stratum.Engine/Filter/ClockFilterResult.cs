@@ -55,6 +55,54 @@ public readonly record struct ClockFilterResult(
         }
     }
 
+    /// <summary>The offset <see cref="Latest"/> measured, before the asymmetry correction: the centre of
+    /// its error interval (<see cref="LatestBound"/>), seconds.</summary>
+    public double LatestMeasuredOffset => Latest.Offset + (AsymmetrySlope * LatestExcessDelay);
+
+    /// <summary>How far <see cref="Latest"/>'s delay sits above the floor, seconds.</summary>
+    public double LatestExcessDelay => Math.Max(0, Latest.Delay - MinimumDelay);
+
+    /// <summary>The interval that holds <see cref="Latest"/>'s true offset about
+    /// <see cref="LatestMeasuredOffset"/>: half its extra delay (the floor's own uncertainty included, plus
+    /// <see cref="BoundMargin"/>), leaning as the asymmetry slope says.</summary>
+    public Discipline.OffsetBound LatestBound
+    {
+        get
+        {
+            if (FloorSamples < MinimumBoundSamples)
+            {
+                return Discipline.OffsetBound.None;
+            }
+
+            double excess = LatestExcessDelay;
+            double halfWidth = ((excess + (FloorShare * FloorUncertainty)) / 2) + BoundMargin;
+            return Discipline.OffsetBound.WithMeanError(halfWidth, AsymmetrySlope * excess);
+        }
+    }
+
+    /// <summary>The normal part of <see cref="Latest"/>'s error beside <see cref="LatestBound"/>: the floor
+    /// sample's own error, a share of the jitter.</summary>
+    public double LatestFloorNoise => Jitter / FloorDivisor;
+
+    /// <summary>How many recent delays <see cref="MinimumDelay"/> is the least of.</summary>
+    public int FloorSamples { get; init; }
+
+    // Fewer recent delays than this and the floor is too little known to bound anything (an iburst volley
+    // taken while the clock slews the first offset away): the normal spread alone. With none, two S1 seeds
+    // with iburst took 80 and 205 s to come within 1 ms instead of 21 s.
+    private const int MinimumBoundSamples = 8;
+
+    // The floor's uncertainty as counted in the interval: twice FloorUncertainty, whose (mean − least)/n
+    // suits one-sided queueing; with both directions queueing the least of n delays sits nearer
+    // (mean − least)/√n above the floor. Under clknetsim, means of seeds 1-5 for S1/S2/S3 (kernel path),
+    // with BoundMargin: 1 and 8 µs → 11.2/23.4/8.2 µs; 2 and 4 µs → 11.3/23.3/8.3; 4 and 1 µs →
+    // 11.3/23.8/8.3; 6 and 1 µs → 11.6/28.3/8.6.
+    private const double FloorShare = 2;
+
+    // Added to every interval's half-width, seconds: timestamping noise and the floor's own asymmetry.
+    // Without it (FloorShare 1): 12.0/24.8/8.6 µs; 20 µs: 12.2/22.8/9.0 µs.
+    private const double BoundMargin = 4e-6;
+
     // The error's scale as a share of the sample's queueing delay (its extra delay over the floor, plus
     // how far the floor itself may be off). The error lies within ±half of it; spread evenly that is
     // 1/√12 ≈ 0.29, and a little more allows for one-sided queueing. Under clknetsim, means of seeds 1-5

@@ -295,4 +295,64 @@ public class ClockDisciplineTests
         Assert.True(Math.Abs(discipline.Frequency) < 0.1e-6, $"frequency {discipline.Frequency}");
         Assert.True(Math.Abs(clock.Offset) < 1e-5, $"offset {clock.Offset}");
     }
+
+    // A settled loop, its clock 2 µs ahead: the next sample arrives with an error interval.
+    private static ClockDiscipline Settled()
+    {
+        var discipline = new ClockDiscipline(driftFrequency: 0);
+        var clock = new TestClockModel(initialOffset: 0.001, oscillatorError: 0);
+        RunLoop(discipline, clock, 4 * 3600);
+        Assert.Equal(DisciplineState.Synchronized, discipline.State);
+        return discipline;
+    }
+
+    [Fact]
+    public void BoundedUpdate_WithoutBound_IsTheKalmanUpdate()
+    {
+        DisciplineOutcome plain = Settled().Update(20e-6, 4 * 3600 + 64, 4 * 3600 + 64, 30e-6);
+        DisciplineOutcome unbounded = Settled().Update(20e-6, 4 * 3600 + 64, 4 * 3600 + 64, 30e-6, OffsetBound.None);
+        Assert.Equal(plain, unbounded);
+        Assert.True(plain.Slew > 0);
+    }
+
+    [Fact]
+    public void BoundedUpdate_AnIntervalHoldingEveryLikelyOffset_ChangesNothing()
+    {
+        // The filter expects the offset within a few µs; a sample 300 µs off whose interval spans ±1 ms
+        // tells nothing, where the Kalman update with its normal spread still moves the clock.
+        double now = (4 * 3600) + 64;
+        DisciplineOutcome wide = Settled().Update(300e-6, now, now, 1e-6, new OffsetBound(1e-3, 0));
+        DisciplineOutcome normal = Settled().Update(300e-6, now, now, 300e-6);
+        Assert.True(Math.Abs(wide.Slew) < 1e-8, $"{wide.Slew}");
+        Assert.True(Math.Abs(normal.Slew) > 10 * Math.Abs(wide.Slew), $"{normal.Slew}");
+    }
+
+    [Fact]
+    public void BoundedUpdate_ATightInterval_PinsThePhase()
+    {
+        // Early on (the frequency known to 2 ppm from the drift file, so the phase to about 100 µs at the
+        // second update), an interval of ±0.5 µs about 8 µs moves the phase onto it.
+        var discipline = new ClockDiscipline(driftFrequency: 0);
+        Assert.Equal(DisciplineResult.Slew, discipline.Update(0, 64, 64, 1e-6).Result);
+        DisciplineOutcome tight = discipline.Update(8e-6, 128, 128, 1e-6, new OffsetBound(0.5e-6, 0));
+        Assert.InRange(tight.Slew, 7.4e-6, 8.5e-6);
+    }
+
+    [Fact]
+    public void BoundedUpdate_TheLean_MovesTheEstimateAgainstIt()
+    {
+        // A sample whose error leans positive (the measured offset tends to sit above the true one).
+        double now = (4 * 3600) + 64;
+        DisciplineOutcome even = Settled().Update(0, now, now, 1e-6, new OffsetBound(50e-6, 0));
+        DisciplineOutcome leaning = Settled().Update(0, now, now, 1e-6, OffsetBound.WithMeanError(50e-6, 20e-6));
+        Assert.True(leaning.Slew < even.Slew, $"{leaning.Slew} vs {even.Slew}");
+    }
+
+    [Fact]
+    public void BoundedUpdate_FarOutsideItsInterval_IsHeldAsAnOutlier()
+    {
+        double now = (4 * 3600) + 64;
+        ClockDiscipline discipline = Settled();
+        Assert.Equal(DisciplineResult.Ignore, discipline.Update(5e-3, now, now, 1e-6, new OffsetBound(100e-6, 0)).Result);
+    }
 }

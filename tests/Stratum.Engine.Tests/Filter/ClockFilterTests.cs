@@ -1,5 +1,6 @@
 // ClockFilter: RFC 5905 §10 shift register: least-delay choice, PHI aging, weighted dispersion, jitter,
 // time ordering (a sample used once, never an older one), correction of stored offsets, popcorn option.
+using Stratum.Engine.Discipline;
 using Stratum.Engine.Filter;
 
 namespace Stratum.Engine.Tests.Filter;
@@ -203,6 +204,32 @@ public class ClockFilterTests
         double gap = (0.000400 - 0.000200) / 3;
         Assert.Equal(gap, slow.FloorUncertainty, 9);
         Assert.Equal((0.000600 + gap) * 0.35, slow.LatestNoise, 9);
+    }
+
+    [Fact]
+    public void Filter_LatestBound_IsHalfTheExtraDelay_OnceTheFloorIsKnown()
+    {
+        var filter = new ClockFilter(Precision);
+        ClockFilterResult result = default;
+        for (int i = 0; i < 7; i++)
+        {
+            result = filter.Add(new ClockFilterSample(0, 0.000200, 0, i * 64));
+        }
+
+        // Seven delays: too few to trust the floor.
+        Assert.False(result.LatestBound.IsBounded);
+        result = filter.Add(new ClockFilterSample(0.000050, 0.000400, 0, 7 * 64));
+        Assert.Equal(8, result.FloorSamples);
+        OffsetBound bound = result.LatestBound;
+        Assert.True(bound.IsBounded);
+
+        // Extra delay 200 µs; the floor (200 µs, mean 225 µs over 8 samples) may sit 25/8 µs high, counted
+        // twice; 4 µs of margin.
+        double floorUncertainty = (0.000225 - 0.000200) / 8;
+        Assert.Equal(floorUncertainty, result.FloorUncertainty, 12);
+        Assert.Equal(((0.000200 + (2 * floorUncertainty)) / 2) + 4e-6, bound.HalfWidth, 12);
+        Assert.Equal(0.000050, result.LatestMeasuredOffset, 12);
+        Assert.Equal(result.Jitter / 16, result.LatestFloorNoise, 15);
     }
 
     [Fact]
