@@ -23,7 +23,7 @@ internal static class NtpdCli
     public const string VersionText = "ntpd Stratum 0.1.0 (ntpd 4.2.8 compatible)";
 
     private const string Usage =
-        "usage: ntpd [-46gnqx] [-c conffile] [-d]... [-l logfile] [-p pidfile] [-f driftfile] [-s statsdir] [-k keyfile] [-I iface]... [--check] [--virtual-clock [OFFSET[,PPM]]] [--io-batch N] [--server-threads N] [--version]";
+        "usage: ntpd [-46gnqx] [-c conffile] [-d]... [-l logfile] [-p pidfile] [-f driftfile] [-s statsdir] [-k keyfile] [-I iface]... [-u user[:group]] [-i jaildir] [--check] [--virtual-clock [OFFSET[,PPM]]] [--io-batch N] [--server-threads N] [--version]";
 
     private const string DaemonChildVariable = "STRATUM_NTPD_DAEMON_CHILD";
 
@@ -85,6 +85,26 @@ internal static class NtpdCli
         if (serverThreads > 0 && virtualClock is not null)
         {
             stderr.WriteLine("ntpd: --server-threads cannot be combined with --virtual-clock (the extra loops read the system clock)");
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+
+        RunAsAccount? runAs = null;
+        if (parsed.GetValue(options.User) is { } userText)
+        {
+            runAs = PrivilegeDrop.Resolve(userText, out string? userError);
+            if (runAs is null)
+            {
+                stderr.WriteLine($"ntpd: {userError}");
+                stderr.WriteLine(Usage);
+                return 2;
+            }
+        }
+
+        string? jail = parsed.GetValue(options.JailDirectory);
+        if (jail is not null && !Directory.Exists(jail))
+        {
+            stderr.WriteLine($"ntpd: -i: no such directory '{jail}'");
             stderr.WriteLine(Usage);
             return 2;
         }
@@ -161,7 +181,9 @@ internal static class NtpdCli
                 "once" => TransmitStamping.Once,
                 _ => TransmitStamping.PerDatagram,
             },
-            ServerThreads: serverThreads);
+            ServerThreads: serverThreads,
+            RunAs: runAs,
+            JailDirectory: jail is null ? null : Path.GetFullPath(jail));
         return NtpdDaemon.Run(settings, stderr, environment);
     }
 
@@ -200,6 +222,8 @@ internal static class NtpdCli
         public Option<bool> Version { get; } = new("--version") { Description = "print the version and exit" };
         public Option<int?> IoBatch { get; } = new("--io-batch") { Description = "datagrams per recvmmsg/sendmmsg on the server sockets (1 = no batching; default 32)" };
         public Option<string?> TransmitStamp { get; } = CreateTransmitStampOption();
+        public Option<string?> User { get; } = new("-u", "--user") { Description = "after start-up run as this user (and group): user[:group], names or numbers" };
+        public Option<string?> JailDirectory { get; } = new("-i", "--jaildir") { Description = "after start-up chroot to this directory (before -u takes effect)" };
         public Option<int?> ServerThreads { get; } = new("--server-threads") { Description = "extra single-threaded loops serving time on SO_REUSEPORT sockets (default 0)" };
 
         private static Option<string?> CreateTransmitStampOption()
@@ -221,6 +245,7 @@ internal static class NtpdCli
             {
                 ConfigFile, NoFork, Debug, LogFile, PidFile, DriftFile, StatsDir, KeyFile, AllowBigStep, QuitAfterSet,
                 SlewOnly, IPv4Only, IPv6Only, Interface, Check, VirtualClock, Port, Version, IoBatch, TransmitStamp, ServerThreads,
+                User, JailDirectory,
             };
             // Our own --version replaces System.CommandLine's built-in one, which would shadow it.
             for (int i = command.Options.Count - 1; i >= 0; i--)

@@ -110,6 +110,11 @@ internal static class NtpdDaemon
             DaemonLog.BindFailed(logger, pidError);
         }
 
+        if ((settings.RunAs is not null || settings.JailDirectory is not null) && !GiveUpRoot(settings, clock, logger))
+        {
+            return 1;
+        }
+
         // Not disposed: the handlers stay until the process exits. `timeout` and init systems may send
         // SIGTERM twice (to the process and to its group); a second one arriving after the loop stopped
         // would otherwise meet the runtime's default action and end the process with status 143.
@@ -155,6 +160,56 @@ internal static class NtpdDaemon
         }
 
         return 0;
+    }
+
+    /// <summary>-i and -u, once every socket is bound and every file opened: chroot, become the account,
+    /// keep CAP_SYS_TIME only for a clock we discipline; then say which files the account cannot write.</summary>
+    private static bool GiveUpRoot(NtpdSettings settings, IClockDriver clock, ILogger logger)
+    {
+        bool disciplines = clock is LinuxClockDriver;
+        RunAsAccount account = settings.RunAs ?? new RunAsAccount("root", "root", 0, 0);
+        PrivilegeDropOutcome outcome;
+        try
+        {
+            outcome = PrivilegeDrop.Drop(account, settings.JailDirectory, disciplines);
+        }
+        catch (PrivilegeDropException e)
+        {
+            DaemonLog.PrivilegeDropFailed(logger, e.Message);
+            return false;
+        }
+
+        if (settings.JailDirectory is not null)
+        {
+            DaemonLog.Chrooted(logger, settings.JailDirectory);
+        }
+
+        string user = account.UserName ?? account.UserId.ToString(CultureInfo.InvariantCulture);
+        DaemonLog.PrivilegesDropped(logger, user, account.UserId, account.GroupId,
+            outcome.KeptCapabilities.Count == 0 ? "none" : string.Join(' ', outcome.KeptCapabilities));
+        foreach (string missing in outcome.MissingCapabilities)
+        {
+            DaemonLog.CapabilityMissing(logger, missing, "the clock cannot be adjusted");
+        }
+
+        NtpConfig config = settings.Config;
+        if (config.DriftFile is { } drift && Path.GetDirectoryName(Path.GetFullPath(drift)) is { } driftDirectory
+            && !PrivilegeDrop.IsWritable(driftDirectory))
+        {
+            DaemonLog.NotWritable(logger, "drift file directory", driftDirectory, user, "the drift file will not be saved");
+        }
+
+        if (config.StatsDirectory is { } stats && config.Statistics.Count > 0 && !PrivilegeDrop.IsWritable(stats))
+        {
+            DaemonLog.NotWritable(logger, "statistics directory", stats, user, "new statistics files cannot be created");
+        }
+
+        if (settings.LogFile is { } log && !PrivilegeDrop.IsWritable(log))
+        {
+            DaemonLog.NotWritable(logger, "log file", log, user, "it stays open, but cannot be reopened");
+        }
+
+        return true;
     }
 
     private static IClockDriver ChooseClock(NtpdSettings settings, NtpConfig config, ILogger logger)

@@ -59,4 +59,19 @@ public static partial class DaemonLog
 
     [LoggerMessage(18, LogLevel.Information, "received signal {Signal}: reloading {Path}")]
     public static partial void Reloading(ILogger logger, string signal, string path);
+
+    [LoggerMessage(19, LogLevel.Information, "chroot to {Directory}")]
+    public static partial void Chrooted(ILogger logger, string directory);
+
+    [LoggerMessage(20, LogLevel.Information, "running as {User} (uid {UserId}, gid {GroupId}); capabilities kept: {Capabilities}")]
+    public static partial void PrivilegesDropped(ILogger logger, string user, uint userId, uint groupId, string capabilities);
+
+    [LoggerMessage(21, LogLevel.Warning, "cannot keep {Capability}: the process did not hold it at start; {Consequence}")]
+    public static partial void CapabilityMissing(ILogger logger, string capability, string consequence);
+
+    [LoggerMessage(22, LogLevel.Warning, "{What} {Path} is not writable by {User}: {Consequence}")]
+    public static partial void NotWritable(ILogger logger, string what, string path, string user, string consequence);
+
+    [LoggerMessage(23, LogLevel.Critical, "cannot give up root: {Reason}; exiting")]
+    public static partial void PrivilegeDropFailed(ILogger logger, string reason);
 }

@@ -34,6 +34,12 @@ public sealed class NtpdCommandLineTests : IDisposable
     [InlineData("-c")]
     [InlineData("--virtual-clock", "abc")]
     [InlineData("--virtual-clock", "0.1,900")]
+    [InlineData("-u", "no-such-user-stratum")]
+    [InlineData("-u", "nobody:no-such-group-stratum")]
+    [InlineData("-u", "nobody:")]
+    [InlineData("-u", ":nogroup")]
+    [InlineData("-u", "4000000")]
+    [InlineData("-i", "/no/such/jail")]
     public void Run_BadCommandLine_PrintsUsageAndExits2(params string[] args)
     {
         (int exit, string stdout, string stderr) = Run(args);

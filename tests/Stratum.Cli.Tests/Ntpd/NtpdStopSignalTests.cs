@@ -55,7 +55,7 @@ public sealed class NtpdStopSignalTests : IDisposable
     [InlineData("INT", true, "ntpd exiting on signal 2 (Interrupt)")]
     public void Ntpd_StopSignal_ExitsWithin50MillisecondsAndLogs(string signal, bool startedWithIntIgnored, string expectedLog)
     {
-        string ntpd = PublishedNtpd();
+        string ntpd = PublishedNtpd.Locate();
         string config = Path.Combine(_directory, "ntp.conf");
         File.WriteAllText(config, $"""
             server 127.127.1.0
@@ -106,7 +106,7 @@ public sealed class NtpdStopSignalTests : IDisposable
         {
             string? started = ReadLine(shell, TimeSpan.FromSeconds(10));
             Assert.True(started?.StartsWith("started ", StringComparison.Ordinal) == true, $"bash: {started}");
-            Assert.True(WaitUntilServing(new IPEndPoint(s_address, port), TimeSpan.FromSeconds(20)),
+            Assert.True(PublishedNtpd.WaitUntilServing(new IPEndPoint(s_address, port), TimeSpan.FromSeconds(20)),
                 $"ntpd did not answer on {s_address}:{port}; log:\n{ReadLog(log)}");
             shell.StandardInput.WriteLine("go");
             shell.StandardInput.Flush();
@@ -139,68 +139,4 @@ public sealed class NtpdStopSignalTests : IDisposable
     }
 
     private static string ReadLog(string path) => File.Exists(path) ? File.ReadAllText(path) : "(no log)";
-
-    // Mode 3 requests until one is answered: the loop runs, so the signal handlers are registered.
-    private static bool WaitUntilServing(IPEndPoint server, TimeSpan timeout)
-    {
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 100 };
-        var request = new byte[48];
-        request[0] = 0x23;
-        var buffer = new byte[128];
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < timeout)
-        {
-            client.SendTo(request, server);
-            try
-            {
-                if (client.Receive(buffer) >= 48)
-                {
-                    return true;
-                }
-            }
-            catch (SocketException)
-            {
-                // Not bound yet, or no answer within 100 ms: ask again.
-            }
-        }
-
-        return false;
-    }
-
-    // dist/ntpd of this repository (or $STRATUM_DIST/ntpd), with bash, setpriv and env on PATH.
-    private static string PublishedNtpd()
-    {
-        string? dist = Environment.GetEnvironmentVariable("STRATUM_DIST");
-        if (string.IsNullOrWhiteSpace(dist))
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Stratum.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
-            dist = directory is null ? "" : Path.Combine(directory.FullName, "dist");
-        }
-
-        string ntpd = Path.Combine(dist, "ntpd");
-        string? missing = !OperatingSystem.IsLinux() ? "Linux"
-            : !File.Exists(ntpd) ? $"{ntpd} (run ./build.sh)"
-            : new[] { "bash", "setpriv", "env" }.FirstOrDefault(tool => !OnPath(tool));
-        if (missing is not null)
-        {
-            string message = $"needs {missing}";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail(message);
-            }
-
-            Assert.Skip(message);
-        }
-
-        return ntpd;
-    }
-
-    private static bool OnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, tool)));
 }
