@@ -95,7 +95,7 @@ internal sealed partial class NtpqSession
     /// <summary>`:config TEXT`: the rest of the line, sent as it is.</summary>
     private void Configure(string text)
     {
-        Mode6Result? result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(text));
+        Mode6Result? result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(Fresh(text)));
         if (result is null || !Report(result, 0))
         {
             return;
@@ -131,7 +131,7 @@ internal sealed partial class NtpqSession
                 continue;
             }
 
-            Mode6Result? result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(lines[i]));
+            Mode6Result? result = QueryAuthenticated(ControlOpcode.Configure, 0, Encoding.ASCII.GetBytes(Fresh(lines[i])));
             if (result is null || !Report(result, 0))
             {
                 return;
@@ -140,6 +140,17 @@ internal sealed partial class NtpqSession
             string answer = ResponseText(result);
             stdout.Write(string.Create(CultureInfo.InvariantCulture, $"Line No: {i + 1} {answer}: {lines[i]}\n"));
         }
+    }
+
+    /// <summary>The text with the server's fresh nonce on a last comment line (ControlWriteNonce), so a
+    /// copy of the request cannot be replayed later; as it is when the server issues no nonce.</summary>
+    private string Fresh(string text)
+    {
+        Mode6Result result = _client.Query(ControlOpcode.RequestNonce, 0, [], authenticate: false);
+        string answer = result.IsSuccess ? Encoding.ASCII.GetString(result.Data).TrimEnd('\r', '\n', '\0') : string.Empty;
+        return answer.StartsWith("nonce=", StringComparison.Ordinal) && answer.Length > "nonce=".Length
+            ? ControlWriteNonce.WithNonce(text, answer["nonce=".Length..])
+            : text;
     }
 
     /// <summary>`writevar [assocID] name=value[,...]`.</summary>

@@ -329,8 +329,9 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
 
     private void OrderedList(string listName)
     {
-        Mode6Result result = Query(ControlOpcode.ReadOrderedList, 0, Encoding.ASCII.GetBytes(listName));
-        if (!Report(result, 0))
+        // ntpd and NTPsec answer READ_ORDLIST_A only when signed with the controlkey: ask for it as :config does.
+        Mode6Result? result = QueryAuthenticated(ControlOpcode.ReadOrderedList, 0, Encoding.ASCII.GetBytes(listName));
+        if (result is null || !Report(result, 0))
         {
             return;
         }

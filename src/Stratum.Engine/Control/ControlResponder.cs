@@ -57,6 +57,7 @@ public sealed class ControlResponder
     private readonly List<string> _requested = [];
     private readonly List<ControlAssociation> _associations = [];
     private readonly ControlNonce _nonce;
+    private readonly WriteRequestFreshness _freshness = new();
     private readonly MruRequest _mruRequest = new();
     private double? _startMonoSeconds;
 
@@ -106,6 +107,12 @@ public sealed class ControlResponder
 
     /// <summary>READ_MRU requests not answered: nonce absent, malformed, stale or for another client (ntpd answers none of them).</summary>
     public long MruNonceRejected { get; private set; }
+
+    /// <summary>Signed writes refused as replayed or carrying a stale nonce (WriteRequestFreshness).</summary>
+    public long WritesNotFresh { get; private set; }
+
+    /// <summary>READ_ORDLIST_A requests (ifstats, reslist) refused for want of the controlkey's MAC.</summary>
+    public long OrderedListsRefused { get; private set; }
 
     /// <summary>READ_MRU requests refused by `restrict nomrulist`.</summary>
     public long MruRestricted { get; private set; }
@@ -181,6 +188,12 @@ public sealed class ControlResponder
             case ControlOpcode.ReadClock:
                 ReadClock(header, data);
                 break;
+            case ControlOpcode.ReadOrderedList when replyKey is null || replyKey.KeyId != ControlKey:
+                // ifstats and reslist describe the host's addresses and its access policy: only to a
+                // request signed with the controlkey, as ntpd (its AUTH opcodes) and NTPsec.
+                OrderedListsRefused++;
+                AddError(header, ControlErrorCode.Permission);
+                break;
             case ControlOpcode.ReadOrderedList:
                 ReadOrderedList(header, data, now);
                 break;
@@ -195,6 +208,12 @@ public sealed class ControlResponder
             case ControlOpcode.WriteVariables or ControlOpcode.WriteClock or ControlOpcode.Configure or ControlOpcode.SaveConfig
                 when replyKey is null || replyKey.KeyId != ControlKey:
                 WritesRefused++;
+                AddError(header, ControlErrorCode.Permission);
+                break;
+            case ControlOpcode.WriteVariables or ControlOpcode.Configure
+                when _freshness.Check(request, header.Count, data, _nonce, client, now) != WriteFreshnessVerdict.Fresh:
+                // A copy of a write already carried out, or one whose nonce is not this client's or is stale.
+                WritesNotFresh++;
                 AddError(header, ControlErrorCode.Permission);
                 break;
             case ControlOpcode.WriteVariables:

@@ -31,9 +31,11 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         return (GoldenMask.Apply(stdout.ToString()), stderr.ToString());
     }
 
-    private void AssertOutput(string expected, params string[] commands)
+    private void AssertOutput(string expected, params string[] commands) => AssertOutputFrom(daemons.Mode7Port, expected, commands);
+
+    private static void AssertOutputFrom(int port, string expected, params string[] commands)
     {
-        (string stdout, string stderr) = Ntpq(commands);
+        (string stdout, string stderr) = Ntpq(port, commands);
         Assert.Equal(string.Empty, stderr);
         Assert.Equal(expected, stdout);
     }
@@ -193,8 +195,8 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     {
         // Unmasked: the 127.0.0.1 row has seen at least this query, and answered the earlier ones.
         var stdout = new StringWriter();
-        Assert.Equal(0, NtpqCli.Run(["-c", "rv", "-c", "ifstats", "127.0.0.1"], stdout, new StringWriter(),
-            NtpqEnvironment.Default with { Port = daemons.Mode7Port, Zone = TimeZoneInfo.Utc }));
+        Assert.Equal(0, NtpqCli.Run(["-c", "rv", "-c", "keyid 1", "-c", "passwd secretpw", "-c", "ifstats", "127.0.0.1"], stdout, new StringWriter(),
+            NtpqEnvironment.Default with { Port = daemons.ControlKeyPort, Zone = TimeZoneInfo.Utc }));
         string row = stdout.ToString().Split('\n').Single(line => line.StartsWith("  0 lo", StringComparison.Ordinal));
         string[] columns = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(long.Parse(columns[6], System.Globalization.CultureInfo.InvariantCulture) >= 2, row);
@@ -210,14 +212,14 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         + "time since reset:    N\ntimer overruns:      0\ncalls to transmit:   0\n", "authinfo", "monstats", "timerstats");
 
     [Fact]
-    public void IfStats_ListsTheListeningSockets() => AssertOutput(
+    public void IfStats_ListsTheListeningSockets() => AssertOutputFrom(daemons.ControlKeyPort,
         "    interface name                                        send\n"
         + " #  address/broadcast     drop flag ttl mc received sent failed peers   uptime\n"
         + "==============================================================================\n"
         + "  0 lo                       .    5   0  0 RX TX      0     0 UP\n"
         + "    127.0.0.1:PORT\n"
         + "  1 lo                       .    5   0  0 RX TX      0     0 UP\n"
-        + "    [::1]:PORT\n", "ifstats");
+        + "    [::1]:PORT\n", [.. TestDaemon.ControlKeyCommands, "ifstats"]);
 
     /// <summary>A fresh daemon, so the hits are exact: three time requests and two mode 6 requests
     /// from 127.0.0.1 (rv, then reslist itself, counted before the list is written) land on the
@@ -226,7 +228,7 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     [Fact]
     public void ResList_ListsTheRestrictLinesWithTheirHits()
     {
-        using var daemon = new TestDaemon(TestDaemon.LocalClockConfig);
+        using var daemon = new TestDaemon(TestDaemon.WithControlKey(TestDaemon.LocalClockConfig));
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
         {
             client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -241,7 +243,7 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
             }
         }
 
-        (string stdout, string stderr) = Ntpq(daemon.Port, "rv 0 stratum", "reslist");
+        (string stdout, string stderr) = Ntpq(daemon.Port, ["rv 0 stratum", .. TestDaemon.ControlKeyCommands, "reslist"]);
         Assert.Equal(string.Empty, stderr);
         Assert.Equal(
             "stratum=11\n"

@@ -2,7 +2,7 @@
 // and `controlkey 1` (ntpq 4.2.8 keyid, keytype, passwd, :config, config-from-file, writevar):
 // a :config signed with the controlkey adds a server that `peers` then lists and `unpeer` removes,
 // adds a restrict line that `reslist` lists (before the interface entries; the 127.0.0.1 entry has
-// counted the :config and reslist requests: a recompile keeps the hits), and reports each bad line
+// counted the nonce request, the :config and reslist: a recompile keeps the hits), and reports each bad line
 // by column; a wrong password, another trusted key or no key at all gets "Server disallowed
 // request"; a daemon whose restrict line for us says nomodify answers with ntpd's refusal text. A
 // :config server with a host name is resolved at once (not at the next poll) and the association polls.
@@ -125,7 +125,7 @@ public sealed class NtpqRuntimeConfigTests : IDisposable
             + "           noquery nomodify nopeer notrap kod\n"
             + "         0 ::/0\n"
             + "           noquery nomodify nopeer notrap kod\n"
-            + "         2 127.0.0.1/32\n"
+            + "         3 127.0.0.1/32\n"
             + "           \n"
             + "         0 192.0.2.0/24\n"
             + "           nomodify notrap\n"

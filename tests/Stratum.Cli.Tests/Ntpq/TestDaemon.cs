@@ -57,6 +57,34 @@ internal sealed class TestDaemon : IDisposable
         restrict 127.0.0.1
         """;
 
+    /// <summary>ntpq commands that sign requests with <see cref="WithControlKey"/>'s key (ifstats and
+    /// reslist are answered only to the controlkey).</summary>
+    public static readonly string[] ControlKeyCommands = ["keyid 1", "passwd secretpw"];
+
+    /// <summary><paramref name="config"/> plus a keys file holding key 1 (MD5 "secretpw") as the trusted
+    /// controlkey.</summary>
+    public static string WithControlKey(string config)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"stratum-test-keys-{Environment.ProcessId}");
+        string keys = Path.Combine(directory, "ntp.keys");
+        lock (KeysLock)
+        {
+            if (!File.Exists(keys))
+            {
+                Directory.CreateDirectory(directory);
+                File.WriteAllText(keys, "1 MD5 secretpw\n");
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
+        }
+
+        return $"{config}\nkeys {keys}\ntrustedkey 1\ncontrolkey 1\n";
+    }
+
+    private static readonly Lock KeysLock = new();
+
     public int Port { get; }
 
     public DaemonHost? Host { get; private set; }

@@ -195,4 +195,68 @@ public sealed class ControlAuthenticationTests
         _engine.Control.ControlKey = null;
         AssertError(Send(Request(ControlOpcode.Configure, "server 192.0.2.7", s_control)), ControlErrorCode.Permission);
     }
+
+    [Fact]
+    public void OrderedLists_OnlyToTheControlKey()
+    {
+        AssertError(Send(Request(ControlOpcode.ReadOrderedList, "addr_restrictions", null)), ControlErrorCode.Permission);
+        AssertError(Send(Request(ControlOpcode.ReadOrderedList, "", s_trustedOther)), ControlErrorCode.Permission);
+        Assert.Equal(2, _engine.Control.OrderedListsRefused);
+        byte[] fragment = Send(Request(ControlOpcode.ReadOrderedList, "", s_control))[0];
+        (ControlHeader header, _) = Read(fragment);
+        Assert.False(header.IsError);
+        Assert.True(ControlMac.Verify(s_control, fragment, header.Count));
+    }
+
+    [Fact]
+    public void Configure_ACopyOfAnAcceptedRequest_IsRefused()
+    {
+        byte[] request = Request(ControlOpcode.Configure, "server 192.0.2.7", s_control);
+        Assert.Equal("Config Succeeded", Read(Assert.Single(Send(request))).Text);
+        AssertError(Send(request), ControlErrorCode.Permission);
+        Assert.Equal(["server 192.0.2.7"], _configurator.Texts);
+        Assert.Equal(1, _engine.Control.WritesNotFresh);
+    }
+
+    private string Nonce(ClientAddress client)
+    {
+        (_, string text) = Read(Assert.Single(Send(Request(ControlOpcode.RequestNonce, "", null), client: client)));
+        Assert.StartsWith("nonce=", text, StringComparison.Ordinal);
+        return text["nonce=".Length..].TrimEnd('\r', '\n');
+    }
+
+    [Fact]
+    public void Configure_WithAFreshNonceLine_IsCarriedOut_AndAStaleOrForeignOneRefused()
+    {
+        string nonce = Nonce(s_client);
+        string fresh = ControlWriteNonce.WithNonce("server 192.0.2.7", nonce);
+        Assert.Equal("Config Succeeded", Read(Assert.Single(Send(Request(ControlOpcode.Configure, fresh, s_control)))).Text);
+
+        // Another port on the same host did not get that nonce.
+        ClientAddress other = AccessTestConfig.Address("127.0.0.1", 40001);
+        string foreign = ControlWriteNonce.WithNonce("server 192.0.2.8", nonce);
+        AssertError(Send(Request(ControlOpcode.Configure, foreign, s_control), client: other), ControlErrorCode.Permission);
+
+        // 17 s later the nonce is stale.
+        string late = ControlWriteNonce.WithNonce("server 192.0.2.9", Nonce(s_client));
+        _clock.Advance(17);
+        AssertError(Send(Request(ControlOpcode.Configure, late, s_control)), ControlErrorCode.Permission);
+        Assert.Equal([fresh], _configurator.Texts);
+        Assert.Equal(2, _engine.Control.WritesNotFresh);
+    }
+
+    [Theory]
+    [InlineData("server 192.0.2.7\n# nonce=abc", "abc")]
+    [InlineData("server 192.0.2.7\n  # nonce= abc \r\n\0", "abc")]
+    [InlineData("# nonce=abc\nserver 192.0.2.7", null)]
+    [InlineData("server 192.0.2.7 # nonce=abc", null)]
+    public void NonceLine_IsTheLastLineOnly(string text, string? expected)
+    {
+        bool found = ControlWriteNonce.TryFind(Encoding.ASCII.GetBytes(text), out ReadOnlySpan<byte> nonce);
+        Assert.Equal(expected is not null, found);
+        if (expected is not null)
+        {
+            Assert.Equal(expected, Encoding.ASCII.GetString(nonce));
+        }
+    }
 }

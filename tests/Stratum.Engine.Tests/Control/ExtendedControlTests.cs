@@ -6,8 +6,10 @@
 // the request; kerninfo in struct info_kernel octets).
 using System.Buffers.Binary;
 using System.Text;
+using Stratum.Core.Auth;
 using Stratum.Core.Mode6;
 using Stratum.Core.Mode7;
+using Stratum.Engine.Access;
 using Stratum.Engine.Associations;
 using Stratum.Engine.Control;
 
@@ -21,7 +23,8 @@ public class ExtendedControlTests
     public ExtendedControlTests()
     {
         _engine = new NtpEngine(new EngineConfiguration(
-            [new LocalClockSettings(0, 10, 0, LocalClockSettings.DefaultReferenceId, false)], [], DisciplineEnabled: false), -24);
+            [new LocalClockSettings(0, 10, 0, LocalClockSettings.DefaultReferenceId, false)], [], DisciplineEnabled: false,
+            Keys: new KeyRing(new KeyTable([s_control]), [1u]), ControlKey: 1), -24);
         _engine.Control.Identity = new ControlIdentity("ntpd Stratum test", "x86_64", "Linux/6.1.0");
         var actions = new EngineActions();
         _engine.Start(_clock.Now, actions);
@@ -35,6 +38,20 @@ public class ExtendedControlTests
         byte[] payload = Encoding.ASCII.GetBytes(data);
         var request = new byte[ControlMessage.HeaderSize + ControlMessage.PaddedLength(payload.Length)];
         ControlMessage.Write(ControlHeader.Request((ControlOpcode)opcode, 9, associationId, (ushort)payload.Length), payload, request);
+        byte[] reply = Assert.Single(_engine.Control.Respond(request, _clock.Now));
+        Assert.True(ControlMessage.TryRead(reply, out ControlHeader header, out ReadOnlySpan<byte> body, out _, out _));
+        return (header, Encoding.ASCII.GetString(body));
+    }
+
+    private static readonly SymmetricKey s_control = new(1, KeyType.Md5, "secretpw"u8, []);
+
+    // The ordered lists answer only a request signed with the controlkey.
+    private (ControlHeader Header, string Data) AskSigned(byte opcode, string data)
+    {
+        byte[] payload = Encoding.ASCII.GetBytes(data);
+        var request = new byte[ControlMac.SignedLength(payload.Length, s_control)];
+        ControlMessage.Write(ControlHeader.Request((ControlOpcode)opcode, 9, 0, (ushort)payload.Length), payload, request);
+        ControlMac.Sign(s_control, request, payload.Length);
         byte[] reply = Assert.Single(_engine.Control.Respond(request, _clock.Now));
         Assert.True(ControlMessage.TryRead(reply, out ControlHeader header, out ReadOnlySpan<byte> body, out _, out _));
         return (header, Encoding.ASCII.GetString(body));
@@ -177,13 +194,13 @@ public class ExtendedControlTests
         access.Match(Access.AccessTestConfig.Address("192.0.2.1", 4000));
         // A recompile (the host learns its addresses) keeps the counts.
         access.SetInterfaceAddresses([Access.AccessTestConfig.Address("127.0.0.1")]);
-        (_, string data) = Ask((byte)ControlOpcode.ReadOrderedList, 0, "addr_restrictions");
+        (_, string data) = AskSigned((byte)ControlOpcode.ReadOrderedList, "addr_restrictions");
         Assert.Equal(
             "addr.0=0.0.0.0, flags.0=noquery, hits.0=1, mask.0=0.0.0.0, addr.1=::, flags.1=noquery, hits.1=0, mask.1=::, "
             + "addr.2=192.0.2.0, flags.2=ntpport nopeer, hits.2=2, mask.2=255.255.255.0, "
             + "addr.3=127.0.0.1, flags.3=ntpport interface ignore, hits.3=0, mask.3=255.255.255.255",
             data.Replace(",\r\n", ", ", StringComparison.Ordinal));
-        Assert.Equal(ControlErrorCode.UnknownVariable, Ask((byte)ControlOpcode.ReadOrderedList, 0, "other_list").Header.ErrorCode);
+        Assert.Equal(ControlErrorCode.UnknownVariable, AskSigned((byte)ControlOpcode.ReadOrderedList, "other_list").Header.ErrorCode);
     }
 
     private IReadOnlyList<byte[]> AskMode7(Mode7RequestCode request, int length = Mode7Message.RequestLength)
