@@ -73,9 +73,11 @@ public sealed class EngineActions
     public void Answer(ReadOnlySpan<byte> datagram) => _answers.Add(Append(0, datagram));
 
     /// <summary>Asks the host to open association <paramref name="associationId"/>'s own socket toward
-    /// <paramref name="remote"/> (a kernel-chosen ephemeral port, RFC 9109).</summary>
-    public void OpenSocket(int associationId, IPEndPoint remote, string name) =>
-        _sockets.Add(new SocketAction(SocketActionKind.Open, associationId, remote, name));
+    /// <paramref name="remote"/>: a kernel-chosen ephemeral port (RFC 9109) for a client association;
+    /// with <paramref name="fromNtpPort"/> (a symmetric peer, which must send from port 123 and whose
+    /// packets arrive there) the host sends through its server socket instead.</summary>
+    public void OpenSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort = false) =>
+        _sockets.Add(new SocketAction(SocketActionKind.Open, associationId, remote, name) { FromNtpPort = fromNtpPort });
 
     /// <summary>Asks the host to close association <paramref name="associationId"/>'s socket.</summary>
     public void CloseSocket(int associationId) =>
@@ -207,7 +209,11 @@ public enum SocketActionKind
 
 /// <summary>An association socket to open (toward <paramref name="Remote"/>, named <paramref name="Name"/>
 /// in messages) or close.</summary>
-public readonly record struct SocketAction(SocketActionKind Kind, int AssociationId, IPEndPoint? Remote, string? Name);
+public readonly record struct SocketAction(SocketActionKind Kind, int AssociationId, IPEndPoint? Remote, string? Name)
+{
+    /// <summary>Send from the server's NTP port (a symmetric peer), not an ephemeral one.</summary>
+    public bool FromNtpPort { get; init; }
+}
 
 /// <summary>A host name to resolve: <paramref name="Family"/> InterNetwork or InterNetworkV6 for -4/-6,
 /// else Unspecified; <paramref name="Token"/> comes back with the answer.</summary>

@@ -160,6 +160,13 @@ public sealed class NtpEngine
             refids.Add(ReferenceId.FromAddress(address));
         }
 
+        // An address we listen on need not be an interface's (any 127.0.0.0/8 address on lo): a peer
+        // synchronized to us through it shows it as refid all the same.
+        foreach (ClientAddress address in own)
+        {
+            refids.Add(ReferenceId.FromAddress(address.ToIPAddress()));
+        }
+
         Sources.LocalReferenceIds = refids;
         foreach (RemoteSource source in Sources.Sources)
         {
@@ -178,6 +185,9 @@ public sealed class NtpEngine
             ? OnAssociationDatagram(datagram, actions)
             : OnServerDatagram(datagram, reply, actions);
     }
+
+    /// <summary>Packets from configured symmetric peers dropped by their source's restrict entry.</summary>
+    public long PeerPacketsRestricted { get; private set; }
 
     private DatagramResult OnServerDatagram(in DatagramContext datagram, Span<byte> reply, EngineActions actions)
     {
@@ -212,7 +222,18 @@ public sealed class NtpEngine
         if (mode is (int)NtpMode.SymmetricActive or (int)NtpMode.SymmetricPassive && _directory.PeerOf(datagram.Source, Sources) is int peerId)
         {
             // A configured peer's packet (symmetric mode, RFC 5905 §9): it belongs to its association, not to
-            // the stateless server; the association answers on its own poll schedule.
+            // the stateless server; the association answers on its own poll schedule. Its source passes
+            // restrict first: `ignore` and `noserve` drop it, `notrust` unless the association signs
+            // (its key's MAC is then checked). `nopeer` does not apply: it only keeps packets from
+            // mobilizing an association, and this one is configured.
+            if (Server.Access?.Match(datagram.Source).Flags is { } peerFlags
+                && ((peerFlags & (RestrictFlags.Ignore | RestrictFlags.NoServe)) != 0
+                    || ((peerFlags & RestrictFlags.NoTrust) != 0 && Sources.Find(peerId)?.Association.Settings.KeyId is null)))
+            {
+                PeerPacketsRestricted++;
+                return DatagramResult.Ignored;
+            }
+
             return Deliver(peerId, datagram, actions);
         }
 
@@ -326,7 +347,8 @@ public sealed class NtpEngine
     {
         if (!source.Association.IsRefclock)
         {
-            actions.OpenSocket(source.Id, source.Association.Settings.Address, source.Association.Settings.DisplayName);
+            actions.OpenSocket(source.Id, source.Association.Settings.Address, source.Association.Settings.DisplayName,
+                fromNtpPort: source.Association.Settings.Mode == AssociationMode.SymmetricActive);
         }
     }
 

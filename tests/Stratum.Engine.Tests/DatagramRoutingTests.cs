@@ -124,18 +124,21 @@ public class DatagramRoutingTests
     }
 
     [Fact]
-    public void SymmetricPacket_FromAConfiguredPeer_GoesToItsAssociation_FromAnyPort_NotToTheServer()
+    public void SymmetricPacket_FromAConfiguredPeersNtpPort_GoesToItsAssociation_NotToTheServer()
     {
         NtpEngine engine = Engine(null, Line(s_server, AssociationMode.Client), Line(s_peer, AssociationMode.SymmetricActive));
         engine.Start(_clock.Now, _actions);
         _actions.Clear();
 
-        DatagramResult result = OnServerSocket(engine, Packet(NtpMode.SymmetricActive), "192.0.2.7", port: 40123);
+        DatagramResult result = OnServerSocket(engine, Packet(NtpMode.SymmetricActive), "192.0.2.7", port: 123);
 
         Assert.Equal(DatagramDisposition.Association, result.Disposition);
         Assert.Null(result.Decision);
         Assert.Equal(0, engine.Server.Counters.Received);
         Assert.NotEqual(long.MaxValue, _actions.NextDeadline);
+
+        // From another port of the peer's host it is not the peer's: the stateless server answers it.
+        Assert.Equal(DatagramDisposition.Reply, OnServerSocket(engine, Packet(NtpMode.SymmetricActive), "192.0.2.7", port: 40123).Disposition);
 
         // The same packet from a host that is not a peer: the stateless server answers it (mode 2).
         Assert.Equal(DatagramDisposition.Reply, OnServerSocket(engine, Packet(NtpMode.SymmetricActive), "192.0.2.9").Disposition);
@@ -209,5 +212,31 @@ public class DatagramRoutingTests
         ResolveRequest lookup = Assert.Single(_actions.Resolves);
         Assert.Equal("time.test", lookup.Name);
         Assert.True(engine.Names!.Busy);
+    }
+
+    [Theory]
+    [InlineData("restrict 192.0.2.7 ignore\n")]
+    [InlineData("restrict 192.0.2.7 noserve\n")]
+    [InlineData("restrict 192.0.2.7 notrust\n")]
+    public void SymmetricPacket_FromARestrictedPeer_IsDropped(string restrict)
+    {
+        NtpEngine engine = Engine(restrict, Line(s_peer, AssociationMode.SymmetricActive));
+        engine.Start(_clock.Now, _actions);
+        _actions.Clear();
+        Assert.Equal(DatagramDisposition.Dropped, OnServerSocket(engine, Packet(NtpMode.SymmetricActive), "192.0.2.7", port: 123).Disposition);
+        Assert.Equal(1, engine.PeerPacketsRestricted);
+
+        // nopeer only keeps unknown sources from mobilizing associations: a configured peer gets through.
+        NtpEngine nopeer = Engine("restrict 192.0.2.7 nopeer\n", Line(s_peer, AssociationMode.SymmetricActive));
+        nopeer.Start(_clock.Now, _actions);
+        Assert.Equal(DatagramDisposition.Association, OnServerSocket(nopeer, Packet(NtpMode.SymmetricActive), "192.0.2.7", port: 123).Disposition);
+    }
+
+    [Fact]
+    public void PeerSocket_IsRequestedOnTheNtpPort_ClientSocketsEphemeral()
+    {
+        NtpEngine engine = Engine(null, Line(s_server, AssociationMode.Client), Line(s_peer, AssociationMode.SymmetricActive));
+        engine.OnListening([new IPEndPoint(IPAddress.Any, 123)], [IPAddress.Parse("192.0.2.100")], _actions);
+        Assert.Equal([false, true], _actions.Sockets.Where(a => a.Kind == SocketActionKind.Open).Select(a => a.FromNtpPort));
     }
 }

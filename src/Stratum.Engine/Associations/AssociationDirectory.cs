@@ -18,13 +18,14 @@ internal sealed class AssociationDirectory
     /// <summary>Associations were mobilized or demobilized: rebuild before the next lookup.</summary>
     public void Invalidate() => _version++;
 
-    /// <summary>The id of the `peer` association with this remote host (any source port), or null.</summary>
+    /// <summary>The id of the `peer` association whose remote end is <paramref name="source"/> (address and
+    /// port: a peer sends from its NTP port, 123 unless configured otherwise), or null.</summary>
     public int? PeerOf(in ClientAddress source, SourceManager sources)
     {
         Refresh(sources);
         foreach ((int id, ClientAddress remote, bool peer) in _entries)
         {
-            if (peer && remote.SameHost(source))
+            if (peer && remote == source)
             {
                 return id;
             }

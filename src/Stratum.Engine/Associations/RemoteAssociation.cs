@@ -31,6 +31,10 @@ public sealed class RemoteAssociation
     private readonly IRandomSource _random;
     private readonly SystemVariables _system;
     private NtpTimestamp _cookie;
+
+    // The transmit time of our packet before the last: a symmetric peer's packet that crossed our last
+    // one in flight echoes this (MayEcho).
+    private NtpTimestamp _previousCookie;
     private NtpTimestamp _transmitTime;
     private NtpTimestamp _lastReplyTransmit;
     private bool _awaitingReply;
@@ -264,23 +268,11 @@ public sealed class RemoteAssociation
             return ReplyVerdict.Duplicate;
         }
 
-        if (IsSymmetric && !header.TransmitTime.IsZero && header.TransmitTime != _peerTransmit)
-        {
-            // Whatever it answers, the peer's packet is the one our next packet must echo.
-            _peerTransmit = header.TransmitTime;
-            _peerReceivedAt = receiveTime;
-        }
-
-        if (!_awaitingReply || header.OriginTime != _cookie)
-        {
-            PacketTests = FlashTest.Bogus;
-            return ReplyVerdict.BogusOrigin;
-        }
-
         if (Settings.KeyId is not null)
         {
-            // RFC 5905 §7.3: with a key configured, only a reply signed by it counts (ntpd's TEST5);
-            // a crypto-NAK or a bad MAC leaves the request outstanding, as if no reply had come.
+            // RFC 5905 §7.3: with a key configured, only a packet signed by it counts (ntpd's TEST5); a
+            // crypto-NAK or a bad MAC changes nothing, not even what a symmetric peer echoes, and leaves
+            // the request outstanding, as if no packet had come.
             IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
             if (!IsAuthentic)
             {
@@ -289,6 +281,20 @@ public sealed class RemoteAssociation
             }
 
             MacsVerified++;
+        }
+
+        bool answersOurs = _awaitingReply && header.OriginTime == _cookie;
+        if (IsSymmetric && !header.TransmitTime.IsZero && header.TransmitTime != _peerTransmit && MayEcho(header.OriginTime, answersOurs))
+        {
+            // The peer's packet is the one our next packet must echo (RFC 5905 §9.2: org and rec).
+            _peerTransmit = header.TransmitTime;
+            _peerReceivedAt = receiveTime;
+        }
+
+        if (!answersOurs)
+        {
+            PacketTests = FlashTest.Bogus;
+            return ReplyVerdict.BogusOrigin;
         }
 
         // From here on the reply answers our request: state may change.
@@ -332,6 +338,21 @@ public sealed class RemoteAssociation
         LastExchange = new RawExchange(header, _transmitTime, receiveTime);
         return ReplyVerdict.Accepted;
     }
+
+    /// <summary>Whether a symmetric peer's packet may set what our next packet echoes.</summary>
+    /// <remarks>
+    /// RFC 5905's receive() takes every packet's transmit time as the next origin, so a blind spoofer who
+    /// knows only the peer's address can make our next packet echo a time the peer never sent: the peer
+    /// then finds it bogus and the pair never synchronize (the CVE-2016-1548 and CVE-2016-4954 class). A
+    /// signed packet (its MAC was checked before) is the peer's; an unsigned one must show it saw one of our
+    /// last two packets (their origin: two, because both ends poll on their own and packets cross), or,
+    /// while no exchange has succeeded yet (reach 0), may carry a zero origin: the peer's first packet.
+    /// </remarks>
+    private bool MayEcho(NtpTimestamp origin, bool answersOurs) =>
+        Settings.KeyId is not null
+        || answersOurs
+        || (!origin.IsZero && (origin == _cookie || origin == _previousCookie))
+        || (origin.IsZero && Reach == 0);
 
     private ReplyVerdict OnKiss(KissCode kiss)
     {
@@ -389,6 +410,7 @@ public sealed class RemoteAssociation
     {
         // A client sends a random cookie as its transmit timestamp (the server only echoes it, and an
         // off-path attacker cannot guess it); a symmetric peer needs our real transmit time as its T3.
+        _previousCookie = _cookie;
         _cookie = IsSymmetric ? now.Real : new NtpTimestamp(_random.NextUInt64());
         _transmitTime = now.Real;
         _awaitingReply = true;

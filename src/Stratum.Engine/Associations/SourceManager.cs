@@ -642,7 +642,7 @@ public sealed class SourceManager
         return true;
     }
 
-    private RemoteSource? Find(int id)
+    internal RemoteSource? Find(int id)
     {
         foreach (RemoteSource source in _sources)
         {

@@ -69,6 +69,9 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     private sealed record AssociationSocket(int Id, UdpSocket Socket, IPEndPoint Remote)
     {
         public NativeSocketAddress RemoteAddress = NativeSocketAddress.From(Remote);
+
+        /// <summary>A symmetric peer's: the server socket, not the association's own.</summary>
+        public bool SharesServerSocket { get; init; }
     }
 
     /// <param name="ioBatch">Datagrams per recvmmsg/sendmmsg on the server sockets; 1 turns
@@ -525,9 +528,18 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         CountSent(_interfaceCounters.GetValueOrDefault(socket), failed ? 0 : 1, failed ? 1 : 0);
     }
 
-    // One client socket per association, on a random ephemeral port (RFC 9109).
-    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name)
+    // One client socket per association, on a random ephemeral port (RFC 9109); a symmetric peer sends
+    // from a server socket instead (port 123, where the peer's own packets arrive and are routed to the
+    // association), ephemeral only when no server socket of the peer's family exists.
+    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort)
     {
+        if (fromNtpPort && ServerSocketToward(remote) is { } server)
+        {
+            _associationSocketsById[associationId] = new AssociationSocket(associationId, server, remote) { SharesServerSocket = true };
+            _engine.Control.Host.AssociationSockets[associationId] = server.LocalEndPoint;
+            return;
+        }
+
         var local = new IPEndPoint(remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         UdpSocket? socket = UdpSocket.TryBind(local, reuseAddress: false, out string? error);
         if (socket is null)
@@ -544,9 +556,62 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         SocketsVersion++;
     }
 
+    // The server socket a symmetric peer sends from: of the peer's family, bound to the source address
+    // the kernel would choose toward the peer if one is (the peer knows us by it), else to the wildcard
+    // address, else to a loopback address for a loopback peer and a non-loopback one otherwise.
+    private UdpSocket? ServerSocketToward(IPEndPoint remote)
+    {
+        IPAddress? source = KernelSourceToward(remote);
+        UdpSocket? best = null;
+        int bestRank = -1;
+        foreach (UdpSocket socket in _interfaceCounters.Keys)
+        {
+            IPEndPoint local = socket.LocalEndPoint;
+            if (local.AddressFamily != remote.AddressFamily)
+            {
+                continue;
+            }
+
+            // Toward a loopback peer the kernel always picks 127.0.0.1 (::1); several daemons on one host
+            // (tests, labs) are told apart by the other loopback addresses they listen on: prefer those.
+            bool ownLoopback = IPAddress.IsLoopback(remote.Address) && IPAddress.IsLoopback(local.Address)
+                && !local.Address.Equals(IPAddress.Loopback) && !local.Address.Equals(IPAddress.IPv6Loopback);
+            int rank = ownLoopback ? 4
+                : local.Address.Equals(source) ? 3
+                : local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any) ? 2
+                : IPAddress.IsLoopback(local.Address) == IPAddress.IsLoopback(remote.Address) ? 1 : 0;
+            if (rank > bestRank)
+            {
+                (best, bestRank) = (socket, rank);
+            }
+        }
+
+        return best;
+    }
+
+    // The kernel's source address toward the peer: a connected probe socket's local address (no packet
+    // is sent); null when there is no route.
+    private static IPAddress? KernelSourceToward(IPEndPoint remote)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.Socket(remote.AddressFamily, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            probe.Connect(remote);
+            return (probe.LocalEndPoint as IPEndPoint)?.Address;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
     void IDatagramSender.CloseAssociationSocket(int associationId)
     {
-        if (_associationSocketsById.Remove(associationId, out AssociationSocket? association))
+        if (_associationSocketsById.Remove(associationId, out AssociationSocket? association) && association.SharesServerSocket)
+        {
+            _engine.Control.Host.AssociationSockets.Remove(associationId);
+        }
+        else if (association is not null)
         {
             _associationSockets.Remove(association.Socket);
             _sockets.Remove(association.Socket);

@@ -30,7 +30,7 @@ public interface IDatagramSender
 
     /// <summary>Opens association <paramref name="associationId"/>'s own socket toward
     /// <paramref name="remote"/> (<paramref name="name"/> for messages).</summary>
-    void OpenAssociationSocket(int associationId, IPEndPoint remote, string name);
+    void OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort);
 
     /// <summary>Closes association <paramref name="associationId"/>'s socket.</summary>
     void CloseAssociationSocket(int associationId);

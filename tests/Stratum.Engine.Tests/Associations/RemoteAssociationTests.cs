@@ -255,4 +255,65 @@ public class RemoteAssociationTests
         Assert.Equal(-24, sent.Precision);
         Assert.Equal("INIT", sent.ReferenceId.ToAscii());
     }
+
+    // A symmetric peer's packet: mode 1, origin and transmit as given.
+    private byte[] PeerPacket(NtpTimestamp origin, NtpTimestamp transmit)
+    {
+        NtpTimestamp now = _clock.Now.Real;
+        var packet = new NtpHeader(LeapIndicator.NoWarning, 4, NtpMode.SymmetricActive, 2, 6, -20,
+            NtpShort.FromSeconds(0.010), NtpShort.FromSeconds(0.020), ReferenceId.FromAddress(IPAddress.Parse("192.0.2.1")),
+            now, origin, now, transmit);
+        var bytes = new byte[48];
+        packet.Write(bytes);
+        return bytes;
+    }
+
+    private NtpTimestamp Echoed(RemoteAssociation association)
+    {
+        var request = new byte[48];
+        Assert.Equal(48, Poll(association, request));
+        return NtpHeader.Read(request).OriginTime;
+    }
+
+    [Fact]
+    public void Peer_ABlindSpoofersPacket_DoesNotChangeWhatWeEcho_OnceAnExchangeSucceeded()
+    {
+        RemoteAssociation association = Create(mode: AssociationMode.SymmetricActive, iburst: true);
+        association.Start(_clock.Now);
+        var request = new byte[48];
+        Poll(association, request);
+        NtpTimestamp ours = NtpHeader.Read(request).TransmitTime;
+
+        // The real peer answers our packet: an exchange, and its transmit time is echoed next.
+        var peerTransmit = new NtpTimestamp(0xE000_0000_0000_1000);
+        _clock.Advance(0.001);
+        Assert.Equal(ReplyVerdict.Accepted, association.OnReply(PeerPacket(ours, peerTransmit), _clock.Now.Real, _clock.Now.MonoSeconds, -24, out _));
+        Assert.NotEqual(0, association.Reach);
+
+        // A spoofer who cannot see our packets: a zero origin, or one it made up. Neither is echoed.
+        Assert.Equal(ReplyVerdict.BogusOrigin, association.OnReply(PeerPacket(NtpTimestamp.Zero, new NtpTimestamp(0xE000_0000_0000_2000)), _clock.Now.Real, _clock.Now.MonoSeconds, -24, out _));
+        Assert.Equal(ReplyVerdict.BogusOrigin, association.OnReply(PeerPacket(new NtpTimestamp(12345), new NtpTimestamp(0xE000_0000_0000_3000)), _clock.Now.Real, _clock.Now.MonoSeconds, -24, out _));
+        Assert.Equal(peerTransmit, Echoed(association));
+    }
+
+    [Fact]
+    public void Peer_ItsFirstPacket_AndOneThatCrossedOurs_AreEchoed()
+    {
+        RemoteAssociation association = Create(mode: AssociationMode.SymmetricActive, iburst: true);
+        association.Start(_clock.Now);
+
+        // Before any exchange the peer has never heard from us: a zero origin is its first packet.
+        var first = new NtpTimestamp(0xE000_0000_0000_1000);
+        Assert.Equal(ReplyVerdict.BogusOrigin, association.OnReply(PeerPacket(NtpTimestamp.Zero, first), _clock.Now.Real, _clock.Now.MonoSeconds, -24, out _));
+        var request = new byte[48];
+        Poll(association, request);
+        NtpTimestamp earlier = NtpHeader.Read(request).TransmitTime;
+        Assert.Equal(first, NtpHeader.Read(request).OriginTime);
+
+        // We poll again; the peer's next packet echoes our earlier one (they crossed): still the peer's.
+        Assert.Equal(48, Poll(association, request));
+        var crossed = new NtpTimestamp(0xE000_0000_0000_2000);
+        Assert.Equal(ReplyVerdict.BogusOrigin, association.OnReply(PeerPacket(earlier, crossed), _clock.Now.Real, _clock.Now.MonoSeconds, -24, out _));
+        Assert.Equal(crossed, Echoed(association));
+    }
 }

@@ -182,7 +182,7 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
         }
     }
 
-    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name) => _remotes[associationId] = remote;
+    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort) => _remotes[associationId] = remote;
 
     void IDatagramSender.CloseAssociationSocket(int associationId) => _remotes.Remove(associationId);
 
