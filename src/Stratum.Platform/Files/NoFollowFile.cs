@@ -23,18 +23,6 @@ using Stratum.Platform.Interop;
 
 namespace Stratum.Platform.Files;
 
-/// <summary>Why a file was not opened.</summary>
-public enum FileOpenError
-{
-    None = 0,
-
-    /// <summary>The path is a symbolic link: refused, never followed.</summary>
-    SymbolicLink = 1,
-
-    /// <summary>The operating system refused (the message has its strerror text).</summary>
-    System = 2,
-}
-
 /// <summary>Writing the daemon's files without following symbolic links.</summary>
 public static unsafe class NoFollowFile
 {
