@@ -30,15 +30,24 @@ internal static class NtpdDaemon
         }
 
         var targets = new List<LogTarget>();
+        string? logFileRefused = null;
+        StreamLogTarget? file = null;
         if (settings.LogFile is not null)
         {
-            StreamLogTarget? file = StreamLogTarget.OpenFile(settings.LogFile, out string? error);
-            if (file is null)
+            file = StreamLogTarget.OpenFile(settings.LogFile, out FileOpenError reason, out string? error);
+            if (file is null && reason != FileOpenError.SymbolicLink)
             {
                 stderr.WriteLine($"ntpd: {error}");
                 return 1;
             }
 
+            // A symbolic link at the log file's name is refused, never followed; the daemon logs where
+            // it would without a log file, and says so there.
+            logFileRefused = error;
+        }
+
+        if (file is not null)
+        {
             targets.Add(file);
         }
         else if (settings.Foreground)
@@ -54,6 +63,11 @@ internal static class NtpdDaemon
         using var writer = new LogWriter(targets, "ntpd", environment.ProcessId);
         using var loggerProvider = new DaemonLoggerProvider(writer, () => loop?.LastRealtime ?? 0, settings.DebugLevel > 0 ? LogLevel.Debug : LogLevel.Information);
         ILogger logger = loggerProvider.CreateLogger("ntpd");
+        if (logFileRefused is not null)
+        {
+            DaemonLog.BindFailed(logger, logFileRefused);
+        }
+
         return RunLogged(settings, environment, logger, created => loop = created);
     }
 

@@ -71,7 +71,7 @@ internal static class MruListTable
             int averageInterval = RoundLikeNtpq((row.Last - row.First).TotalSeconds / row.Count);
             char limit = (row.Restrictions & MruRecord.RestrictKod) != 0 ? 'K' : (row.Restrictions & MruRecord.RestrictLimited) != 0 ? 'L' : '.';
             text.Append(CultureInfo.InvariantCulture,
-                $"{lastInterval,6} {averageInterval,6} {row.Restrictions,4:x} {limit} {row.Mode} {row.Version} {row.Count,6} {row.Address.Port,5} {hostName(row.Address.Address)}\n");
+                $"{lastInterval,6} {averageInterval,6} {row.Restrictions,4:x} {limit} {row.Mode} {row.Version} {row.Count,6} {row.Address.Port,5} {Stratum.Client.Display.TerminalText.Escape(hostName(row.Address.Address))}\n");
         }
 
         return text.ToString();

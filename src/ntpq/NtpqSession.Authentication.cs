@@ -229,11 +229,11 @@ internal sealed partial class NtpqSession
         return true;
     }
 
-    /// <summary>The server's text up to a NUL, without the trailing line end.</summary>
+    /// <summary>The server's text up to a NUL, without the trailing line end, control characters escaped.</summary>
     private static string ResponseText(Mode6Result result)
     {
         ReadOnlySpan<byte> data = result.Data;
         int end = data.IndexOf((byte)0);
-        return Encoding.ASCII.GetString(end >= 0 ? data[..end] : data).TrimEnd('\r', '\n', ' ');
+        return Stratum.Client.Display.TerminalText.FromWire((end >= 0 ? data[..end] : data).TrimEnd("\r\n "u8));
     }
 }

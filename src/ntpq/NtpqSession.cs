@@ -5,7 +5,9 @@
 // ifstats/reslist in OrderedListPrinter; the authenticated commands (keyid, passwd, :config,
 // writevar) in NtpqSession.Authentication. Not implemented: writelist, addvars/readlist variable
 // lists and mreadvar. mrulist fetches through the client's MruCollector and prints MruListTable.
-// `debug` changes the level of the DebugTrace the clients share (ntpq -d).
+// `debug` changes the level of the DebugTrace the clients share (ntpq -d). Whatever the server sends
+// is printed with its control characters escaped ("\x1b", TerminalText): through VariableList, the
+// raw output, the :config answer and reverse-DNS names.
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -257,7 +259,7 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
                 text.Append(CultureInfo.InvariantCulture, $"associd={associationId} status=0x{result.Status:x4},\n");
             }
 
-            string data = Encoding.ASCII.GetString(result.Data).Replace("\r\n", "\n", StringComparison.Ordinal);
+            string data = Stratum.Client.Display.TerminalText.FromWire(result.Data, keepLineBreaks: true);
             text.Append(data);
             if (!data.EndsWith('\n'))
             {

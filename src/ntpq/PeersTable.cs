@@ -1,8 +1,8 @@
 // PeersTable: ntpq 4.2.8's `peers` spreadsheet (ntpq-subs.c dopeers/doprintpeers), byte for byte:
 // the fixed header and 78 '=' characters, then per association "%c%-15.15s " (tally by selection
 // code, remote: LOCAL(u) for a refclock unless -n, other addresses by reverse lookup unless -n),
-// the refid column padded to 15 but never cut (".LOCL." for a 1–4 character refid, its
-// non-graphic characters as '?'; an address; "(loop)" when the flash variable has TEST12; blank
+// the refid column padded to 15 but never cut (".LOCL." for a 1–4 character refid, a space in it as
+// '?' and a control character escaped, "\x1b" (TerminalText; ntpq 4.2.8 shows '?'); an address; "(loop)" when the flash variable has TEST12; blank
 // when the refid is missing or undecodable), then " %2ld %c %4.4s %4.4s  %3lo  %7.7s %8.7s %7.7s":
 // stratum, type from hmode, when and poll (prettyinterval), reach in octal, delay/offset/jitter
 // in ms by lfptoms(…, 3) cut to their first 7 characters (jitter, else dispersion). With -w a
@@ -90,7 +90,7 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
                 ? TruncateLeft(local.ToString(), 15)
                 : string.Empty,
             _ when loop => "(loop)",
-            _ => RefidText(variables["refid"], hex: variant == PeersVariant.AssociationPeers),
+            _ => RefidText(variables.RawValue("refid"), hex: variant == PeersVariant.AssociationPeers),
         };
         if (variant == PeersVariant.AssociationPeers)
         {
@@ -136,12 +136,13 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
             return NtpqValues.RefclockName(source);
         }
 
-        return reverseLookup?.Invoke(source) ?? source.ToString();
+        return reverseLookup?.Invoke(source) is string name ? Stratum.Client.Display.TerminalText.Escape(name) : source.ToString();
     }
 
-    /// <summary>The refid column: "" when missing or undecodable, ".XXXX." for 1–4 characters (refid_str:
-    /// a non-graphic character as '?'), "0.0.0.0", a refclock's name, else the address (apeers: the
-    /// 32 bits in hex, "%0x").</summary>
+    /// <summary>The refid column from the value as sent: "" when missing or undecodable, ".XXXX." for 1–4
+    /// characters (refid_str: a space as '?'; deviation: a control character escaped as "\x1b", as
+    /// everywhere in ntpq, where ntpq 4.2.8 shows '?'), "0.0.0.0", a refclock's name, else the address
+    /// (apeers: the 32 bits in hex, "%0x").</summary>
     private static string RefidText(string? value, bool hex)
     {
         if (value is null || value.Length == 0)
@@ -154,7 +155,14 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
             var text = new StringBuilder(".");
             foreach (char c in value)
             {
-                text.Append(c is > ' ' and < '\x7f' ? c : '?');
+                if (Stratum.Client.Display.TerminalText.IsControl(c) || c > '\x9f')
+                {
+                    text.Append(Stratum.Client.Display.TerminalText.FromWire([(byte)c]));
+                }
+                else
+                {
+                    text.Append(c == ' ' ? '?' : c);
+                }
             }
 
             return text.Append('.').ToString();

@@ -9,7 +9,7 @@
 // most 8 restarts from the beginning); CERR_BADVALUE switches from frags= to limit= and then
 // lowers the row limit; a timeout or incomplete answer halves frags=/limit=. Messages go to the
 // diagnostics callback in ntpq's words ("nonce request failed", "\rRetrieved N unique MRU
-// entries and M updates.").
+// entries and M updates."); the server's text in them has its control characters escaped.
 // Deviations: no 5 ms pause between requests (NTPsec dropped it too: on a busy server it keeps
 // the fetch from ever catching up); after 4 requests in a row without an answer the fetch stops
 // with ntpq's timeout message, where ntpq retries for ever; Ctrl-C does not interrupt it.
@@ -229,7 +229,7 @@ public sealed class MruCollector
         string text = Encoding.ASCII.GetString(result.Data);
         if (text.Length <= "nonce=".Length || !text.StartsWith("nonce=", StringComparison.Ordinal))
         {
-            _diagnostics($"unexpected nonce response format: {text}\n");
+            _diagnostics($"unexpected nonce response format: {Display.TerminalText.FromWire(result.Data)}\n");
             return null;
         }
 
@@ -272,8 +272,9 @@ public sealed class MruCollector
         var reader = new ControlVariableReader(data);
         while (reader.TryReadNext(out ControlVariable variable))
         {
-            string tag = Encoding.ASCII.GetString(variable.Name);
-            string value = Encoding.ASCII.GetString(variable.Value);
+            // Escaped (TerminalText): some of these reach the diagnostics as the server wrote them.
+            string tag = Display.TerminalText.FromWire(variable.Name);
+            string value = Display.TerminalText.FromWire(variable.Value);
             switch (tag)
             {
                 case "nonce":

@@ -63,8 +63,9 @@ public static class QueryHost
 
         try
         {
+            // The name comes from whoever serves the reverse zone: control characters are shown escaped.
             string name = Dns.GetHostEntry(address).HostName;
-            return string.IsNullOrEmpty(name) ? null : name;
+            return string.IsNullOrEmpty(name) ? null : Stratum.Client.Display.TerminalText.Escape(name);
         }
         catch (Exception e) when (e is SocketException or ArgumentException)
         {

@@ -1,12 +1,13 @@
 // KeyTable: the symmetric keys of one keys file, looked up by key id when a MAC is checked or
 // made. Immutable once built, so a reload builds a new table and swaps it in whole (ntpd also
-// rejects a keys file with errors and keeps the keys it had).
+// rejects a keys file with errors and keeps the keys it had), then disposes the old one, which
+// releases its keys' AES-CMAC ciphers.
 using System.Diagnostics.CodeAnalysis;
 
 namespace Stratum.Core.Auth;
 
 /// <summary>Keys by id.</summary>
-public sealed class KeyTable
+public sealed class KeyTable : IDisposable
 {
     private readonly Dictionary<ushort, SymmetricKey> _byId;
 
@@ -33,6 +34,16 @@ public sealed class KeyTable
     {
         key = null;
         return keyId is >= 1 and <= ushort.MaxValue && _byId.TryGetValue((ushort)keyId, out key);
+    }
+
+    /// <summary>Releases the keys' loaded ciphers (AES-CMAC): call once the table is no longer used
+    /// (replaced by a reload).</summary>
+    public void Dispose()
+    {
+        foreach (SymmetricKey key in _byId.Values)
+        {
+            key.Dispose();
+        }
     }
 
     /// <summary>All keys in ascending id order.</summary>

@@ -4,7 +4,8 @@
 // SHA-2 digests cut to 20 so the MAC fits the 24-octet field ntpd sends; for AES128CMAC it is the
 // 16-octet CMAC of the packet under the key. On the wire the MAC is the 32-bit key id followed by
 // that digest. MD5 uses the managed Md5Digest, so a daemon with only MD5 keys never loads OpenSSL.
-// Verification compares in constant time. Nothing here allocates for packets up to 1 KiB.
+// Verification compares in constant time. Nothing here allocates for packets up to 1 KiB (an AES-CMAC
+// key uses the cipher it loaded once, SymmetricKey.Cmac).
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Stratum.Core.Wire;
@@ -39,8 +40,13 @@ public static class PacketMac
 
         if (key.Type == KeyType.Aes128Cmac)
         {
-            // A longer hex secret is cut to the 128 bits AES-128 takes.
-            AesCmac.Compute(key.Secret[..AesCmac.KeySize], message, digest);
+            // The key's loaded cipher; a disposed one (keys replaced meanwhile) falls back to a one-shot
+            // MAC. A longer hex secret is cut to the 128 bits AES-128 takes.
+            if (key.Cmac?.TryCompute(message, digest) != true)
+            {
+                AesCmac.Compute(key.Secret[..AesCmac.KeySize], message, digest);
+            }
+
             return length;
         }
 

@@ -2,13 +2,14 @@
 // narrowed to the ids named by `trustedkey`, each usable only from the addresses of its access list
 // when it has one (ntp.keys(5), 4.2.8p10 and later). The server uses it to check a request's MAC and
 // sign the reply; an association configured with `key N` signs its requests with key N and accepts
-// only replies that carry a valid MAC by it. Built once at start; lookups allocate nothing.
+// only replies that carry a valid MAC by it. Built once at start; lookups allocate nothing. It owns
+// its table: disposing the ring releases the keys' loaded AES-CMAC ciphers.
 using Stratum.Core.Auth;
 
 namespace Stratum.Engine.Access;
 
 /// <summary>Trusted keys by id, with their source restrictions.</summary>
-public sealed class KeyRing
+public sealed class KeyRing : IDisposable
 {
     private readonly KeyTable _keys;
     private readonly HashSet<uint> _trusted;
@@ -31,6 +32,10 @@ public sealed class KeyRing
 
     /// <summary>No keys: every MAC fails (the server answers it with a crypto-NAK).</summary>
     public static KeyRing Empty { get; } = new(KeyTable.Empty, []);
+
+    /// <summary>Releases the table's loaded AES-CMAC ciphers: the ring owns its table. Whoever replaces
+    /// the ring (a keys reload) disposes the old one once nothing uses it.</summary>
+    public void Dispose() => _keys.Dispose();
 
     /// <summary>Keys in the table.</summary>
     public int Count => _keys.Count;

@@ -1,18 +1,25 @@
 // ControlNonce: the nonce of ntpd 4.2.8's mrulist handshake (ntp_control.c REQ_NONCE and
 // READ_MRU). A client first asks for a nonce and must echo it in every READ_MRU request, which
 // proves it receives what is sent to its source address and port, so a spoofed source cannot
-// draw the (large) MRU answer onto a victim. The nonce is 24 hex digits, as ntpd's
-// "%08x%08x%08x": the issue time and a 32-bit keyed hash of that time, the client's address and
-// its port. Checking it needs no per-client state; it is accepted for 16 s, as ntpd accepts it.
-// The key is 32 bytes from the injected random source (a CSPRNG in ntpd), drawn at the first
-// use and replaced every hour (ntpd's salt lifetime); the previous key still validates, so a
-// nonce issued just before a change stays good for its 16 s.
-// Deviation: ntpd puts the receive time (system clock) in the nonce; Stratum puts the monotonic
-// time, so a clock step can neither expire outstanding nonces nor stretch their life. The hash is
-// HMAC-SHA256 truncated to 32 bits where ntpd uses MD5 over salt|time|address|port|salt.
+// draw the (large) MRU answer onto a victim. The nonce is 24 hex digits (96 bits), as ntpd's
+// "%08x%08x%08x", and reveals nothing: not the time, not the uptime, not the key. It is made of
+//   - a 1-s time slot (monotonic seconds): the nonce is the same for one client within one slot;
+//   - a tag: HMAC-SHA256(key, client address, port, slot) cut to 88 bits (22 digits);
+//   - a hint (2 digits): the slot's low 8 bits XORed with a pad, HMAC-SHA256(key, address, port)'s
+//     first octet. The pad is secret and differs per client and key, so the hint shows nothing of the
+//     slot; it lets the check find the issuing slot with one HMAC instead of trying all 16.
+// Checking needs no per-client state: the hint gives the newest slot with those low bits, which must
+// be at most 15 slots old, and the tag must match. So a nonce is accepted for more than 15 s and
+// never 16 s or more (ntpd: less than 16 s).
+// The key is 32 bytes from the injected random source (a CSPRNG in ntpd), drawn at the first use and
+// replaced every hour (ntpd's salt lifetime); the previous key still validates, so a nonce issued
+// just before a change stays good for its lifetime.
+// Deviation: ntpd's nonce carries the receive time (system clock) in clear, which tells anyone who
+// asks the server's clock reading; Stratum's carries no time at all, and its slots count monotonic
+// seconds, so a clock step can neither expire outstanding nonces nor stretch their life. The hash is
+// HMAC-SHA256 where ntpd uses MD5 over salt|time|address|port|salt.
 // Without a random source (tests, simulations) the key is a fixed constant.
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Security.Cryptography;
 using Stratum.Engine.Access;
 
@@ -21,17 +28,24 @@ namespace Stratum.Engine.Control;
 /// <summary>Issues and checks mrulist nonces. Loop thread only.</summary>
 internal sealed class ControlNonce
 {
-    /// <summary>Hex digits of a nonce: 16 for the time, 8 for the hash.</summary>
+    /// <summary>Hex digits of a nonce: 2 for the hint, 22 for the tag.</summary>
     public const int TextLength = 24;
 
-    /// <summary>How long a nonce is accepted (ntpd: less than 16 s).</summary>
-    public const long LifetimeNanoseconds = 16 * LoopTime.NanosecondsPerSecond;
+    /// <summary>Length of a time slot.</summary>
+    public const long SlotNanoseconds = LoopTime.NanosecondsPerSecond;
+
+    /// <summary>How many slots after its own a nonce is still accepted: 15, so its lifetime is more
+    /// than 15 s and less than 16 s (ntpd: less than 16 s).</summary>
+    public const long LifetimeSlots = 15;
 
     /// <summary>How long one key is used (ntpd renews its salt hourly).</summary>
     public const long KeyLifetimeNanoseconds = 3600 * LoopTime.NanosecondsPerSecond;
 
     private const int KeyLength = 32;
-    private const int MessageLength = 1 + 16 + 2 + 8;
+    private const int TagLength = 11;
+    private const int AddressLength = 1 + 16 + 2;
+    private const byte PadDomain = 0x50;
+    private const byte TagDomain = 0x54;
 
     private readonly IRandomSource? _random;
     private readonly byte[] _key = new byte[KeyLength];
@@ -43,48 +57,47 @@ internal sealed class ControlNonce
     /// <param name="random">Source of the secret key; null uses a fixed key (tests only).</param>
     public ControlNonce(IRandomSource? random) => _random = random;
 
-    /// <summary>A fresh nonce for <paramref name="client"/>, as 24 hex digits.</summary>
+    /// <summary>The nonce for <paramref name="client"/> now, as 24 hex digits.</summary>
     public string Issue(in ClientAddress client, LoopTime now)
     {
         RenewKey(now.Mono);
-        ulong issued = unchecked((ulong)now.Mono);
-        uint tag = Tag(_key, client, issued);
-        return string.Create(CultureInfo.InvariantCulture, $"{issued:x16}{tag:x8}");
+        long slot = SlotOf(now.Mono);
+        Span<byte> nonce = stackalloc byte[1 + TagLength];
+        nonce[0] = (byte)(slot ^ Pad(_key, client));
+        Tag(_key, client, slot, nonce[1..]);
+        return Convert.ToHexStringLower(nonce);
     }
 
-    /// <summary>True when <paramref name="text"/> is a nonce this server issued to <paramref name="client"/> less than 16 s ago.</summary>
+    /// <summary>True when <paramref name="text"/> is a nonce this server issued to <paramref name="client"/>
+    /// less than <see cref="LifetimeSlots"/> + 1 slots ago.</summary>
     public bool IsValid(ReadOnlySpan<byte> text, in ClientAddress client, LoopTime now)
     {
-        if (text.Length != TextLength
-            || !TryParseHex(text[..16], out ulong issued)
-            || !TryParseHex(text[16..], out ulong claimed))
+        Span<byte> received = stackalloc byte[1 + TagLength];
+        if (!_hasKey || text.Length != TextLength || !TryParseHex(text, received))
         {
             return false;
         }
 
-        long age = now.Mono - unchecked((long)issued);
-        if (age < 0 || age >= LifetimeNanoseconds || !_hasKey)
-        {
-            return false;
-        }
-
-        Span<byte> expected = stackalloc byte[4];
-        Span<byte> received = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(received, (uint)claimed);
-        BinaryPrimitives.WriteUInt32BigEndian(expected, Tag(_key, client, issued));
-        if (CryptographicOperations.FixedTimeEquals(expected, received))
-        {
-            return true;
-        }
-
-        if (!_hasPreviousKey)
-        {
-            return false;
-        }
-
-        BinaryPrimitives.WriteUInt32BigEndian(expected, Tag(_previousKey, client, issued));
-        return CryptographicOperations.FixedTimeEquals(expected, received);
+        long nowSlot = SlotOf(now.Mono);
+        return Matches(_key, received, client, nowSlot) || (_hasPreviousKey && Matches(_previousKey, received, client, nowSlot));
     }
+
+    private static bool Matches(byte[] key, ReadOnlySpan<byte> received, in ClientAddress client, long nowSlot)
+    {
+        // The newest slot, not after now, whose low 8 bits the hint carries.
+        byte low = (byte)(received[0] ^ Pad(key, client));
+        long slot = nowSlot - (byte)(nowSlot - low);
+        if (slot < 0 || nowSlot - slot > LifetimeSlots)
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[TagLength];
+        Tag(key, client, slot, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, received[1..]);
+    }
+
+    private static long SlotOf(long mono) => mono / SlotNanoseconds;
 
     private void RenewKey(long nowMono)
     {
@@ -109,38 +122,58 @@ internal sealed class ControlNonce
         _keyCreatedMono = nowMono;
     }
 
-    private static uint Tag(byte[] key, in ClientAddress client, ulong issued)
+    /// <summary>The client's secret pad for the hint: the first octet of HMAC(key, 'P' | address | port).</summary>
+    private static byte Pad(byte[] key, in ClientAddress client)
     {
-        Span<byte> message = stackalloc byte[MessageLength];
-        message[0] = (byte)client.Family;
-        BinaryPrimitives.WriteUInt128BigEndian(message[1..], client.Value);
-        BinaryPrimitives.WriteUInt16BigEndian(message[17..], client.Port);
-        BinaryPrimitives.WriteUInt64BigEndian(message[19..], issued);
+        Span<byte> message = stackalloc byte[1 + AddressLength];
+        message[0] = PadDomain;
+        WriteAddress(client, message[1..]);
         Span<byte> digest = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(key, message, digest);
-        return BinaryPrimitives.ReadUInt32BigEndian(digest);
+        return digest[0];
     }
 
-    private static bool TryParseHex(ReadOnlySpan<byte> digits, out ulong value)
+    /// <summary>HMAC(key, 'T' | address | port | slot) cut to <see cref="TagLength"/> octets.</summary>
+    private static void Tag(byte[] key, in ClientAddress client, long slot, Span<byte> tag)
     {
-        value = 0;
-        foreach (byte digit in digits)
+        Span<byte> message = stackalloc byte[1 + AddressLength + 8];
+        message[0] = TagDomain;
+        WriteAddress(client, message[1..]);
+        BinaryPrimitives.WriteInt64BigEndian(message[(1 + AddressLength)..], slot);
+        Span<byte> digest = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, message, digest);
+        digest[..TagLength].CopyTo(tag);
+    }
+
+    private static void WriteAddress(in ClientAddress client, Span<byte> destination)
+    {
+        destination[0] = (byte)client.Family;
+        BinaryPrimitives.WriteUInt128BigEndian(destination[1..], client.Value);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[17..], client.Port);
+    }
+
+    private static bool TryParseHex(ReadOnlySpan<byte> digits, Span<byte> octets)
+    {
+        for (int i = 0; i < octets.Length; i++)
         {
-            int nibble = digit switch
-            {
-                >= (byte)'0' and <= (byte)'9' => digit - '0',
-                >= (byte)'a' and <= (byte)'f' => digit - 'a' + 10,
-                >= (byte)'A' and <= (byte)'F' => digit - 'A' + 10,
-                _ => -1,
-            };
-            if (nibble < 0)
+            int high = Nibble(digits[2 * i]);
+            int low = Nibble(digits[(2 * i) + 1]);
+            if (high < 0 || low < 0)
             {
                 return false;
             }
 
-            value = (value << 4) | (uint)nibble;
+            octets[i] = (byte)((high << 4) | low);
         }
 
         return true;
     }
+
+    private static int Nibble(byte digit) => digit switch
+    {
+        >= (byte)'0' and <= (byte)'9' => digit - '0',
+        >= (byte)'a' and <= (byte)'f' => digit - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => digit - 'A' + 10,
+        _ => -1,
+    };
 }

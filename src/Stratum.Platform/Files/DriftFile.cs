@@ -1,7 +1,8 @@
 // DriftFile: ntpd's drift file (ntp.conf `driftfile`, ntpd 4.2.8 ntp_util.c): one line holding the
 // clock's frequency correction in PPM, written as "%.3f". Read once at start so the frequency can be
 // applied at once; written hourly and at exit, atomically (a ".TEMP" file beside it, then rename(2)),
-// so a crash never leaves a half-written file. A missing file is normal (first start); corrupt
+// so a crash never leaves a half-written file; the daemon runs as root, so the temporary is created
+// exclusively and never through a symbolic link (NoFollowFile). A missing file is normal (first start); corrupt
 // content or a value beyond the ±500 PPM kernel limit is reported and ignored, never fatal. Like
 // ntpd's fscanf("%lf"), only the first token is read; anything after it is ignored. No clamping:
 // deciding what to do with a bad value is the caller's business. Never throws on I/O errors.
@@ -94,32 +95,29 @@ public static class DriftFile
     /// Writes <paramref name="ppm"/> as "%.3f\n" atomically. Returns null on success, else an error
     /// text naming the file and the OS problem (the old file, if any, is then left untouched).
     /// </summary>
-    public static string? Write(string path, double ppm)
+    public static string? Write(string path, double ppm) => Write(path, ppm, out _);
+
+    /// <summary>
+    /// As <see cref="Write(string, double)"/>; <paramref name="notice"/> reports a temporary name that
+    /// was taken by something not removed (a symbolic link, another user's file), even on success.
+    /// </summary>
+    public static string? Write(string path, double ppm, out string? notice)
     {
+        notice = null;
         if (!double.IsFinite(ppm) || Math.Abs(ppm) > MaxFrequencyPpm)
         {
             return string.Create(CultureInfo.InvariantCulture,
                 $"cannot write drift file {path}: frequency {ppm:F3} PPM is outside ±{MaxFrequencyPpm:F0} PPM");
         }
 
-        string temporaryPath = path + TemporarySuffix;
-        try
+        byte[] content = Encoding.ASCII.GetBytes(ppm.ToString("F3", CultureInfo.InvariantCulture) + "\n");
+        string? error = NoFollowFile.ReplaceAtomically(path, content, TemporarySuffix, out string? taken);
+        if (taken is not null)
         {
-            byte[] content = Encoding.ASCII.GetBytes(ppm.ToString("F3", CultureInfo.InvariantCulture) + "\n");
-            using (var stream = new FileStream(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
+            notice = $"drift file {path}: {taken}";
+        }
 
-            File.Move(temporaryPath, path, overwrite: true);
-            return null;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            TryDelete(temporaryPath);
-            return $"cannot write drift file {path}: {FileErrorText.Describe(temporaryPath, exception)}";
-        }
+        return error is null ? null : $"cannot write drift file {path}: {error}";
     }
 
     private static string FirstToken(string text)
@@ -135,16 +133,4 @@ public static class DriftFile
     }
 
     private static string Shorten(string token) => token.Length <= 32 ? token : token[..32] + "…";
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            // Nothing more to do: the error already reported is the one that matters.
-        }
-    }
 }

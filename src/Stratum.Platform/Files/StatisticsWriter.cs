@@ -3,9 +3,13 @@
 // `statistics` and `filegen` name, off the event loop: the loop formats a line and queues it; one
 // writer thread appends it to the file of the current filegen period (loopstats.20261123 for `type
 // day`), keeps ntpd's link (`loopstats` → the current file) when `link` is set, and reopens when the
-// period rolls over. The queue is bounded: when the disk is slow, lines are dropped and counted, never
-// the loop blocked. A file that cannot be written is reported once (through the error callback) per
-// distinct message. It is the action executor's statistics sink (IStatisticsSink).
+// period rolls over. The daemon runs as root, so a file is never opened through a symbolic link: a link
+// planted at a statistics file's name is refused ("PATH is a symbolic link; not written", reported
+// once per file; its lines are dropped), and the `link` is replaced atomically (a new link renamed
+// over it, never delete-then-create; a name there that is not a link is left alone) (NoFollowFile).
+// The queue is bounded: when the disk is slow, lines are dropped and counted, never the loop blocked.
+// A file that cannot be written is reported once (through the error callback) per distinct message.
+// It is the action executor's statistics sink (IStatisticsSink).
 using System.Collections.Concurrent;
 using Stratum.Core.Config;
 using Stratum.Engine;
@@ -25,6 +29,7 @@ public sealed class StatisticsWriter : IStatisticsSink, IDisposable
     private readonly int _processId;
     private readonly Action<string>? _onError;
     private readonly Thread _thread;
+    private readonly HashSet<string> _refusalsReported = [];
     private string? _lastError;
     private long _dropped;
 
@@ -169,7 +174,11 @@ public sealed class StatisticsWriter : IStatisticsSink, IDisposable
         {
             try
             {
-                StreamWriter writer = WriterFor(kind, stamp);
+                if (WriterFor(kind, stamp) is not { } writer)
+                {
+                    continue;
+                }
+
                 writer.Write(line);
                 writer.Write('\n');
                 if (_queue.Count == 0)
@@ -179,12 +188,7 @@ public sealed class StatisticsWriter : IStatisticsSink, IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                string error = $"statistics file for {kind.ToString().ToLowerInvariant()} in {_directory}: {e.Message}";
-                if (error != _lastError)
-                {
-                    _lastError = error;
-                    _onError?.Invoke(error);
-                }
+                ReportError(kind, e.Message);
             }
         }
 
@@ -194,30 +198,67 @@ public sealed class StatisticsWriter : IStatisticsSink, IDisposable
         }
     }
 
-    private StreamWriter WriterFor(StatisticsKind kind, long stamp)
+    /// <summary>The open file for <paramref name="kind"/>'s current period, or null (reported) when it
+    /// cannot be opened.</summary>
+    private StreamWriter? WriterFor(StatisticsKind kind, long stamp)
     {
         FilegenConfig file = _files[kind];
         string path = StatisticsFiles.FilePath(_directory, file, stamp, _processId);
-        if (_open.TryGetValue(kind, out (string Path, StreamWriter Writer) current) && current.Path == path)
+        if (_open.TryGetValue(kind, out (string Path, StreamWriter Writer) current))
         {
-            return current.Writer;
-        }
-
-        current.Writer?.Dispose();
-        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
-        _open[kind] = (path, writer);
-        string link = Path.Combine(_directory, file.FileName);
-        if (file.Link && link != path)
-        {
-            if (File.Exists(link) || new FileInfo(link).LinkTarget is not null)
+            if (current.Path == path)
             {
-                File.Delete(link);
+                return current.Writer;
             }
 
-            File.CreateSymbolicLink(link, Path.GetFileName(path));
+            _open.Remove(kind);
+            current.Writer.Dispose();
+        }
+
+        FileStream? stream = NoFollowFile.OpenAppend(path, out FileOpenError error, out string? message);
+        if (stream is null)
+        {
+            if (error == FileOpenError.SymbolicLink)
+            {
+                ReportOnce("statistics file " + message);
+            }
+            else
+            {
+                ReportError(kind, message ?? path);
+            }
+
+            return null;
+        }
+
+        var writer = new StreamWriter(stream);
+        _open[kind] = (path, writer);
+        string link = Path.Combine(_directory, file.FileName);
+        if (file.Link && link != path && NoFollowFile.ReplaceSymbolicLink(link, Path.GetFileName(path)) is string linkError)
+        {
+            ReportOnce("statistics link " + linkError);
         }
 
         return writer;
+    }
+
+    private void ReportError(StatisticsKind kind, string problem)
+    {
+        string error = $"statistics file for {kind.ToString().ToLowerInvariant()} in {_directory}: {problem}";
+        if (error != _lastError)
+        {
+            _lastError = error;
+            _onError?.Invoke(error);
+        }
+    }
+
+    /// <summary>Reports a refusal the first time it happens (the set is bounded: a file name per
+    /// period and kind).</summary>
+    private void ReportOnce(string message)
+    {
+        if (_refusalsReported.Count < 1024 && _refusalsReported.Add(message))
+        {
+            _onError?.Invoke(message);
+        }
     }
 
     private void FlushAll()

@@ -1,10 +1,12 @@
 // LogTarget: where ntpd's log lines go. Like ntpd: `logfile`/-l names a file; in the foreground
-// (-n) without one, stderr; otherwise syslog (the /dev/log socket). Lines read as ntpd writes them:
+// (-n) without one, stderr; otherwise syslog (the /dev/log socket). The log file is opened for append
+// without following a symbolic link (NoFollowFile): a link there is refused. Lines read as ntpd writes them:
 // "23 Nov 10:40:00 ntpd[4242]: synchronized to LOCAL(0), stratum 10". Targets run on the writer thread.
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Stratum.Platform.Files;
 
 namespace Stratum.Platform.Logging;
 
@@ -51,19 +53,24 @@ public sealed class StreamLogTarget : LogTarget
     }
 
     /// <summary>Opens <paramref name="path"/> for append; returns null and an error on failure.</summary>
-    public static StreamLogTarget? OpenFile(string path, out string? error)
+    public static StreamLogTarget? OpenFile(string path, out string? error) => OpenFile(path, out _, out error);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for append, never through a symbolic link (the daemon runs as
+    /// root): null on failure, with <paramref name="reason"/> and the text to report, "log file PATH is
+    /// a symbolic link; not written" or "cannot open log file PATH: REASON".
+    /// </summary>
+    public static StreamLogTarget? OpenFile(string path, out FileOpenError reason, out string? error)
     {
-        try
+        FileStream? stream = NoFollowFile.OpenAppend(path, out reason, out string? message);
+        if (stream is null)
         {
-            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-            error = null;
-            return new StreamLogTarget(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = false }, true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = $"cannot open log file {path}: {e.Message}";
+            error = reason == FileOpenError.SymbolicLink ? "log file " + message : $"cannot open log file {path}: {message}";
             return null;
         }
+
+        error = null;
+        return new StreamLogTarget(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = false }, true);
     }
 
     public override void Write(in LogEntry entry, string program, int processId) =>

@@ -2,6 +2,10 @@
 // drivers/driver28.html), the segment through which gpsd and other time sources hand time to an
 // NTP daemon. Unit u uses the System V segment with key 0x4E545030 + u ("NTP0" + u), created when
 // missing, owner-only for units 0 and 1 and world-writable from unit 2 on, as the document says.
+// Units 0 and 1 are the trusted ones (only root's processes may write them), so an existing segment
+// for them is used only when it belongs to root or the daemon's user (owner and creator, IPC_STAT)
+// and is not writable by group or others; otherwise anyone could feed the daemon its time. Such a
+// segment is refused with a log line naming its owner or mode, and the unit stays unreachable.
 // The segment holds one reading: the reference clock's time and the system time at which it was
 // taken (seconds, µs and ns), leap bits, precision, and a `valid` flag the writer sets and the
 // reader clears. In mode 1 the writer also bumps `count` around each update and a reading whose
@@ -10,6 +14,7 @@
 // the readings of the interval become one sample: the middle 60 % of them after sorting, averaged,
 // with their spread as jitter. Written from the driver's documentation; nothing here changes the
 // clock. Used by the event loop thread only.
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Stratum.Core.Wire;
 using Stratum.Platform.Interop;
@@ -74,14 +79,43 @@ public sealed unsafe class SharedMemoryRefclock : IDisposable
     public long Clashes { get; private set; }
 
     /// <summary>Attaches unit <paramref name="unit"/>'s segment, creating it if needed; null with the
-    /// reason when the kernel refuses.</summary>
-    public static SharedMemoryRefclock? Open(byte unit, bool skipSanityCheck, out string? error)
+    /// reason when the kernel refuses, or when an existing segment of unit 0 or 1 is not root's or
+    /// ours alone (<see cref="Vet"/>).</summary>
+    public static SharedMemoryRefclock? Open(byte unit, bool skipSanityCheck, out string? error) =>
+        Open(unit, BaseKey + unit, skipSanityCheck, out error);
+
+    /// <summary>As <see cref="Open(byte, bool, out string?)"/> with the segment's key given (tests use
+    /// keys of their own with the rules of <paramref name="unit"/>).</summary>
+    internal static SharedMemoryRefclock? Open(byte unit, int key, bool skipSanityCheck, out string? error)
     {
-        int permissions = unit < 2 ? 0x180 : 0x1B6; // 0600 : 0666
-        int id = SharedMemoryCalls.Get(BaseKey + unit, SegmentSize, SharedMemoryCalls.Create | permissions);
+        bool restricted = IsRestricted(unit);
+        int permissions = restricted ? 0x180 : 0x1B6; // 0600 : 0666
+        int id = SharedMemoryCalls.Get(key, SegmentSize, SharedMemoryCalls.Create | SharedMemoryCalls.Exclusive | permissions);
+        if (id < 0 && Marshal.GetLastPInvokeError() == SharedMemoryCalls.AlreadyExists)
+        {
+            // Someone made it first (gpsd, an earlier daemon, anyone): whose is it?
+            id = SharedMemoryCalls.Get(key, SegmentSize, 0);
+            if (id >= 0 && restricted)
+            {
+                if (!SharedMemoryCalls.TryGetOwner(id, out uint userId, out uint creatorUserId, out int mode))
+                {
+                    error = $"SHM({unit}): shmctl(0x{key:X8}, IPC_STAT): {Libc.ErrorText(Marshal.GetLastPInvokeError())}";
+                    return null;
+                }
+
+                uint self = FileCalls.GetEffectiveUserId();
+                SegmentRefusal refusal = Vet(unit, userId, creatorUserId, mode, self);
+                if (refusal != SegmentRefusal.None)
+                {
+                    error = RefusalText(unit, key, refusal, userId, creatorUserId, mode, self);
+                    return null;
+                }
+            }
+        }
+
         if (id < 0)
         {
-            error = $"SHM({unit}): shmget(0x{BaseKey + unit:X8}): {Libc.ErrorText(Marshal.GetLastPInvokeError())}";
+            error = $"SHM({unit}): shmget(0x{key:X8}): {Libc.ErrorText(Marshal.GetLastPInvokeError())}";
             return null;
         }
 
@@ -95,6 +129,39 @@ public sealed unsafe class SharedMemoryRefclock : IDisposable
         error = null;
         return new SharedMemoryRefclock(unit, skipSanityCheck, (byte*)address);
     }
+
+    /// <summary>Units 0 and 1 are root's: their segments must be writable by root (or the daemon's user) only.</summary>
+    public static bool IsRestricted(byte unit) => unit < 2;
+
+    /// <summary>
+    /// Whether an existing segment may be used for <paramref name="unit"/>: any for units 2 and up;
+    /// for units 0 and 1 only one whose owner and creator are root or <paramref name="self"/> (the
+    /// daemon's effective uid) and whose mode gives group and others no write permission.
+    /// </summary>
+    public static SegmentRefusal Vet(byte unit, uint userId, uint creatorUserId, int mode, uint self)
+    {
+        if (!IsRestricted(unit))
+        {
+            return SegmentRefusal.None;
+        }
+
+        if (userId is not 0 && userId != self || creatorUserId is not 0 && creatorUserId != self)
+        {
+            return SegmentRefusal.Owner;
+        }
+
+        return (mode & 0x12) != 0 ? SegmentRefusal.WritableByOthers : SegmentRefusal.None; // S_IWGRP | S_IWOTH
+    }
+
+    /// <summary>The log line for a refused segment.</summary>
+    public static string RefusalText(byte unit, int key, SegmentRefusal refusal, uint userId, uint creatorUserId, int mode, uint self) => refusal switch
+    {
+        SegmentRefusal.Owner => string.Create(CultureInfo.InvariantCulture,
+            $"SHM({unit}): segment 0x{key:X8} belongs to uid {userId} (created by uid {creatorUserId}), neither root nor this daemon (uid {self}); refused, not used"),
+        SegmentRefusal.WritableByOthers => string.Create(CultureInfo.InvariantCulture,
+            $"SHM({unit}): segment 0x{key:X8} has mode {Convert.ToString(mode & 0x1FF, 8).PadLeft(4, '0')}, writable by group or others (units 0 and 1 must be 0600); refused, not used"),
+        _ => string.Empty,
+    };
 
     /// <summary>Takes the segment's reading if the writer left one (called once a second).</summary>
     /// <returns>True when a reading was kept.</returns>

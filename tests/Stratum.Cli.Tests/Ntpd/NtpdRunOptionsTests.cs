@@ -86,6 +86,31 @@ public sealed partial class NtpdRunOptionsTests : IDisposable
     }
 
     [Fact]
+    public void LogFileOption_SymbolicLink_RefusedAndReported_DaemonKeepsRunning()
+    {
+        string victim = Path.Combine(_directory, "victim");
+        File.WriteAllText(victim, "precious\n");
+        var victimTime = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(victim, victimTime);
+        string log = Path.Combine(_directory, "ntpd.log");
+        File.CreateSymbolicLink(log, victim);
+
+        using (var daemon = InProcessNtpd.Start(WriteConfig(s_address34), InProcessNtpd.FreePort(s_address34), "-l", log))
+        {
+            Assert.True(daemon.Host is not null, $"daemon exited: {daemon.Stderr}");
+            daemon.Stop();
+            Assert.Equal(0, daemon.ExitCode);
+            // In the foreground without a usable log file the lines go to stderr, the refusal among them.
+            string stderr = daemon.Stderr.ToString();
+            Assert.Single(stderr.Split('\n'), line => line.EndsWith($"log file {log} is a symbolic link; not written", StringComparison.Ordinal));
+        }
+
+        Assert.Equal("precious\n", File.ReadAllText(victim));
+        Assert.Equal(victimTime, File.GetLastWriteTimeUtc(victim));
+        Assert.Equal(victim, new FileInfo(log).LinkTarget);
+    }
+
+    [Fact]
     public void PidFileOption_WritesThePidWhileRunningAndRemovesItAtExit()
     {
         int port = InProcessNtpd.FreePort(s_address35);

@@ -1,5 +1,5 @@
 // REQ_NONCE and READ_MRU over a real engine whose MRU list the test fills through access control:
-// the nonce (bound to address and port, accepted for 16 s, surviving a key change), ntpd's
+// the nonce (bound to address and port, accepted for less than 16 s, surviving a key change), ntpd's
 // fields and formats, paging with frags=/limit= and last.N/addr.N continuation (including a
 // moved prior and limit=1), the filters, `nomrulist`, CERR_BADVALUE, and malformed or unproven
 // requests that get no answer at all.

@@ -62,7 +62,7 @@ public sealed class DriftFileKeeperTests : IDisposable
         var keeper = new DriftFileKeeper(path);
 
         string? error = keeper.Save(Frequency);
-        Assert.Equal($"cannot write drift file {path}: No such file or directory", error);
+        Assert.Equal($"cannot write drift file {path}: Not a directory", error);
         Assert.Null(keeper.Save(Frequency)); // the same error is not repeated each hour
         Assert.Equal(0, keeper.Writes);
 
@@ -79,16 +79,31 @@ public sealed class DriftFileKeeperTests : IDisposable
     [Fact]
     public void WriteFails_TemporaryFileCannotBeCreated_ReportedAndTheOldFileUntouched()
     {
-        // A directory where the temporary file goes: no process, root included, can create the file.
+        // A drift file name so long that the temporary's (".TEMP" more) passes NAME_MAX: no process,
+        // root included, can create it.
+        string path = Path.Combine(_directory, new string('d', 251));
+        File.WriteAllText(path, "7.000\n");
+
+        var keeper = new DriftFileKeeper(path);
+        string? error = keeper.Save(Frequency);
+        Assert.Equal($"cannot write drift file {path}: File name too long", error);
+        Assert.Equal("7.000\n", File.ReadAllText(path)); // the old file is untouched
+        Assert.Null(keeper.Save(Frequency)); // reported once
+    }
+
+    [Fact]
+    public void TemporaryNameTakenByADirectory_AnotherNameUsed_ReportedOnce()
+    {
         File.WriteAllText(DriftPath, "7.000\n");
         Directory.CreateDirectory(DriftPath + DriftFile.TemporarySuffix);
 
         var keeper = new DriftFileKeeper(DriftPath);
-        string? error = keeper.Save(Frequency);
-        Assert.NotNull(error);
-        Assert.StartsWith($"cannot write drift file {DriftPath}: ", error, StringComparison.Ordinal);
-        Assert.Equal("7.000\n", File.ReadAllText(DriftPath)); // the old file is untouched
+        string? notice = keeper.Save(Frequency);
+        Assert.Equal($"drift file {DriftPath}: {DriftPath}.TEMP exists and is not a regular file of this user; left alone, another temporary name used", notice);
+        Assert.Equal("-12.346\n", File.ReadAllText(DriftPath));
+        Assert.True(Directory.Exists(DriftPath + DriftFile.TemporarySuffix));
         Assert.Null(keeper.Save(Frequency)); // reported once
+        Assert.Equal(2, keeper.Writes);
     }
 
     [Fact]
@@ -114,7 +129,7 @@ public sealed class DriftFileKeeperTests : IDisposable
 
         (LogLevel level, string message) = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Error, level);
-        Assert.Equal($"cannot write drift file {path}: No such file or directory", message);
+        Assert.Equal($"cannot write drift file {path}: Not a directory", message);
     }
 
     // An engine whose discipline reached SYNC on a reference clock's polls (no clock is touched: the
