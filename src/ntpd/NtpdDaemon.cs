@@ -91,6 +91,11 @@ internal static class NtpdDaemon
         double? driftFrequency = ReadDriftFile(settings, logger);
         var engine = new NtpEngine(Translate(config, settings, driftFrequency) with { Keys = LoadKeys(config, logger) }, precision, new CryptoRandomSource());
         ControlSetup.Apply(config, engine.Control.Host);
+        if (engine.Server.Access?.Settings.QueriesFromLoopbackOnly == true)
+        {
+            DaemonLog.QueriesLoopbackOnly(logger);
+        }
+
         // A virtual clock has no kernel discipline; the real one's state is read, never written.
         engine.Control.Host.ReadKernelLoop = settings.VirtualClock is null ? environment.ReadKernelLoop : null;
         engine.Sources.LeapTable = LoadLeapFile(config, clock, logger);

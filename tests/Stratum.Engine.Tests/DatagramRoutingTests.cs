@@ -239,4 +239,25 @@ public class DatagramRoutingTests
         engine.OnListening([new IPEndPoint(IPAddress.Any, 123)], [IPAddress.Parse("192.0.2.100")], _actions);
         Assert.Equal([false, true], _actions.Sockets.Where(a => a.Kind == SocketActionKind.Open).Select(a => a.FromNtpPort));
     }
+
+    // A 12-octet mode 6 READVAR for the system variables.
+    private static byte[] ReadVariables() => [0x16, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    [Fact]
+    public void Mode6_WithoutAnyRestrictLine_IsAnsweredOnLoopbackOnly_AndAsNtpdWithOne()
+    {
+        NtpEngine bare = Engine("");
+        Assert.True(bare.Server.Access!.Settings.QueriesFromLoopbackOnly);
+        Assert.Equal(ServerDecision.DropNoQuery, OnServerSocket(bare, ReadVariables(), "198.51.100.1").Decision);
+        Assert.Empty(_actions.Answers);
+        Assert.Equal(DatagramDisposition.Reply, OnServerSocket(bare, Packet(NtpMode.Client), "198.51.100.1").Disposition);
+        OnServerSocket(bare, ReadVariables(), "127.0.0.1");
+        Assert.NotEmpty(_actions.Answers);
+
+        _actions.Clear();
+        NtpEngine restricted = Engine("restrict default kod limited\n");
+        Assert.False(restricted.Server.Access!.Settings.QueriesFromLoopbackOnly);
+        OnServerSocket(restricted, ReadVariables(), "198.51.100.1");
+        Assert.NotEmpty(_actions.Answers);
+    }
 }

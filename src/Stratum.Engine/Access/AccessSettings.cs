@@ -16,8 +16,19 @@ public sealed record AccessSettings(IReadOnlyList<RestrictRule> Restrictions, Ra
     /// <summary>Whether the MRU list is kept (ntpq mrulist; rate limits; per-client query budgets).</summary>
     public bool Monitor { get; init; } = true;
 
+    /// <summary>Mode 6 and 7 queries (ntpq, ntpdc) are answered to loopback sources only. Set for a
+    /// configuration without any restrict line: ntpd 4.2.8 then answers anyone, and a 12-octet readvar
+    /// draws about 400 octets (an amplifier for spoofed sources); a `restrict` line restores ntpd's
+    /// behaviour, whatever it says.</summary>
+    public bool QueriesFromLoopbackOnly { get; init; }
+
+    /// <summary>The settings of a configuration: its restrict, discard and mru lines.</summary>
     public static AccessSettings From(IReadOnlyList<RestrictRule> restrictions, DiscardOptions discard, MruOptions mru, bool monitor = true) =>
-        new(restrictions, RateLimitSettings.From(discard), MruSettings.From(mru, discard)) { Monitor = MonitorWanted(monitor, restrictions) };
+        new(restrictions, RateLimitSettings.From(discard), MruSettings.From(mru, discard))
+        {
+            Monitor = MonitorWanted(monitor, restrictions),
+            QueriesFromLoopbackOnly = restrictions.Count == 0,
+        };
 
     /// <summary>`enable monitor`, or any `limited` restrict line (which needs the list).</summary>
     public static bool MonitorWanted(bool monitor, IReadOnlyList<RestrictRule> restrictions)

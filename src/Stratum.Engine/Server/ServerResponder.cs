@@ -124,7 +124,8 @@ public sealed class ServerResponder
             return ServerDecision.DropIgnored;
         }
 
-        if ((flags & RestrictFlags.NoQuery) != 0)
+        if ((flags & RestrictFlags.NoQuery) != 0
+            || (Access.Settings.QueriesFromLoopbackOnly && !System.Net.IPAddress.IsLoopback(client.ToIPAddress())))
         {
             return ServerDecision.DropNoQuery;
         }

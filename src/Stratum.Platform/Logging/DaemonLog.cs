@@ -74,4 +74,7 @@ public static partial class DaemonLog
 
     [LoggerMessage(23, LogLevel.Critical, "cannot give up root: {Reason}; exiting")]
     public static partial void PrivilegeDropFailed(ILogger logger, string reason);
+
+    [LoggerMessage(24, LogLevel.Information, "no restrict line: time is served to all, ntpq and ntpdc queries are answered from this host (loopback) only; a restrict line gives ntpd's rules")]
+    public static partial void QueriesLoopbackOnly(ILogger logger);
 }

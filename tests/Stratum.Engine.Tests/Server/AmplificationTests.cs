@@ -18,7 +18,9 @@ public class AmplificationTests
 {
     private const long Second = LoopTime.NanosecondsPerSecond;
 
-    private static NtpEngine Engine(string restrictLines = "")
+    // A bare `restrict default`: queries open to all, as ntpd answers them with any restrict line (with
+    // none at all, queries are answered on loopback only: Mode6_WithoutAnyRestrictLine_OnLoopbackOnly).
+    private static NtpEngine Engine(string restrictLines = "restrict default\n")
     {
         var locals = new[] { new LocalClockSettings(0, 10, 0, LocalClockSettings.DefaultReferenceId, false) };
         var configuration = new EngineConfiguration(locals, [], false, null, AccessTestConfig.Settings(restrictLines));
@@ -130,6 +132,16 @@ public class AmplificationTests
 
         NtpEngine closed = Engine("restrict default noquery\n");
         Assert.Equal(ServerDecision.DropNoQuery, closed.Server.AdmitQuery(request, AccessTestConfig.Address("192.0.2.1"), default, Second, out _));
+    }
+
+    [Fact]
+    public void Mode6_WithoutAnyRestrictLine_OnLoopbackOnly()
+    {
+        NtpEngine bare = Engine("");
+        byte[] request = ReadVariables(1);
+        Assert.Equal(ServerDecision.DropNoQuery, bare.Server.AdmitQuery(request, AccessTestConfig.Address("192.0.2.1"), default, Second, out _));
+        Assert.Equal(ServerDecision.Control, bare.Server.AdmitQuery(request, AccessTestConfig.Address("127.0.0.1"), default, Second, out _));
+        Assert.Equal(ServerDecision.Control, bare.Server.AdmitQuery(request, AccessTestConfig.Address("::1"), default, Second, out _));
     }
 
     [Fact]
