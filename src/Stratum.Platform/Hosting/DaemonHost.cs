@@ -115,7 +115,10 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     public int ServerThreads { get; set; }
 
     /// <summary>The running extra server loops, or null.</summary>
-    public ServerLoopGroup? ServerLoops { get; private set; }
+    public ServerLoopGroup? ServerLoops { get; internal set; }
+
+    /// <summary>Datagrams the extra loops handed over that this loop has served.</summary>
+    public long HandedOverServed { get; private set; }
 
     /// <summary>Tests only: false leaves modes 6 and 7 to the kernel's hash, so the extra loops
     /// receive some and hand them over.</summary>
@@ -227,7 +230,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
             }
 
             ServerLoops = ServerLoopGroup.TryStart(ServerThreads, _serverSockets, _engine, _path.ReceiveBatch.Capacity, _path.SendBatch.Stamping, _logger, out string? error,
-                signals, SteerControlQueries);
+                signals, SteerControlQueries, startThreads: true, loopClock: null);
             if (ServerLoops is null)
             {
                 DaemonLog.BindFailed(_logger, $"--server-threads: {error}; serving from the main loop only");
@@ -311,10 +314,12 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         }
 
         bool more = false;
-        foreach (DatagramHandoff handoff in loops.Handoffs)
+        IReadOnlyList<DatagramHandoff> handoffs = loops.Handoffs;
+        for (int i = 0; i < handoffs.Count; i++)
         {
+            DatagramHandoff handoff = handoffs[i];
             handoff.TakeWakeRequest();
-            _ = _path.ServeHandedOver(handoff, _serverSockets, this, ServerDatagramPath.MaxDatagramsPerWakeup);
+            HandedOverServed += _path.ServeHandedOver(handoff, _serverSockets, this, ServerDatagramPath.MaxDatagramsPerWakeup);
             more |= !handoff.IsEmpty;
         }
 

@@ -44,6 +44,9 @@ public sealed class ServerLoopGroup : IDisposable
 
     internal ServerSnapshot Latest => _latest;
 
+    /// <summary>The loops (tests drive them when their threads were not started).</summary>
+    internal IReadOnlyList<ServerLoop> Loops => _loops;
+
     /// <summary>Each loop's ring of datagrams for the main loop, in loop order.</summary>
     internal IReadOnlyList<DatagramHandoff> Handoffs => _handoffs;
 
@@ -67,11 +70,20 @@ public sealed class ServerLoopGroup : IDisposable
     /// <summary>Binds and starts <paramref name="count"/> loops beside <paramref name="serverSockets"/>
     /// (bound with SO_REUSEPORT); null and an error message when a socket cannot be bound.</summary>
     /// <param name="mainWakeup">The main loop's flags, whose eventfd (ShutdownSignals.EnableWakeup)
-    /// the loops write when they hand it a datagram; null in tests that drain by hand.</param>
-    /// <param name="steerControl">Attach the program that steers modes 6 and 7 to the main loop's
-    /// sockets (tests turn it off to make the loops hand those over).</param>
+    /// the loops write when they hand it a datagram; null when the main loop drains by itself.</param>
     public static ServerLoopGroup? TryStart(int count, IReadOnlyList<UdpSocket> serverSockets, NtpEngine engine, int ioBatch, TransmitStamping stamping, ILogger logger, out string? error,
-        ShutdownSignals? mainWakeup = null, bool steerControl = true)
+        ShutdownSignals? mainWakeup = null) =>
+        TryStart(count, serverSockets, engine, ioBatch, stamping, logger, out error, mainWakeup, steerControl: true, startThreads: true, loopClock: null);
+
+    /// <summary><see cref="TryStart(int, IReadOnlyList{UdpSocket}, NtpEngine, int, TransmitStamping, ILogger, out string?, ShutdownSignals?)"/>
+    /// with the choices tests make.</summary>
+    /// <param name="steerControl">Attach the program that steers modes 6 and 7 to the main loop's
+    /// sockets (off: the loops receive some and hand them over).</param>
+    /// <param name="startThreads">Run each loop on its own thread (off: the caller drives the loops,
+    /// <see cref="Loops"/>, on its own thread).</param>
+    /// <param name="loopClock">The loops' clock (default: an observe-only driver each).</param>
+    internal static ServerLoopGroup? TryStart(int count, IReadOnlyList<UdpSocket> serverSockets, NtpEngine engine, int ioBatch, TransmitStamping stamping, ILogger logger, out string? error,
+        ShutdownSignals? mainWakeup, bool steerControl, bool startThreads, IClockDriver? loopClock)
     {
         ArgumentNullException.ThrowIfNull(serverSockets);
         ArgumentNullException.ThrowIfNull(engine);
@@ -113,12 +125,12 @@ public sealed class ServerLoopGroup : IDisposable
             var access = new AccessControl(settings, random.NextUInt64());
             // ntpq reslist: the main loop sums this loop's restrict hits with its own.
             engine.Server.Access?.IncludeHitsOf(access);
-            var loop = new ServerLoop(group, new ObserveOnlyClockDriver(), sockets, engine.System.Precision, access, ioBatch, stamping);
+            var loop = new ServerLoop(group, loopClock ?? new ObserveOnlyClockDriver(), sockets, engine.System.Precision, access, ioBatch, stamping);
             group._loops.Add(loop);
             group._handoffs.Add(loop.Handoff);
         }
 
-        for (int i = 0; i < group._loops.Count; i++)
+        for (int i = 0; i < group._loops.Count && startThreads; i++)
         {
             ServerLoop loop = group._loops[i];
             var thread = new Thread(loop.Run) { IsBackground = true, Name = $"ntpd server loop {i + 1}" };
@@ -148,9 +160,9 @@ public sealed class ServerLoopGroup : IDisposable
     private long Sum(Func<DatagramHandoff, long> count)
     {
         long total = 0;
-        foreach (DatagramHandoff handoff in _handoffs)
+        for (int i = 0; i < _handoffs.Count; i++)
         {
-            total += count(handoff);
+            total += count(_handoffs[i]);
         }
 
         return total;
