@@ -95,5 +95,14 @@ for round in $(seq 1 "$ROUNDS"); do
     # shellcheck disable=SC2086
     run_one "$label" "$round" "$bin" $args
   done
-done
+done | tee "$W/runs.txt"
 echo "# end $(date -u '+%H:%M:%S UTC')  load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Medians over the rounds, per binary and socket count.
+echo "# medians: label socks replies/s us/reply"
+awk '/ round / { key = $1 " " $5; rate[key] = rate[key] " " $7; cpu[key] = cpu[key] " " $14; if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
+  function median(list,   a, k, i, j, t) {
+    k = split(list, a, " ")
+    for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+  }
+  END { for (i = 0; i < n; i++) printf "%-24s %9d %6.2f\n", order[i], median(rate[order[i]]), median(cpu[order[i]]) }' "$W/runs.txt"
