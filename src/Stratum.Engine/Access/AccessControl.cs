@@ -16,10 +16,12 @@
 // - Packets from `ignore`d sources are not recorded in the MRU list, so a blocked flood cannot
 //   push real clients out of it. With `disable monitor` (AccessSettings.Monitor false) nothing is.
 // Restrict hit counts (ntpq reslist): every Match counts on the deciding entry of the table in
-// force; a recompile (SetInterfaceAddresses, SetSourceAddresses, AddRestrictions) carries the
-// counts over entry by entry. With --server-threads each extra loop has its own AccessControl
-// (one writer per table); the main loop's IncludeHitsOf registers them and HitsOf sums them when
-// read, for the entries the main table has.
+// force; a recompile (SetInterfaceAddresses, SetSourceAddresses, AddRestrictions, Adopt) carries
+// the counts over entry by entry. With --server-threads each extra loop has its own AccessControl
+// (its own MRU list and rate limits, one writer per table); it follows the main loop's restrict
+// table by adopting the main loop's Inputs from the server snapshot whenever they change (a
+// restrict line added by ntpq :config, an association mobilized), and the main loop's
+// IncludeHitsOf registers it so that HitsOf sums its counts, for the entries the main table has.
 using Stratum.Core.Config;
 using Stratum.Core.Time;
 
@@ -29,9 +31,6 @@ namespace Stratum.Engine.Access;
 public sealed class AccessControl
 {
     private long _totalQueryArrival;
-    private IReadOnlyList<ClientAddress> _sourceAddresses = [];
-    private IReadOnlyList<ClientAddress> _interfaceAddresses = [];
-    private readonly List<RestrictRule> _runtimeRules = [];
     private AccessControl[] _hitPeers = [];
 
     /// <param name="settings">Rules and limits.</param>
@@ -41,8 +40,8 @@ public sealed class AccessControl
     {
         ArgumentNullException.ThrowIfNull(settings);
         Settings = settings;
-        _sourceAddresses = [.. sourceAddresses ?? []];
-        Restrictions = RestrictionTable.Compile(settings.Restrictions, _sourceAddresses, _interfaceAddresses);
+        Inputs = new RestrictionInputs(settings.Restrictions, [.. sourceAddresses ?? []], []);
+        Restrictions = Inputs.Compile();
         Mru = new MruList(settings.Mru, seed);
     }
 
@@ -54,6 +53,9 @@ public sealed class AccessControl
     /// <summary>The compiled restrict list now in force.</summary>
     public RestrictionTable Restrictions { get; private set; }
 
+    /// <summary>What <see cref="Restrictions"/> was compiled from; a new instance after every change.</summary>
+    public RestrictionInputs Inputs { get; private set; }
+
     /// <summary>Recent clients (ntpq mrulist).</summary>
     public MruList Mru { get; }
 
@@ -64,16 +66,14 @@ public sealed class AccessControl
     public void SetInterfaceAddresses(IEnumerable<ClientAddress> addresses)
     {
         ArgumentNullException.ThrowIfNull(addresses);
-        _interfaceAddresses = [.. addresses];
-        Recompile();
+        Adopt(Inputs with { Interfaces = [.. addresses] });
     }
 
     /// <summary>Recompiles the table with the current association addresses ("restrict source").</summary>
     public void SetSourceAddresses(IEnumerable<ClientAddress> addresses)
     {
         ArgumentNullException.ThrowIfNull(addresses);
-        _sourceAddresses = [.. addresses];
-        Recompile();
+        Adopt(Inputs with { Sources = [.. addresses] });
     }
 
     /// <summary>Adds restrict lines received at run time (ntpq :config) after the configured ones;
@@ -81,8 +81,24 @@ public sealed class AccessControl
     public void AddRestrictions(IEnumerable<RestrictRule> rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        _runtimeRules.AddRange(rules);
-        Recompile();
+        Adopt(Inputs with { Rules = [.. Inputs.Rules, .. rules] });
+    }
+
+    /// <summary>Compiles <paramref name="inputs"/> into the table in force, carrying the hit counts
+    /// over; nothing when they are already in force. An extra server loop adopts the main loop's
+    /// inputs this way, on its own thread.</summary>
+    public void Adopt(RestrictionInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (ReferenceEquals(inputs, Inputs))
+        {
+            return;
+        }
+
+        RestrictionTable next = inputs.Compile();
+        next.CarryHitsFrom(Restrictions);
+        Restrictions = next;
+        Inputs = inputs;
     }
 
     /// <summary>The restrictions for a source; counts a hit on the entry that decided them.</summary>
@@ -113,14 +129,6 @@ public sealed class AccessControl
         }
 
         return hits;
-    }
-
-    /// <summary>Compiles the table anew and carries the hit counts over.</summary>
-    private void Recompile()
-    {
-        RestrictionTable next = RestrictionTable.Compile([.. Settings.Restrictions, .. _runtimeRules], _sourceAddresses, _interfaceAddresses);
-        next.CarryHitsFrom(Restrictions);
-        Restrictions = next;
     }
 
     /// <summary>Records a time request (mode 1 or 3) in the MRU list and applies the rate limit

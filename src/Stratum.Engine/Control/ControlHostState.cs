@@ -38,7 +38,8 @@ public sealed class ControlHostState
     /// <summary>Sends that failed.</summary>
     public long SendFailures { get; set; }
 
-    /// <summary>Datagrams dropped before parsing (receive errors).</summary>
+    /// <summary>Datagrams dropped before parsing (iostats "dropped packets"): with --server-threads,
+    /// those an extra loop could not hand to the main loop because its queue was full.</summary>
     public long Dropped { get; set; }
 
     /// <summary>Wake-ups for a readable server socket, and those that found a datagram.</summary>

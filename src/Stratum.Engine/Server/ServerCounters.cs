@@ -62,6 +62,10 @@ public sealed class ServerCounters
     /// <summary>Request MACs whose key id is not a trusted key of the keys file ("keys not found").</summary>
     public long KeyNotFound { get; internal set; }
 
+    /// <summary>Request MACs computed and compared (a trusted key was found): the digest work a
+    /// flood of signed requests costs; none for requests dropped by the rate limit.</summary>
+    public long MacsChecked { get; internal set; }
+
     /// <summary>Request MACs that verified ("decryptions").</summary>
     public long MacsVerified { get; internal set; }
 
@@ -88,7 +92,7 @@ public sealed class ServerCounters
         Received = Replied = DroppedMalformed = DroppedVersion = DroppedMode = Control = CryptoNaks = OlderVersion = 0;
         DroppedBogusPort = DroppedIgnored = DroppedNoServe = DroppedNoPeer = DroppedNotTrusted = DroppedVersionRestricted = 0;
         DroppedRateLimited = KodSent = LeakReplies = DroppedNoQuery = DroppedQueryRate = 0;
-        KeyLookups = KeyNotFound = MacsVerified = MacsSigned = 0;
+        KeyLookups = KeyNotFound = MacsChecked = MacsVerified = MacsSigned = 0;
     }
 
     internal void Count(ServerDecision decision)

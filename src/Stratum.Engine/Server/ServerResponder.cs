@@ -9,10 +9,17 @@
 // than the request.
 // With a client address (the daemon's path) the source's restrict entry applies first: source
 // port 0 and `ignore` drop before parsing; then the MRU list records the request and scores its
-// rate; then `noserve`, `version`, `notrust` (not authenticated), `nopeer` (mode 1); last the rate limit of
-// `limited` sources: drop, a leak reply, or with `kod` a RATE kiss-o'-death (RFC 5905 §7.4:
-// leap 3, stratum 0, refid RATE, poll raised to the discard average; origin, receive and transmit
-// all carry the request's transmit timestamp, so the KoD tells the client nothing about our time).
+// rate; then `noserve`, `version`, `notrust` for a request without a MAC, `nopeer` (mode 1); then
+// the rate limit of `limited` sources drops what is over the rate — before any MAC is computed,
+// so a flood of signed requests costs no digests; only then is a MAC checked (`notrust` refuses
+// one that fails) and the rest of the rate decision applied: a leak reply, or with `kod` a RATE
+// kiss-o'-death (RFC 5905 §7.4: leap 3, stratum 0, refid RATE, poll raised to the discard
+// average; origin, receive and transmit all carry the request's transmit timestamp, so the KoD
+// tells the client nothing about our time; it carries no MAC, so its request's MAC is checked
+// only under `notrust`).
+// IsPlainClientRequest is the split of the shared server datagram path (the host's main loop and
+// its --server-threads loops): a mode 3 request is answered here on any loop; anything else goes
+// through NtpEngine.OnDatagram on the main loop.
 // AdmitQuery gates mode 6/7 for the host before the control responder sees them: `ignore`,
 // `noquery`, and the query rate limit. Nothing here allocates.
 using Stratum.Core.Config;
@@ -55,6 +62,13 @@ public sealed class ServerResponder
 
     /// <summary>Answer mode 1 (symmetric active) with a mode 2 reply; restrict `nopeer` turns it off per source.</summary>
     public bool AnswerSymmetricActive { get; set; } = true;
+
+    /// <summary>True for a plain client request (mode 3): the shared server path answers it with
+    /// <see cref="Respond(ReadOnlySpan{byte}, in ClientAddress, NtpTimestamp, long, Span{byte}, out int)"/>
+    /// on whichever loop received it; every other datagram (modes 6 and 7, symmetric and broadcast
+    /// packets, replies, NTPv1, empty ones) belongs to NtpEngine.OnDatagram on the main loop.</summary>
+    public static bool IsPlainClientRequest(ReadOnlySpan<byte> datagram) =>
+        !datagram.IsEmpty && (datagram[0] & 0x07) == (int)NtpMode.Client;
 
     /// <summary>Parses <paramref name="request"/> and writes the reply, without access control.</summary>
     /// <param name="request">The datagram as received.</param>
@@ -166,8 +180,9 @@ public sealed class ServerResponder
             return ServerDecision.DropVersionRestricted;
         }
 
-        Stratum.Core.Auth.SymmetricKey? key = Authenticate(packet, client);
-        if ((flags & RestrictFlags.NoTrust) != 0 && key is null)
+        bool signed = packet.HasMac && !packet.Mac.IsCryptoNak;
+        bool noTrust = (flags & RestrictFlags.NoTrust) != 0;
+        if (noTrust && !signed)
         {
             return ServerDecision.DropNotTrusted;
         }
@@ -177,10 +192,21 @@ public sealed class ServerResponder
             return ServerDecision.DropNoPeer;
         }
 
+        if (admission == TimeAdmission.Drop)
+        {
+            // Before the MAC: a flood over the rate costs no digest.
+            return ServerDecision.DropRateLimited;
+        }
+
+        // A KoD carries no MAC, so its request's MAC matters only under `notrust`.
+        Stratum.Core.Auth.SymmetricKey? key = signed && (admission != TimeAdmission.Kod || noTrust) ? Authenticate(packet, client) : null;
+        if (noTrust && key is null)
+        {
+            return ServerDecision.DropNotTrusted;
+        }
+
         switch (admission)
         {
-            case TimeAdmission.Drop:
-                return ServerDecision.DropRateLimited;
             case TimeAdmission.Kod:
                 replyLength = WriteRateKiss(header, replyMode, access.RateLimits, reply);
                 return ServerDecision.Kod;
@@ -208,6 +234,7 @@ public sealed class ServerResponder
             return null;
         }
 
+        Counters.MacsChecked++;
         if (!Stratum.Core.Auth.PacketMac.Verify(key, packet))
         {
             return null;

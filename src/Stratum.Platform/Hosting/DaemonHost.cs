@@ -1,13 +1,18 @@
 // DaemonHost: ntpd's I/O shell around the Engine (ARCHITECTURE.md §2, §4): binds the listening
-// sockets and the associations' own sockets, runs the event loop, reads datagrams with their kernel
-// receive stamps and hands each to NtpEngine.OnDatagram, calls NtpEngine.OnTimer at the deadline it
-// returned, hands finished name lookups to NtpEngine.OnResolved, and has the shared action executor
-// (EngineActionExecutor) carry out what the Engine decided, through this class's socket and log
-// ports. Which datagram goes where (time server, modes 6 and 7, peers, association replies), restrict
-// checks and every schedule (polls, pool upkeep, drift file, sysstats) are the Engine's. A time reply's
-// transmit timestamp is written as late as possible, just before sendto — or, on the batched server
-// path (recvmmsg in, one sendmmsg out per batch; SendBatch explains the stamping), just before the
-// sendmmsg. The time server path allocates nothing.
+// sockets and the associations' own sockets, runs the event loop, calls NtpEngine.OnTimer at the
+// deadline it returned, hands finished name lookups to NtpEngine.OnResolved, and has the shared
+// action executor (EngineActionExecutor) carry out what the Engine decided, through this class's
+// socket and log ports. Its server sockets are read by the one server datagram path
+// (ServerDatagramPath), the same the --server-threads loops run: a plain client request is answered
+// there by the Engine's time server (NtpEngine.Server), every other datagram is handed to
+// NtpEngine.OnDatagram (Route), and so is every datagram an extra loop handed over (its ring is
+// drained when the loop's eventfd wakes this one: OnWakeup). Datagrams on an association's socket
+// go to NtpEngine.OnDatagram. Which datagram goes where (time server, modes 6 and 7, peers,
+// association replies), restrict checks and every schedule (polls, pool upkeep, drift file,
+// sysstats) are the Engine's. A time reply's transmit timestamp is written as late as possible, just
+// before its sendto (SendBatch explains the stamping). After every event the server state is
+// published to the extra loops (ServerLoopGroup.Publish: a few compares unless it changed). The
+// time server path allocates nothing.
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Stratum.Core.Auth;
@@ -15,6 +20,7 @@ using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine;
 using Stratum.Engine.Control;
+using Stratum.Engine.Server;
 using Stratum.Platform.Clock;
 using Stratum.Platform.Files;
 using Stratum.Platform.Logging;
@@ -24,12 +30,12 @@ using Stratum.Platform.Net;
 namespace Stratum.Platform.Hosting;
 
 /// <summary>Runs ntpd's event loop over a configured Engine.</summary>
-public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, IDisposable
+public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramSender, ILogSink, IDisposable
 {
     /// <summary>Receive buffer: larger than any packet we accept, so oversize ones are seen as such.</summary>
-    private const int ReceiveBufferSize = 2048;
+    private const int ReceiveBufferSize = ServerDatagramPath.ReceiveSlotSize;
 
-    /// <summary>Datagrams read per readable socket before returning to poll(), for fairness.</summary>
+    /// <summary>Datagrams read per readable association socket before returning to poll(), for fairness.</summary>
     private const int MaxDatagramsPerWakeup = 64;
 
     /// <summary>Datagrams per recvmmsg/sendmmsg unless configured (ntpd --io-batch).</summary>
@@ -50,13 +56,13 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     private readonly List<UdpSocket> _sockets = [];
     private readonly Action<ResolveResult> _onResolved;
 
-    /// <summary>ifstats counters of each server socket.</summary>
-    private readonly Dictionary<UdpSocket, ControlInterface> _interfaceCounters = [];
+    /// <summary>The listening (server) sockets in bind order, and the ifstats counters of each.</summary>
+    private readonly List<UdpSocket> _serverSockets = [];
+    private readonly List<ControlInterface> _interfaceCounters = [];
     private readonly Dictionary<UdpSocket, AssociationSocket> _associationSockets = [];
     private readonly Dictionary<int, AssociationSocket> _associationSocketsById = [];
     private readonly bool _debugPackets;
-    private readonly ReceiveBatch? _receiveBatch;
-    private readonly SendBatch? _sendBatch;
+    private readonly ServerDatagramPath _path;
     private NativeSocketAddress _source;
     private UdpSocket? _answerSocket;
     private EngineActionExecutor? _executor;
@@ -64,6 +70,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     private LoopTime _now;
     private long _armedDeadline = long.MaxValue;
     private long _wakeDeadline = long.MaxValue;
+    private long _handoffDroppedCounted;
 
     /// <summary>One client socket per remote association, on a random ephemeral port (RFC 9109).</summary>
     private sealed record AssociationSocket(int Id, UdpSocket Socket, IPEndPoint Remote)
@@ -84,14 +91,11 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         _engine = engine;
         _logger = logger;
         _onResolved = OnResolved;
-        if (ioBatch > 1)
-        {
-            _receiveBatch = new ReceiveBatch(ioBatch, ReceiveBufferSize);
-            _sendBatch = new SendBatch(ioBatch, NtpHeader.Size + NtpPacket.MaxMacLength);
-        }
+        _path = new ServerDatagramPath(clock, ioBatch);
 
         // -d: one debug line per datagram (allocates; never on in production).
         _debugPackets = logger.IsEnabled(LogLevel.Debug);
+        _path.TraceTimeRequests = _debugPackets;
     }
 
     public NtpEngine Engine => _engine;
@@ -114,13 +118,20 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
     public int ServerThreads { get; set; }
 
     /// <summary>The running extra server loops, or null.</summary>
-    public ServerLoopGroup? ServerLoops { get; private set; }
+    public ServerLoopGroup? ServerLoops { get; internal set; }
 
-    /// <summary>The batched receive path of the server sockets, or null when batching is off.</summary>
-    public ReceiveBatch? ReceiveBatch => _receiveBatch;
+    /// <summary>Datagrams the extra loops handed over that this loop has served.</summary>
+    public long HandedOverServed { get; private set; }
 
-    /// <summary>The batched reply path of the server sockets, or null when batching is off.</summary>
-    public SendBatch? SendBatch => _sendBatch;
+    /// <summary>Tests only: false leaves modes 6 and 7 to the kernel's hash, so the extra loops
+    /// receive some and hand them over.</summary>
+    internal bool SteerControlQueries { get; init; } = true;
+
+    /// <summary>The receive batches of the server sockets (one datagram per call with --io-batch 1).</summary>
+    public ReceiveBatch ReceiveBatch => _path.ReceiveBatch;
+
+    /// <summary>The reply batches of the server sockets; its Stamping is ntpd --tx-stamp.</summary>
+    public SendBatch SendBatch => _path.SendBatch;
 
     /// <summary>Changes whenever association sockets are opened or closed (the loop then re-reads the
     /// socket set and runs the timer at once).</summary>
@@ -168,10 +179,11 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
             }
 
             _sockets.Add(socket);
+            _serverSockets.Add(socket);
             listening.Add(socket.LocalEndPoint);
             var counters = new ControlInterface(endpoint.InterfaceName, socket.LocalEndPoint) { StartMono = _clock.ReadMonotonicNanoseconds() };
             _engine.Control.Host.Interfaces.Add(counters);
-            _interfaceCounters[socket] = counters;
+            _interfaceCounters.Add(counters);
             string address = endpoint.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
                 ? $"[{socket.LocalEndPoint.Address}]:{socket.LocalEndPoint.Port}"
                 : $"{socket.LocalEndPoint.Address}:{socket.LocalEndPoint.Port}";
@@ -214,16 +226,14 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         onLoopCreated?.Invoke(loop);
         if (ServerThreads > 0)
         {
-            var serverSockets = new List<UdpSocket>();
-            foreach (UdpSocket socket in _sockets)
+            // The extra loops wake this one through its eventfd when they hand it a datagram.
+            if (!signals.EnableWakeup())
             {
-                if (!_associationSockets.ContainsKey(socket))
-                {
-                    serverSockets.Add(socket);
-                }
+                DaemonLog.Info(_logger, "--server-threads: no eventfd; datagrams the extra loops hand over wait up to 1 s");
             }
 
-            ServerLoops = ServerLoopGroup.TryStart(ServerThreads, serverSockets, _engine, _receiveBatch?.Capacity ?? 1, _sendBatch?.Stamping ?? TransmitStamping.PerDatagram, _logger, out string? error);
+            ServerLoops = ServerLoopGroup.TryStart(ServerThreads, _serverSockets, _engine, _path.ReceiveBatch.Capacity, _path.SendBatch.Stamping, _logger, out string? error,
+                signals, SteerControlQueries, startThreads: true, loopClock: null);
             if (ServerLoops is null)
             {
                 DaemonLog.BindFailed(_logger, $"--server-threads: {error}; serving from the main loop only");
@@ -261,7 +271,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         }
 
         CarryOut();
-        ServerLoops?.Publish(_engine.System);
+        CountHandoffDrops();
+        ServerLoops?.Publish(_engine);
         return ArmTimer(Math.Min(next, Executor.ClockActions.Deadline));
     }
 
@@ -289,58 +300,48 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
             return;
         }
 
-        ControlInterface? counters = _interfaceCounters.GetValueOrDefault(socket);
         _engine.Control.Host.Wakeups++;
-        if (_receiveBatch is not null && _sendBatch is not null)
+        _path.Serve(socket, _serverSockets.IndexOf(socket), _engine.Server, this);
+        // A query may have changed what the extra loops serve (ntpq :config restrict ...).
+        ServerLoops?.Publish(_engine);
+    }
+
+    /// <summary>An extra loop handed over datagrams: each goes through the server path's Route, as if
+    /// received here (at most <see cref="ServerDatagramPath.MaxDatagramsPerWakeup"/> per ring; a ring
+    /// with more wakes the loop again at once).</summary>
+    public void OnWakeup()
+    {
+        if (ServerLoops is not { } loops)
         {
-            ServeBatches(socket, counters, _receiveBatch, _sendBatch);
             return;
         }
 
-        for (int i = 0; i < MaxDatagramsPerWakeup; i++)
+        bool more = false;
+        IReadOnlyList<DatagramHandoff> handoffs = loops.Handoffs;
+        for (int i = 0; i < handoffs.Count; i++)
         {
-            if (!socket.TryReceive(_receiveBuffer, ref _source, out int length, out long kernelStamp, out int errno))
-            {
-                if (errno != 0)
-                {
-                    ReceiveErrors++;
-                }
+            DatagramHandoff handoff = handoffs[i];
+            handoff.TakeWakeRequest();
+            HandedOverServed += _path.ServeHandedOver(handoff, _serverSockets, this, ServerDatagramPath.MaxDatagramsPerWakeup);
+            more |= !handoff.IsEmpty;
+        }
 
-                return;
-            }
+        CountHandoffDrops();
+        loops.Publish(_engine);
+        if (more)
+        {
+            _signals?.Wake();
+        }
+    }
 
-            if (i == 0)
-            {
-                _engine.Control.Host.UsefulWakeups++;
-            }
-
-            if (counters is not null)
-            {
-                counters.Received++;
-            }
-
-            long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
-            long receiveMono = _clock.ReadMonotonicNanoseconds();
-            ReadOnlySpan<byte> request = _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize));
-            int replyLength = Dispatch(socket, request, length, receiveReal, receiveMono, _replyBuffer, out bool stampTransmit, out SymmetricKey? macKey);
-            if (replyLength == 0)
-            {
-                continue;
-            }
-
-            if (stampTransmit)
-            {
-                NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()).Write(_replyBuffer.AsSpan(NtpHeader.TransmitTimeOffset));
-            }
-
-            if (macKey is not null)
-            {
-                // The MAC covers the transmit timestamp: sign after stamping.
-                replyLength = PacketMac.Append(macKey, _replyBuffer, replyLength);
-            }
-
-            bool failed = socket.Send(_replyBuffer.AsSpan(0, replyLength), ref _source) != 0;
-            CountSent(counters, failed ? 0 : 1, failed ? 1 : 0);
+    // ntpq iostats "dropped packets": datagrams the extra loops could not hand over (full ring).
+    private void CountHandoffDrops()
+    {
+        if (ServerLoops is { } loops)
+        {
+            long dropped = loops.HandoffDropped;
+            _engine.Control.Host.Dropped += dropped - _handoffDroppedCounted;
+            _handoffDroppedCounted = dropped;
         }
     }
 
@@ -357,80 +358,41 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         }
     }
 
-    /// <summary>The batched server path: recvmmsg up to a batch, hand each datagram to the Engine as the
-    /// one-at-a-time path does, queue the time replies, then flush them (SendBatch: by default one
-    /// sendto each with its transmit stamp read just before, signed afterwards when the request was
-    /// authenticated). At most <see cref="MaxDatagramsPerWakeup"/> × 4 datagrams per wake-up, so timers
-    /// and other sockets wait at most a few hundred µs.</summary>
-    private void ServeBatches(UdpSocket socket, ControlInterface? counters, ReceiveBatch received, SendBatch replies)
+    /// <summary>One pass of the server path: iostats and ifstats. The Engine counts the datagrams it
+    /// was handed (Route) itself; the client requests the path answered are counted here.</summary>
+    void IServerPathOwner.Count(int socketIndex, in ServerPathPass pass)
     {
-        int budget = MaxDatagramsPerWakeup * 4;
-        while (budget > 0)
+        ControlInterface? counters = (uint)socketIndex < (uint)_interfaceCounters.Count ? _interfaceCounters[socketIndex] : null;
+        ReceiveErrors += pass.ReceiveErrors;
+        if (pass.Received > 0)
         {
-            int count = received.Receive(socket, out int errno);
-            if (errno != 0)
-            {
-                ReceiveErrors++;
-            }
-
-            if (count == 0)
-            {
-                return;
-            }
-
-            if (budget == MaxDatagramsPerWakeup * 4)
-            {
-                _engine.Control.Host.UsefulWakeups++;
-            }
-
+            _engine.Control.Host.UsefulWakeups++;
+            _engine.Control.Host.Received += pass.TimeRequests;
             if (counters is not null)
             {
-                counters.Received += count;
-            }
-
-            budget -= count;
-            long receiveMono = _clock.ReadMonotonicNanoseconds();
-            long wakeReal = 0;
-            for (int i = 0; i < count; i++)
-            {
-                received.CopySource(i, ref _source);
-                long kernelStamp = received.KernelRealtime(i);
-                if (kernelStamp == 0 && wakeReal == 0)
-                {
-                    wakeReal = _clock.ReadRealtimeNanoseconds();
-                }
-
-                long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : wakeReal;
-                int replyLength = Dispatch(socket, received.Payload(i), received.Length(i), receiveReal, receiveMono, replies.NextSlot, out bool stampTransmit, out SymmetricKey? macKey);
-                if (replyLength > 0)
-                {
-                    replies.Add(replyLength, _source, stampTransmit ? NtpHeader.TransmitTimeOffset : -1, macKey);
-                }
-            }
-
-            if (replies.Count > 0)
-            {
-                int sent = replies.Flush(socket, _clock, out int failed);
-                CountSent(counters, sent, failed);
-            }
-
-            if (count < received.Capacity)
-            {
-                return;
+                counters.Received += pass.Received;
             }
         }
+
+        CountSent(counters, pass.Sent, pass.Failed);
     }
 
-    /// <summary>One datagram from <see cref="_source"/> on a server socket, handed to the Engine. A time
-    /// reply or KoD is written into <paramref name="reply"/>; returns its length, 0 when nothing is to
-    /// be sent from it (query answers go out through the executor at once). <paramref name="stampTransmit"/>
-    /// is true for a reply whose transmit timestamp the caller writes just before sending (a KoD keeps
-    /// the request's: it must not tell the client our time).</summary>
-    private int Dispatch(UdpSocket socket, ReadOnlySpan<byte> request, int length, long receiveReal, long receiveMono, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey)
+    void IServerPathOwner.Trace(int length, in NativeSocketAddress source, ServerDecision decision) =>
+        DaemonLog.Packet(_logger, length, source.ToString(), decision.ToString());
+
+    /// <summary>A datagram on a server socket that is not a plain client request (or one an extra loop
+    /// handed over), handed to the Engine. A time reply or KoD is written into <paramref name="reply"/>;
+    /// returns its length, 0 when nothing is to be sent from it (query answers go out through the
+    /// executor at once). <paramref name="stampTransmit"/> is true for a reply whose transmit
+    /// timestamp the path writes just before sending (a KoD keeps the request's: it must not tell the
+    /// client our time).</summary>
+    int IServerPathOwner.Route(in ServerDatagram datagram, in NativeSocketAddress source, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey)
     {
-        _answerSocket = socket;
-        var datagram = DatagramContext.ForServer(_source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(receiveReal), receiveMono, request, Executor);
-        DatagramResult result = _engine.OnDatagram(datagram, reply, _actions);
+        CountHandoffDrops();
+        _answerSocket = datagram.Socket;
+        _source = source;
+        var context = DatagramContext.ForServer(_source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(datagram.ReceiveReal), datagram.ReceiveMono, datagram.Data, Executor);
+        DatagramResult result = _engine.OnDatagram(context, reply, _actions);
         if (result.Disposition is DatagramDisposition.Answered or DatagramDisposition.Association)
         {
             CarryOutAfterDatagram();
@@ -438,7 +400,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
 
         if (_debugPackets && result.Decision is { } decision)
         {
-            DaemonLog.Packet(_logger, length, _source.ToString(), decision.ToString());
+            DaemonLog.Packet(_logger, datagram.Length, _source.ToString(), decision.ToString());
         }
 
         stampTransmit = result.StampTransmit;
@@ -471,7 +433,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
             }
         }
 
-        ServerLoops?.Publish(_engine.System);
+        ServerLoops?.Publish(_engine);
     }
 
     /// <summary>Carries out the actions of the last Engine call and clears them; returns the deadline they named.</summary>
@@ -525,7 +487,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         }
 
         bool failed = socket.Send(datagram, ref _source) != 0;
-        CountSent(_interfaceCounters.GetValueOrDefault(socket), failed ? 0 : 1, failed ? 1 : 0);
+        int index = _serverSockets.IndexOf(socket);
+        CountSent(index >= 0 ? _interfaceCounters[index] : null, failed ? 0 : 1, failed ? 1 : 0);
     }
 
     // One client socket per association, on a random ephemeral port (RFC 9109); a symmetric peer sends
@@ -564,7 +527,7 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         IPAddress? source = KernelSourceToward(remote);
         UdpSocket? best = null;
         int bestRank = -1;
-        foreach (UdpSocket socket in _interfaceCounters.Keys)
+        foreach (UdpSocket socket in _serverSockets)
         {
             IPEndPoint local = socket.LocalEndPoint;
             if (local.AddressFamily != remote.AddressFamily)
@@ -663,8 +626,8 @@ public sealed class DaemonHost : IEventLoopHandler, IDatagramSender, ILogSink, I
         }
 
         _sockets.Clear();
-        _receiveBatch?.Dispose();
-        _sendBatch?.Dispose();
+        _serverSockets.Clear();
+        _path.Dispose();
         Statistics?.Dispose();
         Refclocks?.Dispose();
     }

@@ -1,6 +1,7 @@
-// eventfd(2) and write(2) on it: the wake-up of the extra server loops (ntpd --server-threads), so
-// that the main loop can stop them at once. Those loops are never run under a simulator, which is
-// why they, and only they, may poll an fd that is not a socket (ARCHITECTURE.md §4).
+// eventfd(2), and write(2) and read(2) on it: the wake-ups of ntpd --server-threads — the main loop
+// stops the extra loops at once, and the extra loops wake the main loop when they hand it a
+// datagram that is not a plain client request. That mode is never run under a simulator, which is
+// why its loops, and only they, may poll an fd that is not a socket (ARCHITECTURE.md §4).
 using System.Runtime.InteropServices;
 
 namespace Stratum.Platform.Interop;
@@ -15,4 +16,7 @@ internal static unsafe partial class EventFdCalls
 
     [LibraryImport(Libc.Name, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buffer, nuint count);
+
+    [LibraryImport(Libc.Name, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, void* buffer, nuint count);
 }

@@ -4,7 +4,9 @@
 // Stopping promptly with no wake-up fd (a simulator's poll() knows only its own sockets): the signal
 // interrupts poll() (EINTR) and .NET sets the flag a moment later, so after EINTR the loop polls in
 // 1 ms steps (up to 100 ms) until it does; a stop signal that came while the loop was busy is sent
-// again to this thread by ShutdownSignals. The --server-threads loops also poll their flag's eventfd.
+// again to this thread by ShutdownSignals. With --server-threads every loop also polls its flag's
+// eventfd (a stop, or a datagram an extra loop handed to the main loop): the loop reads it empty and
+// calls the handler's OnWakeup.
 using Stratum.Core.Time;
 using Stratum.Engine;
 using Stratum.Platform.Clock;
@@ -133,8 +135,17 @@ public sealed unsafe class EventLoop
             else if (ready > 0)
             {
                 // The socket entries as described (a handler may add sockets meanwhile); the eventfd,
-                // if any, is last and needs no reading: its only news is the stop flag.
-                int socketEntries = descriptors.Length - (_signals.WakeFd >= 0 ? 1 : 0);
+                // if any, is last: read empty first, so a wake-up that comes while the handler works
+                // makes the next poll() return at once.
+                bool hasWakeFd = _signals.WakeFd >= 0;
+                int socketEntries = descriptors.Length - (hasWakeFd ? 1 : 0);
+                if (hasWakeFd && descriptors[^1].ReturnedEvents != 0)
+                {
+                    descriptors[^1].ReturnedEvents = 0;
+                    _signals.TakeWakeup();
+                    _handler.OnWakeup();
+                }
+
                 for (int i = 0; i < socketEntries; i++)
                 {
                     if (descriptors[i].ReturnedEvents != 0)

@@ -1,4 +1,5 @@
-// IEventLoopHandler: what the event loop calls: readable sockets, due timers, stop and reload.
+// IEventLoopHandler: what the event loop calls: readable sockets, due timers, stop and reload, and
+// wake-ups by another thread (--server-threads).
 using Stratum.Engine;
 using Stratum.Platform.Net;
 
@@ -18,6 +19,12 @@ public interface IEventLoopHandler
 
     /// <summary>SIGHUP arrived.</summary>
     void OnReload(LoopTime now);
+
+    /// <summary>The loop's eventfd was written (ShutdownSignals.Wake): work handed over by another
+    /// thread is waiting (--server-threads only).</summary>
+    void OnWakeup()
+    {
+    }
 
     /// <summary>Changes whenever the handler's socket list changes, so the loop polls the new set.</summary>
     int SocketsVersion => 0;

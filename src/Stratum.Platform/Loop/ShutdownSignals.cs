@@ -3,7 +3,10 @@
 // same signal interrupts the loop's poll(). A stop that landed while the loop was busy finds it
 // waiting later: the callback then sends the signal to the loop thread (tgkill). SIGINT and SIGQUIT
 // inherited as ignored (a shell's background job) get the runtime's handler, since ntpd installs its
-// own whatever it inherited. The --server-threads loops' flags carry an eventfd RequestStop writes.
+// own whatever it inherited. With --server-threads (never simulated) every loop's flags carry an
+// eventfd: RequestStop writes it, so the main loop stops the extra loops at once, and Wake writes
+// it, so an extra loop wakes the main loop when it hands over a datagram; the loop reads it empty
+// when poll() reports it (EventLoop) and then calls its handler's OnWakeup.
 using System.Runtime.InteropServices;
 using Stratum.Platform.Interop;
 
@@ -35,22 +38,51 @@ public sealed class ShutdownSignals : IDisposable
     internal static ShutdownSignals WithWakeup() =>
         new() { _wakeFd = EventFdCalls.EventFd(0, EventFdCalls.EFD_CLOEXEC | EventFdCalls.EFD_NONBLOCK) };
 
+    /// <summary>Gives this flag an eventfd, if it has none, for <see cref="Wake"/> and a prompt
+    /// <see cref="RequestStop"/> (the main loop with --server-threads); call before the loop runs.
+    /// False when the call failed: the loop then sees handed-over work within its 1 s cap.</summary>
+    internal bool EnableWakeup()
+    {
+        if (_wakeFd < 0)
+        {
+            _wakeFd = EventFdCalls.EventFd(0, EventFdCalls.EFD_CLOEXEC | EventFdCalls.EFD_NONBLOCK);
+        }
+
+        return _wakeFd >= 0;
+    }
+
     /// <summary>The eventfd the loop polls beside its sockets, or -1.</summary>
     internal int WakeFd => _wakeFd;
+
+    /// <summary>Wakes the loop from poll() (any thread); its handler's OnWakeup runs. Nothing without an eventfd.</summary>
+    internal unsafe void Wake()
+    {
+        if (_wakeFd >= 0)
+        {
+            ulong one = 1;
+            _ = EventFdCalls.Write(_wakeFd, &one, sizeof(ulong));
+        }
+    }
+
+    /// <summary>Loop thread: empties the eventfd after poll() reported it, so the next poll() waits again.</summary>
+    internal unsafe void TakeWakeup()
+    {
+        if (_wakeFd >= 0)
+        {
+            ulong count;
+            _ = EventFdCalls.Read(_wakeFd, &count, sizeof(ulong));
+        }
+    }
 
     /// <summary>The signal number that asked to stop (15, 2, 3), or 0.</summary>
     public int StopSignal => _stopSignal;
 
     /// <summary>Asks the loop to stop as if by <paramref name="signal"/> (tests, fatal paths, the main
     /// loop stopping the server loops); wakes the loop when this flag has an eventfd.</summary>
-    public unsafe void RequestStop(int signal)
+    public void RequestStop(int signal)
     {
         _stopSignal = signal;
-        if (_wakeFd >= 0)
-        {
-            ulong one = 1;
-            _ = EventFdCalls.Write(_wakeFd, &one, sizeof(ulong));
-        }
+        Wake();
     }
 
     /// <summary>Loop thread: about to wait in poll() with its normal timeout. A full fence, so that

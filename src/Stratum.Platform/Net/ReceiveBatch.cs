@@ -32,9 +32,11 @@ public sealed unsafe class ReceiveBatch : IDisposable
 
     /// <param name="capacity">Datagrams per call (1–1024).</param>
     /// <param name="slotSize">Bytes per datagram; a longer one is reported as slotSize + 1 (too long).</param>
-    public ReceiveBatch(int capacity, int slotSize)
+    /// <param name="singleMessageCalls">recvmsg per datagram from the start (ntpd --io-batch 1).</param>
+    public ReceiveBatch(int capacity, int slotSize, bool singleMessageCalls = false)
         : this(capacity, slotSize, DatagramSystemCalls.Kernel)
     {
+        UsesSingleMessageCalls = singleMessageCalls;
     }
 
     internal ReceiveBatch(int capacity, int slotSize, DatagramSystemCalls calls)
@@ -68,7 +70,8 @@ public sealed unsafe class ReceiveBatch : IDisposable
     /// <summary>Datagrams held from the last <see cref="Receive"/>.</summary>
     public int Count { get; private set; }
 
-    /// <summary>True once recvmmsg proved missing (ENOSYS): receiving uses recvmsg per datagram.</summary>
+    /// <summary>True once recvmmsg proved missing (ENOSYS), or when asked for at construction:
+    /// receiving uses recvmsg per datagram.</summary>
     public bool UsesSingleMessageCalls { get; private set; }
 
     /// <summary>System calls made by <see cref="Receive"/> so far (for tests and counters).</summary>

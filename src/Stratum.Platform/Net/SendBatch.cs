@@ -62,9 +62,11 @@ public sealed unsafe class SendBatch : IDisposable
 
     /// <param name="capacity">Replies per sendmmsg (1–1024).</param>
     /// <param name="slotSize">Largest reply in bytes.</param>
-    public SendBatch(int capacity, int slotSize)
+    /// <param name="singleMessageCalls">sendto per reply from the start, whatever the stamping (ntpd --io-batch 1).</param>
+    public SendBatch(int capacity, int slotSize, bool singleMessageCalls = false)
         : this(capacity, slotSize, DatagramSystemCalls.Kernel)
     {
+        UsesSingleMessageCalls = singleMessageCalls;
     }
 
     internal SendBatch(int capacity, int slotSize, DatagramSystemCalls calls)
@@ -99,7 +101,8 @@ public sealed unsafe class SendBatch : IDisposable
 
     public bool IsFull => Count == Capacity;
 
-    /// <summary>True once sendmmsg proved missing (ENOSYS): flushing uses sendto per datagram.</summary>
+    /// <summary>True once sendmmsg proved missing (ENOSYS), or when asked for at construction:
+    /// flushing uses sendto per datagram.</summary>
     public bool UsesSingleMessageCalls { get; private set; }
 
     /// <summary>Running average of the kernel time one datagram takes inside sendmmsg, ns: the step

@@ -1,6 +1,6 @@
-// The daemon's whole packet path (recvmsg with kernel stamp → parse → reply → transmit stamp →
-// sendto, or with batching recvmmsg → … → one sendmmsg) on a loopback socket: replies are correct
-// and the path allocates nothing.
+// The daemon's whole packet path — the shared server datagram path on the main loop (recvmsg with
+// kernel stamp → parse → reply → transmit stamp → sendto, or with batching recvmmsg → … → sendto
+// each) on a loopback socket: replies are correct and the path allocates nothing.
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -51,7 +51,8 @@ public class DaemonHostPacketPathTests
 
         Assert.Equal(0, allocated);
         Assert.Equal(Count + 1, engine.Server.Counters.Replied);
-        Assert.Equal(ioBatch > 1, host.SendBatch is not null);
+        Assert.Equal(ioBatch == 1, host.SendBatch.UsesSingleMessageCalls);
+        Assert.Equal(ioBatch == 1, host.ReceiveBatch.UsesSingleMessageCalls);
         for (int i = 0; i < Count; i++)
         {
             Assert.Equal(48, client.Receive(reply));
