@@ -21,6 +21,11 @@ internal static class FuzzTargets
         ("keys", Targets.KeyFileTarget.Run),
         ("leap", Targets.LeapSecondsTarget.Run),
         ("mode7", Targets.Mode7Target.Run),
+        ("mode6-responder", Targets.ControlResponderTarget.Run),
+        ("mrulist", Targets.MruListTarget.Run),
+        ("mode7-responder", Targets.Mode7ResponderTarget.Run),
+        ("server", Targets.ServerResponderTarget.Run),
+        ("reply", Targets.AssociationReplyTarget.Run),
     ];
 
     public static IEnumerable<string> Names

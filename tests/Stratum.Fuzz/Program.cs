@@ -1,10 +1,12 @@
-// Stratum.Fuzz: the SharpFuzz harness for Core's parsers (ARCHITECTURE.md §9 "Fuzz"). The first
-// argument names a target (FuzzTargets.Names); with no further argument the process runs under
-// afl-fuzz through SharpFuzz's out-of-process runner, with file arguments it replays those
-// inputs once each and reports any exception (how a crash AFL found is reproduced).
-// Stratum.Core.dll must be instrumented with the sharpfuzz tool for AFL to see coverage;
-// tests/Stratum.Fuzz/smoke.sh does that. The same targets run without AFL in
-// Stratum.Core.Tests (FuzzCorpusReplayTests) over the seed corpus and every regression input.
+// Stratum.Fuzz: the SharpFuzz harness for Core's parsers and the Engine's network-facing
+// responders (ARCHITECTURE.md §9 "Fuzz"). The first argument names a target (FuzzTargets.Names);
+// with no further argument the process runs under afl-fuzz through SharpFuzz's out-of-process
+// runner, with file arguments it replays those inputs once each and reports any exception (how a
+// crash AFL found is reproduced). Stratum.Core.dll and Stratum.Engine.dll must be instrumented
+// with the sharpfuzz tool for AFL to see coverage; tests/Stratum.Fuzz/smoke.sh does that.
+// `--write-seeds DIR` writes the responder targets' seed corpus (SeedCorpus). The same targets run
+// without AFL in Stratum.Core.Tests (FuzzCorpusReplayTests) over the seed corpus and every
+// regression input.
 using SharpFuzz;
 
 namespace Stratum.Fuzz;
@@ -15,6 +17,7 @@ internal static class Program
         usage: Stratum.Fuzz TARGET            run TARGET under afl-fuzz
                Stratum.Fuzz TARGET FILE...    run TARGET once on each FILE
                Stratum.Fuzz --list            print the target names
+               Stratum.Fuzz --write-seeds DIR write the responder targets' seeds into DIR/<target>/
         """;
 
     private static int Main(string[] args)
@@ -26,6 +29,12 @@ internal static class Program
                 Console.WriteLine(name);
             }
 
+            return 0;
+        }
+
+        if (args.Length == 2 && args[0] == "--write-seeds")
+        {
+            Console.WriteLine($"{SeedCorpus.Write(args[1])} seeds written under {args[1]}");
             return 0;
         }
 

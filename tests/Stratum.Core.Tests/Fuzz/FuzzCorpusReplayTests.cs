@@ -59,6 +59,20 @@ public class FuzzCorpusReplayTests
     }
 
     [Fact]
+    public void EveryCorpusAndRegressionFolder_NamesATarget()
+    {
+        // A folder no target claims would never be replayed (a renamed target, a typo in a new one).
+        var names = new HashSet<string>(FuzzTargets.Names);
+        foreach (string folder in new[] { "corpus", "regressions" })
+        {
+            foreach (string directory in Directory.GetDirectories(Path.Combine(s_fuzzDirectory, folder)))
+            {
+                Assert.True(names.Contains(Path.GetFileName(directory)), $"{folder}/{Path.GetFileName(directory)} names no fuzz target");
+            }
+        }
+    }
+
+    [Fact]
     public void Targets_BrokenInvariant_IsReportedAsAnException()
     {
         // A diagnostic naming line 3 of a 2-line input: the shared checker must reject it.
