@@ -193,14 +193,15 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     [Fact]
     public void IfStats_CountsTheQueriesThatArrived()
     {
-        // Unmasked: the 127.0.0.1 row has seen at least this query, and answered the earlier ones.
+        // Unmasked: the 127.0.0.1 row has received and answered at least the two queries before this one
+        // (whether the ifstats request itself is counted before the list is written is not asserted).
         var stdout = new StringWriter();
-        Assert.Equal(0, NtpqCli.Run(["-c", "rv", "-c", "keyid 1", "-c", "passwd secretpw", "-c", "ifstats", "127.0.0.1"], stdout, new StringWriter(),
+        Assert.Equal(0, NtpqCli.Run(["-c", "rv", "-c", "rv", "-c", "keyid 1", "-c", "passwd secretpw", "-c", "ifstats", "127.0.0.1"], stdout, new StringWriter(),
             NtpqEnvironment.Default with { Port = daemons.ControlKeyPort, Zone = TimeZoneInfo.Utc }));
         string row = stdout.ToString().Split('\n').Single(line => line.StartsWith("  0 lo", StringComparison.Ordinal));
         string[] columns = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(long.Parse(columns[6], System.Globalization.CultureInfo.InvariantCulture) >= 2, row);
-        Assert.True(long.Parse(columns[7], System.Globalization.CultureInfo.InvariantCulture) >= 1, row);
+        Assert.True(long.Parse(columns[7], System.Globalization.CultureInfo.InvariantCulture) >= 2, row);
         Assert.Equal("0", columns[8]);
     }
 
