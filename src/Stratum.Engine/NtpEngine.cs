@@ -516,7 +516,8 @@ public sealed class NtpEngine
         }
 
         byte stratum = (byte)Math.Min(best.Settings.Stratum + 1, SystemVariables.UnsynchronizedStratum);
-        System.Update(LeapIndicator.NoWarning, stratum, best.ReferenceId, 0, best.LastDispersion, now, best.Settings.DisplayName);
+        ReferenceId refid = SystemVariables.ReferenceIdFor(stratum, best.ReferenceId, best.Settings.Address);
+        System.Update(LeapIndicator.NoWarning, stratum, refid, 0, best.LastDispersion, now, best.Settings.DisplayName);
         if (!ReferenceEquals(best, _systemPeer))
         {
             _systemPeer = best;

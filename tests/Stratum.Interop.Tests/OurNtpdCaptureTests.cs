@@ -1,6 +1,6 @@
 // Wireshark's view of our dist/ntpd on 127.0.0.24: tshark captures our replies on lo and its
 // independent NTP dissector must find them well formed (no malformed field, no expert warning),
-// mode 4, stratum 11, refid LOCL.
+// mode 4, stratum 11, refid 127.127.1.0.
 using System.Net;
 using Stratum.Interop.Tests.Harness;
 

@@ -11,10 +11,10 @@ namespace Stratum.Interop.Tests;
 public class OurNtpdStartupTests(OurNtpdFixture ntpd) : IClassFixture<OurNtpdFixture>
 {
     /// <summary>
-    /// Stratum serves the local clock's refid "LOCL" (0x4C4F434C) downstream, as the first-suite issue
-    /// specifies. Deviation: ntpd 4.2.8 would send addr2refid(127.127.1.0) = 0x7F7F0100 at stratum 11.
+    /// Synchronized to the local clock driver at stratum 10, Stratum serves stratum 11 with the
+    /// driver's address as refid, 127.127.1.0 = 0x7F7F0100, as ntpd 4.2.8 does at any stratum above 1.
     /// </summary>
-    public const uint LocalClockReferenceId = 0x4C4F434C;
+    public const uint LocalClockReferenceId = 0x7F7F0100;
 
     private static readonly IPAddress s_address = InteropAddresses.OurNtpdStartup;
 
@@ -31,7 +31,7 @@ public class OurNtpdStartupTests(OurNtpdFixture ntpd) : IClassFixture<OurNtpdFix
         Assert.NotEqual(NtpReply.LeapAlarm, ready.LeapIndicator);
         Assert.Equal(DaemonLauncher.OurNtpdStratum, ready.Stratum);
         Assert.True(ready.ReferenceId == LocalClockReferenceId,
-            $"refid 0x{ready.ReferenceId:X8} ({ready.ReferenceIdText}), want 0x{LocalClockReferenceId:X8} (LOCL): {ready}");
+            $"refid 0x{ready.ReferenceId:X8} ({ready.ReferenceIdText}), want 0x{LocalClockReferenceId:X8} (127.127.1.0): {ready}");
     }
 
     [Fact]

@@ -14,4 +14,8 @@ public sealed record LocalClockSettings(byte Unit, byte Stratum, double Time1Sec
 
     /// <summary>The name ntpq shows for this association.</summary>
     public string DisplayName => $"LOCAL({Unit})";
+
+    /// <summary>The driver's pseudo-address, 127.127.1.unit: the refid of a server synchronized to it
+    /// at stratum 2 or more (ntpd's clock_update).</summary>
+    public System.Net.IPAddress Address => new([127, 127, 1, Unit]);
 }

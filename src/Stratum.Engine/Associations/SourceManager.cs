@@ -490,8 +490,7 @@ public sealed class SourceManager
             + Math.Sqrt((peerFilter.Jitter * peerFilter.Jitter) + (result.Jitter * result.Jitter)) + Math.Abs(result.Offset);
         byte stratum = (byte)Math.Min(peerSample.Stratum + 1, SystemVariables.UnsynchronizedStratum);
         LeapIndicator leap = LeapSchedule.Combine(result.Leap, LeapSchedule.FromTable(LeapTable, now.Real));
-        // A reference clock lends its own refid (GPS, PPS ...), as a stratum 1 server does (RFC 5905 §7.3).
-        ReferenceId refid = peer.Association.IsRefclock ? peerSample.ReferenceId : ReferenceId.FromAddress(peer.Association.Settings.Address.Address);
+        ReferenceId refid = SystemVariables.ReferenceIdFor(stratum, peerSample.ReferenceId, peer.Association.Settings.Address.Address);
         _system.Update(leap, stratum, refid, rootDelay, rootDispersion, now, peer.Association.Settings.DisplayName);
         if (_systemPeerId != peerId)
         {

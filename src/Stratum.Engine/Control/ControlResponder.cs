@@ -379,15 +379,12 @@ public sealed class ControlResponder
         return null;
     }
 
-    /// <summary>
-    /// The system refid as ntpd prints it: text at stratum 0, 1 and 16, an address otherwise.
-    /// Deviation: synchronized to a local clock, Stratum serves the driver's ASCII refid (LOCL)
-    /// where ntpd serves the clock's address; we show it as the text we serve.
-    /// </summary>
+    /// <summary>The system refid as ntpd prints it: text at stratum 0, 1 and 16, an address otherwise
+    /// (127.127.1.0 when synchronized to the local clock driver).</summary>
     internal string SystemReferenceIdText()
     {
         SystemVariables system = _engine.System;
-        return system.Stratum <= 1 || system.Stratum >= SystemVariables.UnsynchronizedStratum || _engine.SystemPeer is not null
+        return system.Stratum <= 1 || system.Stratum >= SystemVariables.UnsynchronizedStratum
             ? system.ReferenceId.ToAscii()
             : system.ReferenceId.ToDottedQuad();
     }

@@ -9,6 +9,16 @@ namespace Stratum.Engine.SystemState;
 /// <summary>The daemon's view of its own synchronization, served to clients.</summary>
 public sealed class SystemVariables
 {
+    /// <summary>The refid a server synchronized at <paramref name="stratum"/> to a source announces (RFC 5905
+    /// §7.3, ntpd's clock_update): at stratum 1 the reference clock's own code (<paramref name="sourceCode"/>:
+    /// GPS, PPS …); above it the system peer's IPv4 address — 127.127.1.0 for the local clock driver — or,
+    /// for IPv6, the first four octets of its address's MD5 hash.</summary>
+    public static ReferenceId ReferenceIdFor(byte stratum, ReferenceId sourceCode, System.Net.IPAddress systemPeer)
+    {
+        ArgumentNullException.ThrowIfNull(systemPeer);
+        return stratum <= 1 ? sourceCode : ReferenceId.FromAddress(systemPeer);
+    }
+
     /// <summary>RFC 5905 MAXSTRAT: stratum 16 means unsynchronized (sent as 0 on the wire).</summary>
     public const byte UnsynchronizedStratum = 16;
 

@@ -1,5 +1,5 @@
 // ntpd in-process on an ephemeral loopback port: it starts on a config with the local clock at
-// stratum 10, answers a client with stratum 11 / refid LOCL within 10 s, keeps answering a normal
+// stratum 10, answers a client with stratum 11 / refid 127.127.1.0 within 10 s, keeps answering a normal
 // client while a stream of malformed packets is dropped and counted, and stops cleanly.
 using System.Diagnostics;
 using System.Net;
@@ -72,7 +72,7 @@ public sealed class NtpdServingTests : IDisposable
         Assert.NotNull(reply);
         Assert.Equal(11, reply.Value.Stratum);
         Assert.Equal(LeapIndicator.NoWarning, reply.Value.Leap);
-        Assert.Equal("LOCL", reply.Value.ReferenceId.ToAscii());
+        Assert.Equal("127.127.1.0", reply.Value.ReferenceId.ToDottedQuad());
         Assert.Equal(NtpMode.Server, reply.Value.Mode);
         double offset = (reply.Value.TransmitTime.ToUnixNanoseconds() / 1e9) - ((DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 1e7);
         Assert.InRange(offset, -0.5, 0.5);

@@ -16,7 +16,7 @@ public sealed class NtpdcGoldenTests(GoldenDaemons daemons) : IClassFixture<Gold
         + "precision:            -PP\n"
         + "root distance:        0.00000 s\n"
         + "root dispersion:      ROOTDISP s\n"
-        + "reference ID:         [76.79.67.76]\n"
+        + "reference ID:         [127.127.1.0]\n"
         + "reference time:       DATE\n"
         + "system flags:         auth monitor stats \n"
         + "jitter:               0.000000 s\n"

@@ -90,7 +90,7 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
 
     [Fact]
     public void ReadVar_NamedVariables_PrintsNoStatusLine() =>
-        AssertOutput("stratum=11, refid=LOCL\nstratum=10, refid=LOCL, reach=001\n", "rv 0 stratum,refid", "rv 1 stratum refid reach");
+        AssertOutput("stratum=11, refid=LOCAL(0)\nstratum=10, refid=LOCL, reach=001\n", "rv 0 stratum,refid", "rv 1 stratum refid reach");
 
     [Theory]
     [InlineData("cv")]
@@ -132,7 +132,7 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         + "log2 precision:     -PP\n"
         + "root delay:         0.000\n"
         + "root dispersion:    ROOTDISP\n"
-        + "reference ID:       LOCL\n"
+        + "reference ID:       127.127.1.0\n"
         + "reference time:     DATE\n"
         + "system jitter:      0.000000\n"
         + "clock jitter:       0.001\n"

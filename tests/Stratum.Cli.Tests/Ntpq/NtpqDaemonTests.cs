@@ -158,7 +158,7 @@ public sealed partial class NtpqDaemonTests : IDisposable
             "associd=0 status=0515 leap_none, sync_local, 1 event, clock_sync,\n"
             + "version=\"ntpd Stratum 0.1.0 (ntpd 4.2.8 compatible)\", processor=\"x86_64\",\n"
             + "system=\"Linux/6.1.0\", leap=00, stratum=11, precision=-PP,\n"
-            + "rootdelay=0.000, rootdisp=ROOTDISP, refid=LOCL,\n"
+            + "rootdelay=0.000, rootdisp=ROOTDISP, refid=LOCAL(0),\n"
             + "reftime=DATE,\n"
             + "clock=DATE, peer=1, tc=6,\n"
             + "mintc=3, offset=0.000000, frequency=0.000, sys_jitter=0.000000,\n"
@@ -174,7 +174,7 @@ public sealed partial class NtpqDaemonTests : IDisposable
         Assert.Equal(string.Empty, stderr);
         Assert.Equal(0, exit);
         // ntpq 4.2.8 prints no status line when variables are named (ntpq-subs.c dolist, quiet).
-        Assert.Equal("stratum=11, refid=LOCL\nstratum=10, refid=LOCL, reach=001\n", stdout);
+        Assert.Equal("stratum=11, refid=LOCAL(0)\nstratum=10, refid=LOCL, reach=001\n", stdout);
     }
 
     [Fact]

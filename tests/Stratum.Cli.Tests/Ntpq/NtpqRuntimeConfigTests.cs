@@ -191,7 +191,7 @@ public sealed class NtpqRuntimeConfigTests : IDisposable
     {
         (string stdout, string stderr) = Ntpq("keyid 2", "keytype sha1", "passwd 0123456789abcdef0123456789abcdef01234567", "authenticate yes", "rv 0 stratum,refid");
         Assert.Equal(string.Empty, stderr);
-        Assert.Equal("stratum=11, refid=LOCL\n", stdout);
+        Assert.Equal("stratum=11, refid=LOCAL(0)\n", stdout);
     }
 
     [Fact]

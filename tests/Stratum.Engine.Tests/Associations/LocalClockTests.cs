@@ -30,7 +30,8 @@ public class LocalClockTests
         Assert.True(engine.System.IsSynchronized);
         Assert.True(elapsed <= 10, $"synchronized after {elapsed} s");
         Assert.Equal(11, engine.System.Stratum);
-        Assert.Equal("LOCL", engine.System.ReferenceId.ToAscii());
+        // Stratum 11: the refid is the driver's address, as ntpd's (a client reading it as IPv4 gets 127.127.1.0).
+        Assert.Equal("127.127.1.0", engine.System.ReferenceId.ToDottedQuad());
         Assert.Equal(LeapIndicator.NoWarning, engine.System.Leap);
         Assert.Equal("LOCAL(0)", engine.System.SystemPeerName);
         Assert.Contains(actions.Notices, n => n.Kind == NoticeKind.Synchronized && n.Text == "synchronized to LOCAL(0), stratum 10");
@@ -61,7 +62,7 @@ public class LocalClockTests
         clock.Advance(1);
         engine.OnTimer(clock.Now, actions);
         Assert.Equal(9, engine.System.Stratum);
-        Assert.Equal("ALT", engine.System.ReferenceId.ToAscii());
+        Assert.Equal("127.127.1.1", engine.System.ReferenceId.ToDottedQuad());
     }
 
     [Fact]

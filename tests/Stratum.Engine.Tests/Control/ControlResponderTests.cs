@@ -64,7 +64,7 @@ public class ControlResponderTests
     public void ReadVariables_NamedSystemVariables_ReturnsOnlyThose()
     {
         (ControlHeader header, byte[] data) = Single(Ask(ControlOpcode.ReadVariables, 0, "stratum,refid,leap"));
-        Assert.Equal("stratum=11, refid=LOCL, leap=0", Encoding.ASCII.GetString(data));
+        Assert.Equal("stratum=11, refid=127.127.1.0, leap=0", Encoding.ASCII.GetString(data));
         Assert.Equal(0x0515, header.Status);
     }
 
@@ -85,7 +85,7 @@ public class ControlResponderTests
         (_, byte[] data) = Single(Ask(ControlOpcode.ReadVariables, 0));
         string text = Encoding.ASCII.GetString(data);
         Assert.StartsWith("version=\"ntpd Stratum test\", processor=\"x86_64\", system=\"Linux/6.1.0\",", text, StringComparison.Ordinal);
-        foreach (string name in new[] { "leap=0", "stratum=11", "precision=-24", "rootdelay=", "rootdisp=", "refid=LOCL", "reftime=0x", "clock=0x", "peer=1", "tc=", "mintc=", "offset=", "frequency=", "sys_jitter=", "clk_jitter=", "clk_wander=" })
+        foreach (string name in new[] { "leap=0", "stratum=11", "precision=-24", "rootdelay=", "rootdisp=", "refid=127.127.1.0", "reftime=0x", "clock=0x", "peer=1", "tc=", "mintc=", "offset=", "frequency=", "sys_jitter=", "clk_jitter=", "clk_wander=" })
         {
             Assert.Contains(name, text, StringComparison.Ordinal);
         }

@@ -228,7 +228,7 @@ public class ExtendedControlTests
         Assert.True(SystemInfoItem.TryRead(data, out SystemInfoItem? info));
         Assert.Equal(11, info!.Stratum);
         Assert.Equal("127.127.1.0", info.Peer.ToString());
-        Assert.Equal(LocalClockSettings.DefaultReferenceId.Value, info.ReferenceId);
+        Assert.Equal(0x7F7F0100u, info.ReferenceId);
     }
 
     [Fact]
