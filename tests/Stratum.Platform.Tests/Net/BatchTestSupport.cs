@@ -14,7 +14,40 @@ internal static class BatchTestSupport
     {
         UdpSocket? socket = UdpSocket.TryBind(new IPEndPoint(IPAddress.Loopback, 0), reuseAddress: false, out string? error);
         Assert.True(socket is not null, error);
+        WaitForKernelStamps(socket);
         return socket;
+    }
+
+    /// <summary>Linux turns receive timestamping on for the whole stack some time after the first socket
+    /// asks for it (a deferred static key), so the first datagrams after that may come unstamped: send
+    /// datagrams to <paramref name="socket"/> until one arrives stamped (bounded), leaving none queued.</summary>
+    public static void WaitForKernelStamps(UdpSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var buffer = new byte[16];
+        var source = new NativeSocketAddress();
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            probe.SendTo(new byte[] { 0 }, socket.LocalEndPoint);
+            for (int i = 0; i < 100; i++)
+            {
+                if (socket.TryReceive(buffer, ref source, out _, out long stamp, out _))
+                {
+                    if (stamp != 0)
+                    {
+                        return;
+                    }
+
+                    break;
+                }
+
+                Thread.Sleep(1);
+            }
+        }
+
+        Assert.Fail("the kernel never stamped a datagram on loopback");
     }
 
     public static Socket BindClient()

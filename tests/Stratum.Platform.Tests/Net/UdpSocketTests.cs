@@ -16,6 +16,7 @@ public class UdpSocketTests
         Assert.Null(error);
         Assert.NotEqual(0, socket.LocalEndPoint.Port);
         Assert.NotEqual(ReceiveTimestampMode.None, socket.TimestampMode);
+        BatchTestSupport.WaitForKernelStamps(socket);
 
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
