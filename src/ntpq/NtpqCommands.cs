@@ -14,10 +14,14 @@ internal static class NtpqCommands
     [
         ("?", "[ command_name ]", "tell the use and syntax of commands"),
         (":config", "<configuration command line>", "send a remote configuration command to ntpd"),
+        ("addvars", "name[=value][,...]", "add variables to the variable list or change their values"),
         ("apeers", "[ -4|-6 ]", "obtain and print a list of the server's peers and their assocIDs [IP version]"),
         ("associations", "", "print list of association ID's and statuses for the server's peers"),
         ("authinfo", "", "display symmetric authentication counters"),
         ("authenticate", "[ yes|no ]", "always authenticate requests to this server"),
+        ("cl", "[ assocID ]", "read the clock variables included in the variable list"),
+        ("clearvars", "", "remove all variables from the variable list"),
+        ("clocklist", "[ assocID ]", "read the clock variables included in the variable list"),
         ("clockvar", "[ assocID ] [ name=value[,...] ]", "read clock variables"),
         ("config-from-file", "<configuration filename>", "configure ntpd using the configuration filename"),
         ("cooked", "", "print output in cooked form"),
@@ -37,6 +41,10 @@ internal static class NtpqCommands
         ("lpassociations", "", "print last obtained list of associations, including client information"),
         ("lpeers", "[ -4|-6 ]", "obtain and print a list of all peers and clients [IP version]"),
         ("monstats", "", "display monitor (mrulist) counters and limits"),
+        ("mreadlist", "assocIDlow assocIDhigh", "read the peer variables in the variable list for multiple peers"),
+        ("mreadvar", "assocIDlow assocIDhigh [ name=value[,...] ]", "read peer variables from multiple peers"),
+        ("mrl", "assocIDlow assocIDhigh", "read the peer variables in the variable list for multiple peers"),
+        ("mrv", "assocIDlow assocIDhigh [ name=value[,...] ]", "read peer variables from multiple peers"),
         ("mrulist", "[ tag=value ] [ tag=value ] [ tag=value ] [ tag=value ]", "display the list of most recently seen source addresses, tags mincount=... resall=0x... resany=0x..."),
         ("opeers", "[ -4|-6 ]", "print peer list the old way, with dstadr shown rather than refid [IP version]"),
         ("passociations", "", "print list of associations returned by last associations command"),
@@ -46,14 +54,20 @@ internal static class NtpqCommands
         ("pstatus", "assocID", "print status information returned for a peer"),
         ("quit", "", "exit ntpq"),
         ("raw", "", "do raw mode variable output"),
+        ("readlist", "[ assocID ]", "read the system or peer variables included in the variable list"),
         ("readvar", "[ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]", "read system or peer variables"),
         ("reslist", "", "show ntpd access control list"),
+        ("rl", "[ assocID ]", "read the system or peer variables included in the variable list"),
+        ("rmvars", "name[,...]", "remove variables from the variable list"),
         ("rv", "[ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]", "read system or peer variables"),
+        ("saveconfig", "filename", "save ntpd configuration to file, . for current config file"),
+        ("showvars", "", "print variables on the variable list"),
         ("sysinfo", "", "display system summary"),
         ("sysstats", "", "display system uptime and packet counts"),
         ("timeout", "[ msec ]", "set the primary receive time out"),
         ("timerstats", "", "display interval timer counters"),
         ("version", "", "print version number"),
+        ("writelist", "[ assocID ]", "write the system or peer variables included in the variable list"),
         ("writevar", "assocID name=value,[...]", "write system or peer variables"),
     ];
 
@@ -125,6 +139,20 @@ internal static class NtpqCommands
         return text.ToString();
     }
 
+    /// <summary>ntpq's printusage: "usage: KEYWORD ARGUMENTS", also printed on stderr when a required argument is missing.</summary>
+    public static string Usage(string keyword)
+    {
+        foreach ((string name, string usage, _) in All)
+        {
+            if (name == keyword)
+            {
+                return $"usage: {name} {usage}".TrimEnd() + "\n";
+            }
+        }
+
+        return string.Empty;
+    }
+
     /// <summary>`help COMMAND`: ntpq's "function:" and "usage:" lines.</summary>
     public static string Describe(string keyword)
     {
@@ -132,7 +160,7 @@ internal static class NtpqCommands
         {
             if (name == keyword)
             {
-                return $"function: {description}\nusage: {name} {usage}".TrimEnd() + "\n";
+                return $"function: {description}\n" + Usage(name);
             }
         }
 

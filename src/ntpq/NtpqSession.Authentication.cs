@@ -4,7 +4,8 @@
 // as ntpq does, reading the password without echo from a terminal. `:config LINE` and
 // `config-from-file FILE` send configuration text (mode 6 CONFIGURE) and print the daemon's answer
 // ("Config Succeeded" or its errors); `writevar` writes system or peer variables and prints
-// "done! (no data returned)" when the server accepts and answers nothing.
+// "done! (no data returned)" when the server accepts and answers nothing; `saveconfig FILE` asks the
+// server to write its configuration and prints its answer.
 using System.Globalization;
 using System.Text;
 using Stratum.Client.Mode6;
@@ -175,6 +176,23 @@ internal sealed partial class NtpqSession
         }
 
         PrintVariables(associationId, result, associationId == 0 ? VariableKind.System : VariableKind.Peer, quiet: false);
+    }
+
+    /// <summary>`saveconfig FILENAME`: SAVECONFIG, signed; the server's answer as one line.</summary>
+    private void SaveConfiguration(string[] arguments)
+    {
+        if (!HasRequiredArguments("saveconfig", arguments, 1))
+        {
+            return;
+        }
+
+        Mode6Result? result = QueryAuthenticated(ControlOpcode.SaveConfig, 0, Encoding.ASCII.GetBytes(arguments[0]));
+        if (result is null || !Report(result, 0))
+        {
+            return;
+        }
+
+        stdout.Write(result.Data.Length == 0 ? "(no response message, curiously)\n" : ResponseText(result) + "\n");
     }
 
     /// <summary>Sends a request that must be authenticated, asking for the key id and password when

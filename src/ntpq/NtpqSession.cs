@@ -3,8 +3,8 @@
 // ntpq. Errors go to stderr in ntpq's words ("***Request timed out", "***Command `x' unknown").
 // The display tables of sysinfo & co live in DisplayTables, the peers spreadsheet in PeersTable,
 // ifstats/reslist in OrderedListPrinter; the authenticated commands (keyid, passwd, :config,
-// writevar) in NtpqSession.Authentication. Not implemented: writelist, addvars/readlist variable
-// lists and mreadvar. mrulist fetches through the client's MruCollector and prints MruListTable.
+// writevar, writelist, saveconfig) in NtpqSession.Authentication; the session's variable list
+// (addvars, readlist, writelist) and association ranges (mreadvar) in NtpqSession.Lists. mrulist fetches through the client's MruCollector and prints MruListTable.
 // `debug` changes the level of the DebugTrace the clients share (ntpq -d). Whatever the server sends
 // is printed with its control characters escaped ("\x1b", TerminalText): through VariableList, the
 // raw output, the :config answer and reverse-DNS names.
@@ -91,6 +91,16 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
             case "authenticate": Authenticate(arguments); break;
             case "config-from-file": ConfigureFromFile(arguments); break;
             case "writevar": WriteVariables(arguments); break;
+            case "saveconfig": SaveConfiguration(arguments); break;
+            case "addvars": AddVariables(arguments); break;
+            case "rmvars": RemoveVariables(arguments); break;
+            case "clearvars": _variables.Clear(); break;
+            case "showvars": stdout.Write(_variables.Show()); break;
+            case "readlist" or "rl": ReadList(ControlOpcode.ReadVariables, arguments); break;
+            case "clocklist" or "cl": ReadList(ControlOpcode.ReadClock, arguments); break;
+            case "writelist": WriteList(arguments); break;
+            case "mreadvar" or "mrv": MultipleRead(keyword, arguments, ownList: true); break;
+            case "mreadlist" or "mrl": MultipleRead(keyword, arguments, ownList: false); break;
             case "quit" or "exit": return false;
             default: break;
         }
@@ -202,22 +212,9 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
             names.AddRange(argument.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
-        Mode6Result result = Query(opcode, associationId, Encoding.ASCII.GetBytes(string.Join(",", names)));
-        if (!Report(result, associationId))
-        {
-            return;
-        }
-
         bool clock = opcode == ControlOpcode.ReadClock;
-        if (result.Data.Length == 0)
-        {
-            stdout.Write(associationId == 0
-                ? $"No system{(clock ? " clock" : string.Empty)} variables returned\n"
-                : string.Create(CultureInfo.InvariantCulture, $"No information returned for{(clock ? " clock" : string.Empty)} association {associationId}\n"));
-            return;
-        }
-
-        PrintVariables(associationId, result, clock ? VariableKind.Clock : associationId == 0 ? VariableKind.System : VariableKind.Peer, quiet: names.Count > 0);
+        ListVariables(opcode, associationId, Encoding.ASCII.GetBytes(string.Join(",", names)),
+            quiet: names.Count > 0, clock ? VariableKind.Clock : associationId == 0 ? VariableKind.System : VariableKind.Peer);
     }
 
     /// <summary>pstatus (ntpq 4.2.6): the peer status word of one association, and any variables sent with it.</summary>
