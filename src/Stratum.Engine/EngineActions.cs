@@ -1,7 +1,8 @@
 // EngineActions: the caller-owned buffer the Engine writes its decisions into (ARCHITECTURE.md §3):
 // log notices, clock actions (step, slew, frequency, status), packets to send (an association's
 // request to its remote end, or a control answer to the sender of the datagram being handled),
-// association sockets to open or close, host names to resolve, statistics records, a drift file
+// association sockets to open or close, host names to resolve, statistics records (protostats
+// among them: one per protocol event), a drift file
 // save, and the next timer deadline. One executor in Platform carries them out after each Engine
 // call, for the daemon and the simulator alike. Packets are copied into one reusable byte buffer,
 // so polling allocates nothing once the buffer has grown; the other kinds are rare events.
@@ -19,6 +20,7 @@ public sealed class EngineActions
     private readonly List<LoopStatsRecord> _loopStats = [];
     private readonly List<PeerStatsRecord> _peerStats = [];
     private readonly List<RawStatsRecord> _rawStats = [];
+    private readonly List<ProtoStatsRecord> _protoStats = [];
     private readonly List<OutgoingPacket> _answers = [];
     private readonly List<SocketAction> _sockets = [];
     private readonly List<ResolveRequest> _resolves = [];
@@ -45,6 +47,11 @@ public sealed class EngineActions
     public IReadOnlyList<RawStatsRecord> RawStats => _rawStats;
 
     public void RecordRaw(in RawStatsRecord record) => _rawStats.Add(record);
+
+    /// <summary>protostats lines to write: one per protocol event reported, in order.</summary>
+    public IReadOnlyList<ProtoStatsRecord> ProtoStats => _protoStats;
+
+    public void RecordProto(in ProtoStatsRecord record) => _protoStats.Add(record);
 
     /// <summary>Monotonic deadline (ns) of the next OnTimer call; long.MaxValue when none. After
     /// OnDatagram it is the engine's earliest deadline when the datagram went to the control
@@ -123,6 +130,7 @@ public sealed class EngineActions
         _loopStats.Clear();
         _peerStats.Clear();
         _rawStats.Clear();
+        _protoStats.Clear();
         _answers.Clear();
         _sockets.Clear();
         _resolves.Clear();
@@ -180,6 +188,11 @@ public readonly record struct PeerStatsRecord(string Address, ushort Status, dou
 
 /// <summary>One rawstats line's values: the association, its remote address and the exchange.</summary>
 public readonly record struct RawStatsRecord(int AssociationId, string Address, Associations.RawExchange Exchange);
+
+/// <summary>One protostats line's values: the address ("0.0.0.0" for a system event), the status word
+/// after the event was counted, the event's code (0x80 set for an association's) and its text (the
+/// event's name, then any detail, e.g. "clock_step +0.315000 s").</summary>
+public readonly record struct ProtoStatsRecord(string Address, ushort Status, byte Code, string Text);
 
 /// <summary>One sysstats line's values (ntpd's record_sys_stats): seconds since the counters were
 /// reset, then received, replied (processed), current version, older version, restricted, bad length

@@ -114,6 +114,7 @@ public sealed class NtpEngine
         }
 
         Sources.Start(now);
+        Sources.ReportStart(actions);
         if (_configuration.DisciplineEnabled && _configuration.DriftFrequency is not null)
         {
             // The drift file's frequency goes to the clock at once, as ntpd does, not at the first update.
@@ -301,7 +302,7 @@ public sealed class NtpEngine
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(actions);
-        int id = Sources.Mobilize(settings, now, _localClocks.Count + 1);
+        int id = Sources.Mobilize(settings, now, _localClocks.Count + 1, actions);
         foreach (RemoteSource source in Sources.Sources)
         {
             if (source.Id == id)

@@ -33,7 +33,7 @@ internal static class InactiveConfiguration
         {
             if (config.IsStatisticsEnabled(kind) && Array.IndexOf(Stratum.Platform.Files.StatisticsWriter.WrittenKinds, kind) < 0)
             {
-                warnings.Add($"statistics {kind.ToString().ToLowerInvariant()}: not written yet (loopstats, peerstats, rawstats, sysstats and clockstats are)");
+                warnings.Add($"statistics {kind.ToString().ToLowerInvariant()}: not written yet (loopstats, peerstats, rawstats, sysstats, protostats and clockstats are)");
             }
         }
 

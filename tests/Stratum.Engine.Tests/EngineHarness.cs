@@ -60,6 +60,8 @@ internal sealed class EngineHarness : IDatagramSender, ILogSink, IStatisticsSink
 
     public List<RawStatsRecord> RawStats { get; } = [];
 
+    public List<ProtoStatsRecord> ProtoStats { get; } = [];
+
     /// <summary>The deadline the Engine asked for last.</summary>
     public long NextDeadline { get; private set; } = long.MaxValue;
 
@@ -168,6 +170,7 @@ internal sealed class EngineHarness : IDatagramSender, ILogSink, IStatisticsSink
         PeerStats.AddRange(actions.PeerStats);
         LoopStats.AddRange(actions.LoopStats);
         RawStats.AddRange(actions.RawStats);
+        ProtoStats.AddRange(actions.ProtoStats);
     }
 
     bool INameResolver.Request(int token, string name, System.Net.Sockets.AddressFamily family)

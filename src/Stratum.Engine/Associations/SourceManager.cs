@@ -3,7 +3,9 @@
 // clustering and combining over all sources (§11.2), feeds the combined offset to the clock
 // discipline (§11.3) and updates the system variables (§11.2.2 clock_update). Its decisions leave
 // as EngineActions: packets to send, clock actions, and notices in ntpd's wording ("synchronized to
-// 10.0.0.1, stratum 2", "time reset +0.315 s", "no servers reachable").
+// 10.0.0.1, stratum 2", "time reset +0.315 s", "no servers reachable"), and protocol events as ntpd
+// reports them (protostats records: mobilize, reachable, unreachable, sys_peer, rate_exceeded,
+// clock_step, spike_detect, freq_mode, clock_sync, no_sys_peer, restart).
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine.Discipline;
@@ -33,6 +35,9 @@ public sealed class RemoteSource
     public bool IsSurvivor { get; internal set; }
 
     public int Id => Association.Id;
+
+    /// <summary>The association's protocol event counter and last event (its status word's low byte).</summary>
+    public Control.EventTally Events { get; } = new();
 }
 
 /// <summary>Polls remote sources and disciplines the clock from them.</summary>
@@ -112,7 +117,8 @@ public sealed class SourceManager
     /// <param name="settings">The association, with its resolved address.</param>
     /// <param name="now">Loop time.</param>
     /// <param name="firstId">Lowest id to use (ids of local clocks come first).</param>
-    public int Mobilize(RemoteAssociationSettings settings, LoopTime now, int firstId = 1)
+    /// <param name="actions">Where the mobilize event is reported, when given.</param>
+    public int Mobilize(RemoteAssociationSettings settings, LoopTime now, int firstId = 1, EngineActions? actions = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         int id = Math.Max(_nextId, firstId);
@@ -122,6 +128,11 @@ public sealed class SourceManager
         if (_started)
         {
             source.Association.Start(now);
+        }
+
+        if (actions is not null)
+        {
+            ReportPeerEvent(source, Control.ProtocolEvents.Mobilize, $"assoc {id}", actions);
         }
 
         return id;
@@ -137,12 +148,14 @@ public sealed class SourceManager
             return false;
         }
 
+        ReportPeerEvent(source, Control.ProtocolEvents.Demobilize, $"assoc {id}", actions);
         _sources.Remove(source);
         if (_systemPeerId == id)
         {
             _systemPeerId = null;
             _system.Unsynchronize();
             actions.Notice(NoticeKind.SyncLost, $"{source.Association.Settings.DisplayName}: system peer demobilized");
+            ReportSystemEvent(Control.ProtocolEvents.NoSystemPeer, null, actions);
         }
 
         return true;
@@ -163,6 +176,61 @@ public sealed class SourceManager
 
     /// <summary>The system offset ntpq shows: the loop's, or observe-only the measured one.</summary>
     public double SystemOffset => ObservedOffset ?? _discipline.Status.Offset;
+
+    /// <summary>The system's protocol event counter and last event (the system status word's low byte).</summary>
+    public Control.EventTally SystemEvents { get; } = new();
+
+    /// <summary>Reports the events of a start as ntpd does: each configured association's mobilize,
+    /// then the system's restart.</summary>
+    public void ReportStart(EngineActions actions)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        foreach (RemoteSource source in _sources)
+        {
+            ReportPeerEvent(source, Control.ProtocolEvents.Mobilize, $"assoc {source.Id}", actions);
+        }
+
+        ReportSystemEvent(Control.ProtocolEvents.Restart, null, actions);
+    }
+
+    /// <summary>Counts a system event and, unless ntpd's rule drops it, records a protostats line with
+    /// the system status word after counting.</summary>
+    /// <param name="code">The event.</param>
+    /// <param name="detail">Text after the event's name, or null.</param>
+    /// <param name="actions">Where the record goes.</param>
+    /// <param name="withSystemPeer">True while a system peer is being installed (its id not yet set).</param>
+    public void ReportSystemEvent(byte code, string? detail, EngineActions actions, bool withSystemPeer = false)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        if (!SystemEvents.TryCountSystem(code))
+        {
+            return;
+        }
+
+        byte clockSource = withSystemPeer || _systemPeerId is not null ? Core.Mode6.SystemStatusWord.SourceNtp : Core.Mode6.SystemStatusWord.SourceUnspecified;
+        ushort status = new Core.Mode6.SystemStatusWord(_system.Leap, clockSource, SystemEvents.Count, SystemEvents.LastEvent).Encode();
+        actions.RecordProto(new ProtoStatsRecord("0.0.0.0", status, code, EventText(code, detail)));
+    }
+
+    /// <summary>Counts an association's event and, unless ntpd's rule drops it, records a protostats line
+    /// with the association's status word after counting.</summary>
+    public void ReportPeerEvent(RemoteSource source, byte code, string? detail, EngineActions actions, bool asSystemPeer = false)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(actions);
+        if (!source.Events.TryCountPeer(code))
+        {
+            return;
+        }
+
+        var view = new Control.RemoteSourceAssociation(source, asSystemPeer || _systemPeerId == source.Id, this);
+        ushort status = view.StatusWord(source.Events.Count, source.Events.LastEvent);
+        byte reported = (byte)(code | Control.ProtocolEvents.PeerEventFlag);
+        actions.RecordProto(new ProtoStatsRecord(source.Association.Settings.Address.Address.ToString(), status, reported, EventText(reported, detail)));
+    }
+
+    private static string EventText(byte code, string? detail) =>
+        detail is null ? Control.ProtocolEvents.Name(code) : Control.ProtocolEvents.Name(code) + " " + detail;
 
     public void Start(LoopTime now)
     {
@@ -193,10 +261,16 @@ public sealed class SourceManager
         bool anyReachable = false;
         foreach (RemoteSource source in _sources)
         {
+            bool wasReachable = source.Association.IsReachable;
             int length = source.Association.OnTimer(now, _requestBuffer);
             if (length > 0)
             {
                 actions.Send(source.Id, _requestBuffer.AsSpan(0, length));
+            }
+
+            if (wasReachable && !source.Association.IsReachable)
+            {
+                ReportPeerEvent(source, Control.ProtocolEvents.Unreachable, null, actions);
             }
 
             anyReachable |= source.Association.IsReachable;
@@ -207,6 +281,7 @@ public sealed class SourceManager
             _systemPeerId = null;
             _system.Unsynchronize();
             actions.Notice(NoticeKind.SyncLost, NoticeText.NoServersReachable);
+            ReportSystemEvent(Control.ProtocolEvents.NoSystemPeer, null, actions);
         }
     }
 
@@ -232,7 +307,18 @@ public sealed class SourceManager
             return ReplyVerdict.Malformed;
         }
 
+        bool wasReachable = source.Association.IsReachable;
         ReplyVerdict verdict = source.Association.OnReply(data, receiveTime, now.MonoSeconds, _precision, out ClockSample sample);
+        if (!wasReachable && source.Association.IsReachable)
+        {
+            ReportPeerEvent(source, Control.ProtocolEvents.Reachable, null, actions);
+        }
+
+        if (verdict == ReplyVerdict.KissOfDeath && source.Association.LastKiss is { ReducesRate: true })
+        {
+            ReportPeerEvent(source, Control.ProtocolEvents.RateExceeded, null, actions);
+        }
+
         if (verdict != ReplyVerdict.Accepted)
         {
             return verdict;
@@ -256,7 +342,9 @@ public sealed class SourceManager
     private void UpdateDiscipline(LoopTime now, EngineActions actions, double offset, double sampleTime, double noise, OffsetBound bound, double pendingSlew)
     {
         double previousFrequency = _discipline.Frequency;
+        DisciplineState previousState = _discipline.State;
         DisciplineOutcome outcome = _discipline.Update(offset, sampleTime, now.MonoSeconds, noise, bound);
+        ReportDisciplineEvents(previousState, outcome, offset, actions);
         if (_discipline.FrequencyClamped is double wanted && !_frequencyErrorReported)
         {
             // ntpd's wording; once, not at every update while the oscillator stays out of range.
@@ -446,6 +534,12 @@ public sealed class SourceManager
         }
 
         SystemJitter = result.Jitter;
+        if (_systemPeerId != peerId)
+        {
+            // ntpd reports the new system peer before the clock discipline runs on its offset.
+            ReportPeerEvent(peer, Control.ProtocolEvents.SystemPeer, null, actions, asSystemPeer: true);
+        }
+
         bool fromUpdated = updated.IsSurvivor && filtered.Latest.Time > _lastDisciplinedSampleTime;
         bool firstUpdate = !fromUpdated && !_disciplineStarted;
         if (fromUpdated || firstUpdate)
@@ -561,6 +655,38 @@ public sealed class SourceManager
                 : "leap second deletion armed for the end of this UTC day");
         }
     }
+
+    // ntpd's loop filter events: a step (clock_step with the step), a spike held back (spike_detect with
+    // the offset), and entering the frequency-measuring or synchronized state (freq_mode, clock_sync).
+    private void ReportDisciplineEvents(DisciplineState previous, DisciplineOutcome outcome, double offset, EngineActions actions)
+    {
+        DisciplineState state = _discipline.State;
+        if (outcome.Result == DisciplineResult.Step)
+        {
+            ReportSystemEvent(Control.ProtocolEvents.ClockStep, Seconds(outcome.Step), actions, withSystemPeer: true);
+        }
+
+        if (state == previous)
+        {
+            return;
+        }
+
+        switch (state)
+        {
+            case DisciplineState.Spike:
+                ReportSystemEvent(Control.ProtocolEvents.SpikeDetect, Seconds(offset), actions, withSystemPeer: true);
+                break;
+            case DisciplineState.Frequency:
+                ReportSystemEvent(Control.ProtocolEvents.FrequencyMode, null, actions, withSystemPeer: true);
+                break;
+            case DisciplineState.Synchronized:
+                ReportSystemEvent(Control.ProtocolEvents.ClockSync, null, actions, withSystemPeer: true);
+                break;
+        }
+    }
+
+    private static string Seconds(double value) =>
+        value.ToString("+0.000000;-0.000000;+0.000000", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
     private void UpdateFrequencyTolerance()
     {

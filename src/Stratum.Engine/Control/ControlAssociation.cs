@@ -97,8 +97,12 @@ internal abstract class ControlAssociation
     public ushort StatusWord()
     {
         byte evt = IsSystemPeer ? PeerStatusWord.EventSystemPeer : IsReachable ? PeerStatusWord.EventReachable : PeerStatusWord.EventMobilize;
-        return new PeerStatusWord(true, KeyId != 0, IsAuthentic, IsReachable, false, Selection, 1, evt).Encode();
+        return StatusWord(1, evt);
     }
+
+    /// <summary>The status word with the given event counter and last event.</summary>
+    public ushort StatusWord(byte eventCount, byte lastEvent) =>
+        new PeerStatusWord(true, KeyId != 0, IsAuthentic, IsReachable, false, Selection, eventCount, lastEvent).Encode();
 
     /// <summary>
     /// The refid as ntpd prints a peer's: text for a refclock, for stratum 0, 1 and 16 (kiss codes,

@@ -1,5 +1,5 @@
 // StatisticsFiles: the classic ntpd statistics files (`statsdir`, `statistics`, `filegen`): the line
-// formats of loopstats, peerstats, rawstats and sysstats (MJD, seconds past UTC midnight, then the
+// formats of loopstats, peerstats, rawstats, sysstats and protostats (MJD, seconds past UTC midnight, then the
 // values, as ntpd 4.2.8 writes them, so existing plotting scripts keep working) and filegen's file
 // naming (`type day` → loopstats.20261123, week → .2026W47, month → .202611, year → .2026, none →
 // no suffix).
@@ -58,6 +58,11 @@ public static class StatisticsFiles
     public static string SysStatsLine(long unixNanoseconds, in Stratum.Engine.SysStatsRecord record) =>
         string.Create(CultureInfo.InvariantCulture,
             $"{Stamp(unixNanoseconds)} {record.SinceReset} {record.Received} {record.Replied} {record.CurrentVersion} {record.OlderVersion} {record.Restricted} {record.Malformed} {record.CryptoNaks} {record.Declined} {record.RateLimited} {record.KodSent}");
+
+    /// <summary>A protostats line: address (0.0.0.0 for the system), status word (four hex digits), event
+    /// code (two hex digits, 0x80 set for an association's event), the event's name and any detail.</summary>
+    public static string ProtoStatsLine(long unixNanoseconds, in Stratum.Engine.ProtoStatsRecord record) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Stamp(unixNanoseconds)} {record.Address} {record.Status:x4} {record.Code:x2} {record.Text}");
 
     /// <summary>An NTP timestamp as unsigned seconds and nine decimals of fraction (ntpd's ulfptoa(t, 9)).</summary>
     public static string Timestamp(Stratum.Core.Time.NtpTimestamp timestamp)

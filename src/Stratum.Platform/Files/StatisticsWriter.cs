@@ -1,4 +1,4 @@
-// StatisticsWriter: appends ntpd's statistics lines (loopstats, peerstats, rawstats, sysstats; clockstats
+// StatisticsWriter: appends ntpd's statistics lines (loopstats, peerstats, rawstats, sysstats, protostats; clockstats
 // is accepted, but the local clock driver records no clock events, as in ntpd) to the files `statsdir`,
 // `statistics` and `filegen` name, off the event loop: the loop formats a line and queues it; one
 // writer thread appends it to the file of the current filegen period (loopstats.20261123 for `type
@@ -54,7 +54,7 @@ public sealed class StatisticsWriter : IStatisticsSink, IDisposable
 
     /// <summary>The statistics sets Stratum writes.</summary>
     public static readonly StatisticsKind[] WrittenKinds =
-        [StatisticsKind.LoopStats, StatisticsKind.PeerStats, StatisticsKind.RawStats, StatisticsKind.SysStats, StatisticsKind.ClockStats];
+        [StatisticsKind.LoopStats, StatisticsKind.PeerStats, StatisticsKind.RawStats, StatisticsKind.SysStats, StatisticsKind.ProtoStats, StatisticsKind.ClockStats];
 
     /// <summary>Builds a writer for the config's enabled statistics, or null when none is enabled
     /// (or `disable stats`).</summary>
@@ -115,6 +115,14 @@ public sealed class StatisticsWriter : IStatisticsSink, IDisposable
             {
                 Enqueue(StatisticsKind.PeerStats, unixNanoseconds,
                     StatisticsFiles.PeerStatsLine(unixNanoseconds, peer.Address, peer.Status, peer.Offset, peer.Delay, peer.Dispersion, peer.Jitter));
+            }
+        }
+
+        if (Writes(StatisticsKind.ProtoStats))
+        {
+            foreach (ProtoStatsRecord proto in actions.ProtoStats)
+            {
+                Enqueue(StatisticsKind.ProtoStats, unixNanoseconds, StatisticsFiles.ProtoStatsLine(unixNanoseconds, proto));
             }
         }
     }

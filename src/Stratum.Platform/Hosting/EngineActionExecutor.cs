@@ -94,7 +94,8 @@ public sealed class EngineActionExecutor : IPendingSlewSource
         }
 
         if (Statistics is { } statistics
-            && (actions.LoopStats.Count > 0 || actions.PeerStats.Count > 0 || actions.RawStats.Count > 0 || actions.SysStats is not null))
+            && (actions.LoopStats.Count > 0 || actions.PeerStats.Count > 0 || actions.RawStats.Count > 0 || actions.ProtoStats.Count > 0
+                || actions.SysStats is not null))
         {
             statistics.Record(actions, _clock.ReadRealtimeNanoseconds(), _localAddressOf);
         }

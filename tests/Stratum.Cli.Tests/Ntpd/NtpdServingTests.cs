@@ -87,6 +87,25 @@ public sealed class NtpdServingTests : IDisposable
     }
 
     [Fact]
+    public void Ntpd_StatisticsProtostats_WritesTheRestartEvent()
+    {
+        int port = InProcessNtpd.FreePort();
+        string stats = Directory.CreateDirectory(Path.Combine(_directory, "stats")).FullName;
+        string config = Path.Combine(_directory, "ntp.conf");
+        File.WriteAllText(config, $"server 127.127.1.0\nfudge 127.127.1.0 stratum 10\ndisable ntp\ninterface ignore wildcard\ninterface listen 127.0.0.1\n"
+            + $"statsdir {stats}/\nstatistics protostats\nfilegen protostats file protostats type none enable\n");
+        using (var daemon = InProcessNtpd.Start(config, port))
+        {
+            daemon.Stop();
+            Assert.Equal(0, daemon.ExitCode);
+            Assert.DoesNotContain("protostats", daemon.Stderr.ToString(), StringComparison.Ordinal);
+        }
+
+        string[] lines = File.ReadAllLines(Path.Combine(stats, "protostats"));
+        Assert.Contains(lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d{5} \d{1,5}\.\d{3} 0\.0\.0\.0 c016 06 restart$"));
+    }
+
+    [Fact]
     public void Ntpd_MalformedStream_IsDroppedAndCountedWhileClientIsServed()
     {
         int port = InProcessNtpd.FreePort();

@@ -1,4 +1,4 @@
-// StatisticsWriter: loopstats, peerstats, rawstats and sysstats lines reach the current filegen file
+// StatisticsWriter: loopstats, peerstats, rawstats, sysstats and protostats lines reach the current filegen file
 // (type day) in ntpd's format, the link names the current file, `disable stats` and unnamed kinds
 // write nothing.
 using Stratum.Core.Config;
@@ -33,6 +33,30 @@ public sealed class StatisticsWriterTests : IDisposable
         Assert.Equal("61367 43200.500 192.0.2.1 9614 -0.000012000 0.000250000 0.000100000 0.000020000\n",
             File.ReadAllText(Path.Combine(_directory, "peerstats.20261123")));
         Assert.Equal("loopstats.20261123", new FileInfo(Path.Combine(_directory, "loopstats")).LinkTarget);
+    }
+
+    [Fact]
+    public void ProtoStats_OneLinePerEvent_InNtpdsFormat_UnderItsFilegen()
+    {
+        var config = new NtpConfig
+        {
+            StatsDirectory = _directory,
+            Statistics = [StatisticsKind.ProtoStats],
+            Filegens = [new FilegenConfig(StatisticsKind.ProtoStats, "protostats", FilegenType.Day, true, true, 0)],
+        };
+        using (StatisticsWriter writer = StatisticsWriter.For(config, 4242)!)
+        {
+            Assert.True(writer.Writes(StatisticsKind.ProtoStats));
+            var actions = new EngineActions();
+            actions.RecordProto(new ProtoStatsRecord("0.0.0.0", 0xc016, 0x06, "restart"));
+            actions.RecordProto(new ProtoStatsRecord("192.0.2.1", 0x9024, 0x84, "reachable"));
+            actions.RecordProto(new ProtoStatsRecord("0.0.0.0", 0xc61c, 0x0c, "clock_step +0.315000 s"));
+            ((Stratum.Platform.Hosting.IStatisticsSink)writer).Record(actions, Stamp, _ => null);
+        }
+
+        Assert.Equal("61367 43200.500 0.0.0.0 c016 06 restart\n61367 43200.500 192.0.2.1 9024 84 reachable\n61367 43200.500 0.0.0.0 c61c 0c clock_step +0.315000 s\n",
+            File.ReadAllText(Path.Combine(_directory, "protostats.20261123")));
+        Assert.Equal("protostats.20261123", new FileInfo(Path.Combine(_directory, "protostats")).LinkTarget);
     }
 
     [Fact]
