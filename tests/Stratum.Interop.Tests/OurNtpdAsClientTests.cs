@@ -1,4 +1,4 @@
-// Our ntpd as a client (issue 4): `server ADDR iburst` against real chronyd and NTPsec on loopback,
+// Our ntpd as a client: `server ADDR iburst` against real chronyd and NTPsec on loopback,
 // observe-only (`disable ntp`, no CAP_SYS_TIME). Within 10 s it selects the server and serves its
 // stratum + 1 with the server's address as refid, and logs ntpd's "synchronized to" line.
 using Stratum.Interop.Tests.Harness;

@@ -1,4 +1,4 @@
-// Issue 4 on real daemons: three of our servers on loopback, one of them shifted by `fudge 127.127.1.0
+// Falseticker rejection on real daemons: three of our servers on loopback, one of them shifted by `fudge 127.127.1.0
 // time1 0.050` (it serves the system clock + 50 ms from a private clock; nothing touches the real one),
 // and our ntpd as an observe-only client of all three with iburst. Within 30 s the client marks the
 // shifted server a falseticker ('x' in `ntpq -pn`), never selects it, and takes one of the other two.

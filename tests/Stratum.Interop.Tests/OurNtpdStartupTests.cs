@@ -73,7 +73,7 @@ public class OurNtpdStartupTests(OurNtpdFixture ntpd) : IClassFixture<OurNtpdFix
     [Fact]
     public async Task OurNtpd_Serving_StaysSmallAndLoadsNoOpenSsl()
     {
-        // Issue 6's RSS bound (≤ 10 MB). OpenSSL alone would add about 4 MB: a daemon that
+        // The server's RSS bound (≤ 10 MB). OpenSSL alone would add about 4 MB: a daemon that
         // authenticates nothing must not load it (IPv6 refids use the managed Md5Digest).
         var cancellationToken = TestContext.Current.CancellationToken;
         var server = await ntpd.StartAsync(s_address, cancellationToken);

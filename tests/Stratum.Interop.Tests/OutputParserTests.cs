@@ -1,5 +1,5 @@
 // Unit tests of the interop harness's own parsing and arithmetic, on outputs recorded from the real
-// tools (../shared/bench/ANCHORS.md, tshark 4.0 on Debian 12). They need no daemon and always run,
+// tools (chronyd 4.3, NTPsec 1.2.2 and tshark 4.0 on Debian 12). They need no daemon and always run,
 // so a harness bug shows up here rather than as a confusing interop failure.
 using System.Buffers.Binary;
 using Stratum.Interop.Tests.Harness;

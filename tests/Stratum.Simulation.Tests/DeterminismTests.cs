@@ -1,4 +1,4 @@
-// Determinism (SIMULATION.md "Random numbers"): the same seed gives bit-identical runs; a different
+// Determinism (docs/simulation.md "Random numbers and determinism"): the same seed gives bit-identical runs; a different
 // seed gives a different run. Also the runtime budget: a simulated day of one client and four
 // servers at 1 Hz ticks and 64 s polls runs in well under 10 s.
 using System.Diagnostics;

@@ -1,4 +1,4 @@
-// SimulationTime: the one true time T of SIMULATION.md "Global time and stepping", in seconds from
+// SimulationTime: the one true time T of docs/simulation.md "Global time and events", in seconds from
 // the start of the run. Only the Simulator moves it (forward only); clocks read it to advance
 // themselves lazily, so a node's clock is exact at whatever instant it is read.
 namespace Stratum.Simulation;

@@ -1,4 +1,4 @@
-// Simulator: the discrete-event core of SIMULATION.md "Global time and stepping". One true time T
+// Simulator: the discrete-event core of docs/simulation.md "Global time and events". One true time T
 // starts at 0; programs run in zero time and then block; T jumps to the earliest of: a queued packet
 // arrival, a scheduled scenario action (a server step, a falseticker turning bad), a node's timer
 // deadline (its monotonic deadline converted at the clock's present rate), and the next model tick

@@ -1,4 +1,4 @@
-// SimulatorOptions: the run-wide settings of SIMULATION.md "The model": the master seed, the model
+// SimulatorOptions: the run-wide settings of the model (docs/simulation.md): the master seed, the model
 // tick rate R (ticks per true second, an integer so the kernel second falls on a tick), the Unix time
 // the node clocks show at T = 0, and the delay of links not configured explicitly.
 using Stratum.Simulation.Network;

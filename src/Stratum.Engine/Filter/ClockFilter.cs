@@ -280,7 +280,7 @@ public sealed class ClockFilter
     /// <summary>
     /// The slope of offset against extra delay over the recent samples: how much of a sample's queueing
     /// delay showed up in its offset. A sample's offset error is (up − down)/2 of its one-way delays, so
-    /// when queueing happens on one path only (an upload-saturated link, SIMULATION.md S2) the offset grows
+    /// when queueing happens on one path only (an upload-saturated link, scenario S2 of docs/simulation.md) the offset grows
     /// with the extra delay at up to ±1/2 and every sample but the fastest is biased the same way; when both
     /// directions queue alike the slope is zero. Least squares over the last 32 samples, with their time
     /// trend taken out, shrunk towards

@@ -40,7 +40,7 @@ public readonly record struct ClockFilterResult(
     /// A sample's extra delay x over the floor of the recent samples (<see cref="MinimumDelay"/>) bounds its
     /// offset error to ±x/2, taken here as the error's scale (one-sided queueing puts it all on one side);
     /// the floor sample has its own error, a sixteenth of the jitter (the RMS spread of the register about
-    /// the least-delay sample). Tuned on SIMULATION.md's S1 (symmetric) and S2 (one-sided) networks together:
+    /// the least-delay sample). Tuned on S1 (symmetric) and S2 (one-sided) of docs/simulation.md "Scenarios" together:
     /// x/(2√3) (the uniform spread) and a quarter of the jitter gave 15.1 / 57 µs RMS, x/2 and a sixteenth
     /// 14.1 / 32 µs with the asymmetry correction of ClockFilter.AsymmetrySlope (in our in-process
     /// simulator); the whole daemon under clknetsim then settled the share at 0.35 (QueueingShare).

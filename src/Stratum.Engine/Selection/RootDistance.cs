@@ -7,7 +7,7 @@ namespace Stratum.Engine.Selection;
 /// <remarks>RFC: λ = max(MINDISP, Δ + δ)/2 + E + ε + PHI·(now − p.t) + ψ with MINDISP = 0.01 s, PHI = 15e-6.
 /// Deviation: like ntpd 4.2.8 we floor the whole sum at <c>tos mindist</c> (default 1 ms) instead of flooring
 /// the delay term at 10 ms. With the RFC's floor every LAN source has λ ≥ 5 ms, so a server 5 ms off still
-/// overlaps the others and is only clustered away as an outlier, never marked a falseticker (issue 4's S3).</remarks>
+/// overlaps the others and is only clustered away as an outlier, never marked a falseticker (scenario S3, docs/simulation.md).</remarks>
 public static class RootDistance
 {
     /// <summary>RFC 5905 MINDISP, seconds (kept for reference and as the combine weight floor).</summary>

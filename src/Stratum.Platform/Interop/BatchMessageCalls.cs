@@ -1,4 +1,4 @@
-// recvmmsg(2) and sendmmsg(2): many datagrams per system call for the server fast path (issue 6).
+// recvmmsg(2) and sendmmsg(2): many datagrams per system call for the server fast path (docs/fastpath.md).
 // Each returns the number of messages handled, or -1 with errno (EAGAIN: nothing waiting / socket
 // buffer full; ENOSYS: the kernel or an interposed simulator library lacks the call, and the caller
 // falls back to recvmsg/sendto one datagram at a time). The receive timeout argument is always null:

@@ -1,9 +1,9 @@
-// ReceiveBatch: up to Capacity datagrams from one socket per system call (recvmmsg, issue 6's fast
-// path), each with its own source address and kernel receive timestamp (SCM_TIMESTAMPING or
+// ReceiveBatch: up to Capacity datagrams from one socket per system call (recvmmsg, the server fast
+// path of docs/fastpath.md), each with its own source address and kernel receive timestamp (SCM_TIMESTAMPING or
 // SCM_TIMESTAMPNS parsed per message). Every buffer — message headers, iovecs, payload slots,
 // address slots, control slots — is allocated once in native memory, so receiving allocates nothing,
 // neither per datagram nor per batch. The kernel overwrites each slot's name length, control length
-// and flags, so they are reset before every call (FASTPATH.md). When recvmmsg is missing (ENOSYS:
+// and flags, so they are reset before every call (docs/fastpath.md). When recvmmsg is missing (ENOSYS:
 // an old kernel or an interposed simulator library) the batch falls back, for good, to recvmsg one
 // datagram at a time into the same slots, so callers see no difference. Owned and used by one thread
 // (the event loop); Dispose frees the memory, never a finalizer.

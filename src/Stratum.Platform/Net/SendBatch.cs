@@ -1,4 +1,4 @@
-// SendBatch: replies collected while a receive batch is answered, then sent (issue 6's fast path).
+// SendBatch: replies collected while a receive batch is answered, then sent (the server fast path, docs/fastpath.md).
 // Slots for payloads, destination addresses, iovecs and message headers are allocated once in native
 // memory, so adding and flushing allocate nothing. The transmit timestamp (T3) of each reply that asks
 // for one is written in Flush, after every reply of the batch is built. Three ways to send
@@ -9,7 +9,7 @@
 // Under load the sendmmsg variants save a system call per reply but their stamps miss each reply's
 // real departure by the jitter of the kernel's work inside the call (a p99 client offset error of
 // 10–15 µs against about 1 µs per datagram, bench/RESULTS.md); one stamp for the whole batch is early
-// by i datagrams' worth of kernel work, tens of µs for 64 (FASTPATH.md). A partial send is resumed
+// by i datagrams' worth of kernel work, tens of µs for 64 (docs/fastpath.md). A partial send is resumed
 // with fresh stamps; a datagram the kernel refuses is skipped and counted. When sendmmsg is missing
 // (ENOSYS) the batch falls back, for good, to sendto per datagram. A reply queued with a key is
 // signed (PacketMac) right after its stamp is written, since the MAC covers it. Owned by the event

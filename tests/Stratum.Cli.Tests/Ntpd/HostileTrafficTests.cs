@@ -1,4 +1,4 @@
-// ntpd in-process on an ephemeral loopback port under hostile traffic (issue 6, bounded): twenty
+// ntpd in-process on an ephemeral loopback port under hostile traffic (bounded): twenty
 // sources on 127.0.0.21–40 send random and truncated datagrams, time requests far over the rate,
 // mode 6 and mode 7 queries, replayed server replies and RATE kisses, while a legitimate client on
 // 127.0.0.1 keeps asking for the time. The legitimate client must get at least 99% of its answers,

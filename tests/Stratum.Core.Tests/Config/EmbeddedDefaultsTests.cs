@@ -25,7 +25,7 @@ public class EmbeddedDefaultsTests
         Assert.True(clock.IsLocalClock);
         Assert.Equal((byte?)10, clock.Stratum);
         Assert.Equal(3, config.InterfaceRules.Count);
-        // No restrict lines until access control is enforced (issue 6): loopback-only listening limits access.
+        // No restrict lines until access control is enforced: loopback-only listening limits access.
         Assert.Empty(config.Restrictions);
     }
 }

@@ -1,4 +1,4 @@
-// Closed-loop accuracy probe: ClockFilter + ClockDiscipline against TestClockModel with SIMULATION.md's S1
+// Closed-loop accuracy probe: ClockFilter + ClockDiscipline against TestClockModel with docs/simulation.md's S1
 // network (100 µs + Exp(100 µs) each way, poll 64 s after an 8-packet iburst, client +100 ppm and 0.1 s off,
 // random-walk wander 1e-9/√s, statistics from 1 h to 6 h over seeds 1–5). It is not the simulator: there is
 // no kernel model and slews land at once, so sync times here mean nothing; it only guards the loop filter's

@@ -1,4 +1,4 @@
-// No amplification (issue 6, ARCHITECTURE.md §3): for every mode an unauthenticated client can
+// No amplification (ARCHITECTURE.md §3): for every mode an unauthenticated client can
 // send, the answer is never larger than the request — except mode 6, whose protocol answers a
 // 12-byte READVAR with hundreds of bytes. Mode 6 is therefore behind restrict `noquery` and an
 // always-on query rate limit; these tests measure the ratio per mode and show that the mode 6

@@ -1,5 +1,5 @@
 // Configuration files of the three servers the interop tests start, each writing only into its own
-// private run directory. chronyd and ntpsec follow ../shared/bench/conf (chronyd: `local stratum 1`,
+// private run directory. chronyd and ntpsec are set up as in the load benchmarks (chronyd: `local stratum 1`,
 // no command port; ntpsec: orphan mode, `disable ntp`/`disable kernel`, loopback only). Ours is the
 // classic undisciplined local-clock server: stratum 10 local clock, so it serves stratum 11.
 using System.Net;
@@ -10,7 +10,7 @@ public static class DaemonConfigs
 {
     /// <summary>chronyd 4.3, started with -x (never touches the clock): serves its own clock as stratum 1.</summary>
     public static string Chronyd(IPAddress address, string runDirectory) => $"""
-        # chronyd anchor for Stratum.Interop.Tests (see ../shared/bench/conf/chrony.conf)
+        # chronyd anchor for Stratum.Interop.Tests: local stratum 1, no command port
         bindaddress {address}
         port 123
         local stratum 1
@@ -38,7 +38,7 @@ public static class DaemonConfigs
     /// is. (NTPsec refuses a loopback address other than 127.0.0.1 as a server: "attempt to configure
     /// invalid address".)</summary>
     public static string Ntpsec(string runDirectory) => $"""
-        # ntpsec anchor for Stratum.Interop.Tests (see ../shared/bench/conf/ntpsec.conf).
+        # ntpsec anchor for Stratum.Interop.Tests: orphan mode, loopback only.
         # It still tries ntp_adjtime() at start-up; setpriv has removed CAP_SYS_TIME, so that fails (EPERM).
         disable ntp
         disable kernel

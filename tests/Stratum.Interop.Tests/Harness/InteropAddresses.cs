@@ -1,6 +1,6 @@
 // The loopback addresses of the interop tests, one place so no two test classes ever share one.
 // ntpsec can bind only addresses that exist on an interface and always takes 127.0.0.1 (+ ::1);
-// chronyd sits on 127.0.0.11 as in ../shared/bench/anchors.sh; our daemon gets 127.0.0.20-40,
+// chronyd sits on 127.0.0.11, as in the load benchmarks (bench/RESULTS.md); our daemon gets 127.0.0.20-40,
 // a distinct address per test class. All on UDP port 123 (ntpdig, sntp and ntpdate cannot use
 // another port).
 using System.Net;

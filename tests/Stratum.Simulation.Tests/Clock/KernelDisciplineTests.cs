@@ -1,4 +1,4 @@
-// The Linux kernel discipline model (SIMULATION.md "Kernel discipline"): the PLL slews
+// The Linux kernel discipline model (docs/simulation.md "Kernel discipline"): the PLL slews
 // offset / 2^(shift_pll + constant) each second, ADJ_OFFSET updates the frequency by
 // offset × interval / (4·2^shift_pll·2^constant)², the FLL term joins at long intervals, the
 // frequency is clamped to ±500 ppm, adjtime slews at 500 ppm, maxerror grows to STA_UNSYNC.

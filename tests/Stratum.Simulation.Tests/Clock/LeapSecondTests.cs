@@ -1,4 +1,4 @@
-// Leap seconds in the kernel model (SIMULATION.md "Leap seconds"): STA_INS/STA_DEL arm the kernel,
+// Leap seconds in the kernel model (docs/simulation.md "Leap seconds"): STA_INS/STA_DEL arm the kernel,
 // which inserts or deletes a second when the node's own clock reaches UTC midnight, with the states
 // TIME_OK → TIME_INS/TIME_DEL → TIME_OOP → TIME_WAIT → TIME_OK.
 using Stratum.Core.Wire;

@@ -1,4 +1,4 @@
-// The oscillator model (SIMULATION.md "Oscillator model"): a constant frequency offset integrates
+// The oscillator model (docs/simulation.md "Oscillator"): a constant frequency offset integrates
 // exactly into time, mono and raw; the random-walk wander grows as σ√t (checked statistically over
 // many seeded streams), independent of the tick rate.
 using Stratum.Simulation.Clock;

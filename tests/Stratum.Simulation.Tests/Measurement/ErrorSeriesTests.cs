@@ -1,4 +1,4 @@
-// Measurement (SIMULATION.md "Measurement"): RMS, max |·|, mean |·| and mean, the optional start
+// Measurement (docs/simulation.md "Measurement"): RMS, max |·|, mean |·| and mean, the optional start
 // time, and convergence time as the last violating tick plus one.
 using Stratum.Simulation.Measurement;
 

@@ -1,4 +1,4 @@
-// The network model (SIMULATION.md "Network"): base + scale × Exp(1) delays with the right mean and
+// The network model (docs/simulation.md "Network"): base + scale × Exp(1) delays with the right mean and
 // floor, uniform jitter, the loss rate, and an arrival queue ordered by arrival time.
 using System.Net;
 using Stratum.Simulation.Network;

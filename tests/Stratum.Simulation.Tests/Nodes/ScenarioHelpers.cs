@@ -1,5 +1,5 @@
 // Builders shared by the node and determinism tests: one client polling N perfect servers over the
-// scenario links of SIMULATION.md (S1: 100 µs + Exp(100 µs) both ways).
+// scenario links of docs/simulation.md (S1: 100 µs + Exp(100 µs) both ways).
 using System.Net;
 using Stratum.Simulation.Network;
 using Stratum.Simulation.Nodes;

@@ -1,4 +1,4 @@
-// The real Engine (SourceManager: filter, selection, discipline) in SIMULATION.md's scenario S1, with
+// The real Engine (SourceManager: filter, selection, discipline) in scenario S1 (docs/simulation.md "Scenarios"), with
 // numeric pass criteria: one perfect server, 100 µs + Exp(100 µs) each way, client 0.1 s off and
 // +100 ppm with random-walk wander, minpoll = maxpoll = 6; once with the kernel PLL (ntpd's default) and
 // once with `disable kernel` (phase corrections by adjtime at 500 ppm, frequency by ADJ_FREQUENCY).

@@ -1,4 +1,4 @@
-// Scenario: builds one run of SIMULATION.md's setup for the sync-engine scenarios: N perfect servers
+// Scenario: builds one run of the sync-engine scenarios' setup (docs/simulation.md "Scenarios"): N perfect servers
 // (SimulatedServer, stratum 1), one client running the real Engine (EngineClient), per-direction delay
 // models, and the client's clock options. Tests then script events (server steps, leap warnings, outages)
 // with Simulator.ScheduleAt and read the client's error series, notices and source states.
@@ -37,7 +37,7 @@ internal sealed class Scenario
     /// <param name="clientClock">The client's clock (default: 0.1 s off, +100 ppm, σ = 1e-9).</param>
     /// <param name="upstream">Client → server delay (default S1's LAN).</param>
     /// <param name="downstream">Server → client delay (default S1's LAN).</param>
-    /// <param name="discipline">tinker/-g/-x parameters (minpoll = maxpoll = 6 as in SIMULATION.md).</param>
+    /// <param name="discipline">tinker/-g/-x parameters (minpoll = maxpoll = 6 as in docs/simulation.md).</param>
     /// <param name="startUnixSeconds">Unix time at T = 0.</param>
     /// <param name="useKernel">False for `disable kernel`: the user-space discipline (adjtime slews).</param>
     public static Scenario Create(
@@ -81,7 +81,7 @@ internal sealed class Scenario
     /// now: how far the disciplined frequency is from the oscillator's (+100 ppm plus wander).</summary>
     public double FinalFrequencyError => ClientNode.Clock.DisciplinedFrequencyError;
 
-    /// <summary>SIMULATION.md's statistics of this run, from 1 h, and its convergence time (column A:
+    /// <summary>The statistics of this run (docs/simulation.md "Measurement"), from 1 h, and its convergence time (column A:
     /// within 1 ms and 500 ppm from then on), written as one line "LABEL: RMS …, max …, sync … s,
     /// frequency error … ppm"; the last is <see cref="FinalFrequencyError"/> at the end of the run.</summary>
     public (ErrorStatistics Settled, double Sync) Report(string label, ITestOutputHelper output, string extra = "")

@@ -1,8 +1,8 @@
-// The sync-engine scenarios of issue 4 beyond S1, each with numeric pass criteria, on the real Engine:
-// high jitter (SIMULATION.md S2), a +5 ms falseticker among four servers (S3), 20 % loss, a server that
+// The sync-engine scenarios beyond S1, each with numeric pass criteria, on the real Engine:
+// high jitter (S2 of docs/simulation.md "Scenarios"), a +5 ms falseticker among four servers (S3), 20 % loss, a server that
 // steps, a leap second inserted and one deleted, a client that starts 30 s off (one step) and 1200 s off
 // (panic, or a step with -g).
-// Windows and statistics follow SIMULATION.md (RMS and max over 1 h to the end; convergence: the last
+// Windows and statistics follow docs/simulation.md "Measurement" (RMS and max over 1 h to the end; convergence: the last
 // tick outside the bound, plus one). Criteria sit above the measured figures (bench/RESULTS.md) with a
 // margin for seed-to-seed spread, and well below what a broken loop gives.
 using System.Net;

@@ -1,4 +1,4 @@
-// KernelDiscipline: the Linux kernel clock discipline as SIMULATION.md "Kernel discipline" models it
+// KernelDiscipline: the Linux kernel clock discipline as docs/simulation.md "Kernel discipline" models it
 // (kernel/time/ntp.c: ntp_update_offset, ntp_update_offset_fll, second_overflow). Frequency clamped
 // to ±500 ppm; tick within ±10 % of 10 000 µs; `constant` gets 4 added outside nanosecond mode and is
 // capped at 10. Each kernel second: the PLL slews offset_remaining / 2^(shift_pll + constant) and the

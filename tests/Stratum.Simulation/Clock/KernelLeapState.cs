@@ -1,4 +1,4 @@
-// KernelLeapState: the kernel's leap-second state machine (Linux time_state, SIMULATION.md
+// KernelLeapState: the kernel's leap-second state machine (Linux time_state, docs/simulation.md
 // "Leap seconds"): TIME_OK → TIME_INS/TIME_DEL once armed → TIME_OOP during an inserted second →
 // TIME_WAIT until the daemon clears STA_INS/STA_DEL → TIME_OK.
 namespace Stratum.Simulation.Clock;

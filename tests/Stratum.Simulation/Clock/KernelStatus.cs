@@ -1,6 +1,6 @@
 // KernelStatus: the adjtimex(2) status bits the simulated kernel discipline uses, with Linux's
 // values (include/uapi/linux/timex.h) so traces read like the real thing. Only the bits
-// SIMULATION.md's kernel model acts on are listed.
+// the kernel model of docs/simulation.md acts on are listed.
 namespace Stratum.Simulation.Clock;
 
 /// <summary>adjtimex status bits (STA_*).</summary>

@@ -1,4 +1,4 @@
-// Oscillator: a node's crystal, SIMULATION.md "Oscillator model". At every model tick
+// Oscillator: a node's crystal, docs/simulation.md "Oscillator". At every model tick
 // f_raw = 1 + offset + Σ σ·N(0,1): a constant frequency offset plus a random walk in frequency
 // (random-walk FM), so after t seconds the wander has a standard deviation of σ√t. σ is given per
 // √s and scaled here by 1/√R for a tick rate R, as chrony's tests do, so the wander does not depend

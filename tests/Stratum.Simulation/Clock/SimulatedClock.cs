@@ -1,4 +1,4 @@
-// SimulatedClock: one node's clock state of SIMULATION.md "Clock state per node": `time`
+// SimulatedClock: one node's clock state of docs/simulation.md "Clock state per node": `time`
 // (CLOCK_REALTIME minus the Unix epoch of the run's start), `mono` (CLOCK_MONOTONIC), `raw`
 // (CLOCK_MONOTONIC_RAW) and the oscillator rate f_raw. Over dt of true time, time and mono advance
 // by dt × f_total with f_total = f_raw × (tick/tick0 + freq/1e6 + pll_slew + adjtime_slew); raw
@@ -76,7 +76,7 @@ public sealed class SimulatedClock
     /// <summary>f_total: the rate of time and mono relative to true time.</summary>
     public double TotalRate => 1 + FrequencyError;
 
-    /// <summary>Frequency error f_total − 1 as SIMULATION.md measures it, computed as (1 + e)(1 + k) − 1 without cancellation.</summary>
+    /// <summary>Frequency error f_total − 1 as docs/simulation.md "Measurement" defines it, computed as (1 + e)(1 + k) − 1 without cancellation.</summary>
     public double FrequencyError
     {
         get

@@ -1,4 +1,4 @@
-// ErrorSeries: the per-tick log of one node (SIMULATION.md "Measurement"): at every model tick the
+// ErrorSeries: the per-tick log of one node (docs/simulation.md "Measurement"): at every model tick the
 // true time T, the time error time − T and the frequency error f_total − 1. Statistics can start at
 // a given true time to exclude convergence; the convergence time is the last tick at which |time
 // error| exceeded its threshold (or |frequency error| its own) plus one tick interval, 0 when never.

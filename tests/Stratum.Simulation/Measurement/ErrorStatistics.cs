@@ -1,4 +1,4 @@
-// ErrorStatistics: the summary statistics of SIMULATION.md "Measurement": RMS, max |·|, mean |·| and
+// ErrorStatistics: the summary statistics of docs/simulation.md "Measurement": RMS, max |·|, mean |·| and
 // mean of a series of per-tick errors.
 namespace Stratum.Simulation.Measurement;
 

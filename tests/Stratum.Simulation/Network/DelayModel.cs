@@ -1,4 +1,4 @@
-// DelayModel: one direction's delay expression of SIMULATION.md "Network", evaluated per packet at
+// DelayModel: one direction's delay expression of docs/simulation.md "Network", evaluated per packet at
 // send time: base + scale × Exp(1) + a uniform jitter in [0, uniform), or a drop with the loss
 // probability (a delay ≤ 0 also drops). S1 is Exponential(1e-4, 1e-4). Asymmetry is simply a
 // different model per direction. Limits: no dependence on true time, port, length or subnet.

@@ -1,5 +1,5 @@
 // NetworkLink: one direction A→B with its delay model and its own random stream, seeded from the
-// master stream when the link is configured (SIMULATION.md "Random numbers"), so traffic on one
+// master stream when the link is configured (docs/simulation.md "Random numbers and determinism"), so traffic on one
 // link never shifts another link's draws. Counts what it carried and dropped.
 using Stratum.Simulation.Randomness;
 

@@ -1,4 +1,4 @@
-// SimulatedNetwork: the virtual UDP network of SIMULATION.md "Network". Each node has an address
+// SimulatedNetwork: the virtual UDP network of docs/simulation.md "Network". Each node has an address
 // 192.168.123.(index + 1); each direction has a NetworkLink (an explicit one, or one with the default
 // delay model created the first time the direction is used). A sent datagram arrives at
 // send_time + delay; the queue is ordered by arrival time, ties by send order, so jitter can reorder

@@ -1,5 +1,5 @@
-// NodeOptions: a node's clock configuration (SIMULATION.md "Clock state per node" and "Oscillator
-// model"): initial offset (time = offset at T = 0), constant frequency offset, random-walk σ and the
+// NodeOptions: a node's clock configuration (docs/simulation.md "Clock state per node" and
+// "Oscillator"): initial offset (time = offset at T = 0), constant frequency offset, random-walk σ and the
 // kernel's SHIFT_PLL.
 namespace Stratum.Simulation.Nodes;
 

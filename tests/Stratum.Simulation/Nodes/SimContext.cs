@@ -1,5 +1,5 @@
 // SimContext: what a node program may touch: its clock driver, its address, its own seeded random
-// stream (master seed + node index, SIMULATION.md "Client-side randomness") and a send function that
+// stream (master seed + node index, docs/simulation.md "Random numbers and determinism") and a send function that
 // hands datagrams to the simulated network at the present true time. True time itself is not here:
 // programs see only their own clock.
 using System.Net;

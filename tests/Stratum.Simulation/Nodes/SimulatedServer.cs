@@ -1,4 +1,4 @@
-// SimulatedServer: a reference time server for the scenarios (SIMULATION.md "Server node(s)":
+// SimulatedServer: a reference time server for the scenarios (docs/simulation.md "Node programs":
 // `local stratum 1` with a perfect clock). It answers with the real Engine ServerResponder over real
 // SystemVariables, stamped with its node's simulated clock; processing takes zero time, so the
 // transmit stamp equals the receive stamp as in the reference simulator. Behaviours: the stratum it

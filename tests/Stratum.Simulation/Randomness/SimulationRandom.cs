@@ -1,4 +1,4 @@
-// SimulationRandom: the seeded generator of SIMULATION.md "Random numbers". A xoshiro256** stream
+// SimulationRandom: the seeded generator of docs/simulation.md "Random numbers and determinism". A xoshiro256** stream
 // seeded through SplitMix64; uniforms combine two 31-bit draws into an open interval (0, 1) as the
 // reference simulator does; normals use the Marsaglia polar method (the spare value is kept, so a
 // stream is a pure function of its seed); exponentials are −ln U. Each link and oscillator gets its
