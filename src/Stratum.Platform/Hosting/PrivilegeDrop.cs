@@ -175,75 +175,80 @@ public static class PrivilegeDrop
 
     private static unsafe (uint UserId, uint GroupId)? LookUpUser(string name)
     {
-        for (int size = 1024; size <= 1 << 20; size *= 4)
+        (uint userId, uint groupId) = (0, 0);
+        bool found = LookUp((buffer, length) =>
         {
-            byte[] buffer = new byte[size];
             PrivilegeCalls.Passwd entry;
             PrivilegeCalls.Passwd* result = null;
-            int status;
-            fixed (byte* bytes = buffer)
+            int status = PrivilegeCalls.GetPasswordEntryByName(name, &entry, (byte*)buffer, length, &result);
+            if (status == 0 && result != null)
             {
-                status = PrivilegeCalls.GetPasswordEntryByName(name, &entry, bytes, (nuint)size, &result);
+                (userId, groupId) = (entry.UserId, entry.GroupId);
             }
 
-            if (status == PrivilegeCalls.ERANGE)
-            {
-                continue;
-            }
-
-            return status == 0 && result != null ? (entry.UserId, entry.GroupId) : null;
-        }
-
-        return null;
+            return status == 0 && result == null ? NotFound : status;
+        });
+        return found ? (userId, groupId) : null;
     }
 
     private static unsafe (string? Name, uint? GroupId) LookUpUserById(uint userId)
     {
-        for (int size = 1024; size <= 1 << 20; size *= 4)
+        (string? name, uint groupId) = (null, 0);
+        bool found = LookUp((buffer, length) =>
         {
-            byte[] buffer = new byte[size];
             PrivilegeCalls.Passwd entry;
             PrivilegeCalls.Passwd* result = null;
-            int status;
-            fixed (byte* bytes = buffer)
+            int status = PrivilegeCalls.GetPasswordEntryById(userId, &entry, (byte*)buffer, length, &result);
+            if (status == 0 && result != null)
             {
-                status = PrivilegeCalls.GetPasswordEntryById(userId, &entry, bytes, (nuint)size, &result);
-                if (status == 0 && result != null)
-                {
-                    return (Marshal.PtrToStringUTF8(entry.Name), entry.GroupId);
-                }
+                (name, groupId) = (Marshal.PtrToStringUTF8(entry.Name), entry.GroupId);
             }
 
-            if (status != PrivilegeCalls.ERANGE)
-            {
-                break;
-            }
-        }
-
-        return (null, null);
+            return status == 0 && result == null ? NotFound : status;
+        });
+        return found ? (name, groupId) : (null, null);
     }
 
     private static unsafe uint? LookUpGroup(string name)
     {
+        uint groupId = 0;
+        bool found = LookUp((buffer, length) =>
+        {
+            PrivilegeCalls.Group entry;
+            PrivilegeCalls.Group* result = null;
+            int status = PrivilegeCalls.GetGroupEntryByName(name, &entry, (byte*)buffer, length, &result);
+            if (status == 0 && result != null)
+            {
+                groupId = entry.GroupId;
+            }
+
+            return status == 0 && result == null ? NotFound : status;
+        });
+        return found ? groupId : null;
+    }
+
+    // What a lookup returns when the database has no such entry (the *_r calls return 0 and a null result).
+    private const int NotFound = -1;
+
+    /// <summary>Runs a getpwnam_r-style <paramref name="lookup"/> (buffer, length → 0, ERANGE or an error)
+    /// with a buffer that grows from 1 KiB while the call says ERANGE; true when it found the entry.</summary>
+    private static unsafe bool LookUp(Func<nint, nuint, int> lookup)
+    {
         for (int size = 1024; size <= 1 << 20; size *= 4)
         {
             byte[] buffer = new byte[size];
-            PrivilegeCalls.Group entry;
-            PrivilegeCalls.Group* result = null;
             int status;
             fixed (byte* bytes = buffer)
             {
-                status = PrivilegeCalls.GetGroupEntryByName(name, &entry, bytes, (nuint)size, &result);
+                status = lookup((nint)bytes, (nuint)size);
             }
 
-            if (status == PrivilegeCalls.ERANGE)
+            if (status != PrivilegeCalls.ERANGE)
             {
-                continue;
+                return status == 0;
             }
-
-            return status == 0 && result != null ? entry.GroupId : null;
         }
 
-        return null;
+        return false;
     }
 }
