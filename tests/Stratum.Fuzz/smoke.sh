@@ -16,16 +16,19 @@
 #
 #   tests/Stratum.Fuzz/smoke.sh                 every target, 8 s each
 #   FUZZ_SECONDS=300 tests/Stratum.Fuzz/smoke.sh keys leap
+#   FUZZ_SECONDS=7200 FUZZ_EXECUTIONS=10000000 tests/Stratum.Fuzz/smoke.sh server
+#                                               a long run: stops after about 10 M executions
 #
 # Without afl-fuzz (Debian package afl++, installed by .ci/run) or the SharpFuzz tool, it prints
 # a skip line and exits 0, unless CI=true: then a missing tool fails the run.
-# Environment: FUZZ_SECONDS, FUZZ_TIMEOUT_MS, FUZZ_HANG_CONFIRM_SECONDS, FUZZ_TOOLS (tool path),
+# Environment: FUZZ_SECONDS, FUZZ_EXECUTIONS (stop a target after about that many; none by default), FUZZ_TIMEOUT_MS, FUZZ_HANG_CONFIRM_SECONDS, FUZZ_TOOLS (tool path),
 # FUZZ_WORK (work directory, kept when set; otherwise a temporary one is removed at the end).
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FUZZ_DIR="$REPO/tests/Stratum.Fuzz"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-8}"
+EXECUTIONS_PER_TARGET="${FUZZ_EXECUTIONS:-}"
 TIMEOUT_MS="${FUZZ_TIMEOUT_MS:-5000}"
 HANG_CONFIRM_SECONDS="${FUZZ_HANG_CONFIRM_SECONDS:-30}"
 MAX_HANGS_CONFIRMED=3
@@ -82,7 +85,7 @@ for target in "${TARGETS[@]}"; do
   rm -rf "$out" && mkdir -p "$WORK/findings"
   start=$(date +%s)
   timeout -k 10 $((SECONDS_PER_TARGET + 120)) \
-    afl-fuzz -V "$SECONDS_PER_TARGET" -t "$TIMEOUT_MS" -m none -i "$corpus" -o "$out" -- \
+    afl-fuzz -V "$SECONDS_PER_TARGET" ${EXECUTIONS_PER_TARGET:+-E "$EXECUTIONS_PER_TARGET"} -t "$TIMEOUT_MS" -m none -i "$corpus" -o "$out" -- \
     "$DOTNET" "$WORK/app/Stratum.Fuzz.dll" "$target" >"$WORK/afl-$target.log" 2>&1
   status=$?
   stats="$out/default/fuzzer_stats"

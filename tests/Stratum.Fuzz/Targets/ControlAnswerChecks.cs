@@ -8,6 +8,7 @@
 // request was authenticated, a MAC by the request's key that verifies. Text answers carry only
 // printable ASCII and the separators ntpq expects (CR, LF, tab), so nothing a client prints can
 // hold a terminal escape.
+using System.Buffers;
 using System.Buffers.Binary;
 using Stratum.Core.Auth;
 using Stratum.Core.Mode6;
@@ -17,6 +18,10 @@ namespace Stratum.Fuzz.Targets;
 
 internal static class ControlAnswerChecks
 {
+    /// <summary>What answer text may hold: printable ASCII, CR, LF and tab.</summary>
+    private static readonly SearchValues<byte> s_printable =
+        SearchValues.Create([.. Enumerable.Range(0x20, 0x7F - 0x20).Select(octet => (byte)octet), (byte)'\r', (byte)'\n', (byte)'\t']);
+
     /// <summary>Most datagrams in any answer.</summary>
     public const int MaxFragments = MruListWriter.FragmentLimit;
 
@@ -82,10 +87,7 @@ internal static class ControlAnswerChecks
 
     private static void CheckPrintable(ReadOnlySpan<byte> text)
     {
-        foreach (byte octet in text)
-        {
-            FuzzInvariantException.Check(octet is >= 0x20 and < 0x7F or (byte)'\r' or (byte)'\n' or (byte)'\t',
-                $"answer text holds octet 0x{octet:x2}");
-        }
+        int unprintable = text.IndexOfAnyExcept(s_printable);
+        FuzzInvariantException.Check(unprintable < 0, $"answer text holds octet 0x{(unprintable < 0 ? 0 : text[unprintable]):x2}");
     }
 }
