@@ -2,7 +2,8 @@
 // grep for them (ARCHITECTURE.md §8). Each follows ntpd 4.2.8's format string: "synchronized to %s,
 // stratum %d" (the system peer's name and its own stratum), "time reset %+.6f s" (a step, sign always
 // shown), "frequency error %.0f PPM exceeds tolerance %.0f PPM" (the signed frequency correction the loop
-// wanted) and "no servers reachable". Pure formatting, invariant culture; no decisions here.
+// wanted) and "no servers reachable"; "no selectable source (…)" is ours (ntpd reports only the no_sys_peer
+// event). Pure formatting, invariant culture; no decisions here.
 using System.Globalization;
 
 namespace Stratum.Engine;
@@ -12,6 +13,11 @@ internal static class NoticeText
 {
     /// <summary>Every association became unreachable while one was the system peer.</summary>
     public const string NoServersReachable = "no servers reachable";
+
+    /// <summary>Selection found no survivor while a system peer was set: "no selectable source (SOURCE is
+    /// REASON)", the former system peer and why it failed.</summary>
+    public static string NoSelectableSource(string formerPeer, string reason) =>
+        string.Create(CultureInfo.InvariantCulture, $"no selectable source ({formerPeer} {reason})");
 
     /// <summary>"synchronized to SOURCE, stratum N": <paramref name="stratum"/> is the source's own stratum.</summary>
     public static string Synchronized(string source, int stratum) =>

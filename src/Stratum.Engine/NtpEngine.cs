@@ -74,7 +74,10 @@ public sealed class NtpEngine
         Sources = new SourceManager(remotes, System, random ?? NoRandom.Instance, precision,
             configuration.Selection ?? Selection.SelectionParameters.Default,
             configuration.Discipline ?? Discipline.DisciplineParameters.Default,
-            configuration.DriftFrequency, configuration.DisciplineEnabled, configuration.Keys);
+            configuration.DriftFrequency, configuration.DisciplineEnabled, configuration.Keys)
+        {
+            AssociationLocalEndpoints = Control.Host.AssociationSockets,
+        };
         if (configuration.PendingNames is { Count: > 0 } names)
         {
             _names = new NameMobilizer(names, configuration.MaxClock);

@@ -1,11 +1,11 @@
-// OrphanSettings and OrphanMode: ntpd's orphan mode (`tos orphan S orphanwait W`, RFC 5905 §11.2.2's
-// "orphan" note and ntpd 4.2.8 orphan.html). When no source below stratum S has been selectable for W
-// seconds (since start or since synchronization was lost), the daemon serves time at stratum S with the
-// loopback address as its refid, so a group of hosts cut off from their upstream keeps one time among
-// themselves and their clients. Sources at stratum S or above are never selected while orphan mode is
-// configured, so orphans do not take each other as upstream.
-// Limits: no orphan-parent election among peers (ntpd picks the orphan with the lowest root distance and
-// refid as the group's parent); each orphan serves its own clock at stratum S.
+// OrphanSettings and OrphanMode: ntpd's orphan mode (`tos orphan S orphanwait W`, RFC 5905 and ntpd
+// 4.2.8's orphan mode). When no source below stratum S has been selectable for W seconds (since start or
+// since synchronization was lost), the daemon serves time at stratum S with the loopback address as its
+// refid ("LOOP" at stratum 1), so a group of hosts cut off from their upstream keeps one time among
+// themselves and their clients. Sources above stratum S are never selected while orphan mode is
+// configured (they may descend from an orphan: a loop); of the sources at exactly stratum S, the one of
+// lowest address metric below ours is elected orphan parent when nothing else survives (ClockSelector),
+// so the whole group follows one orphan and the others serve stratum S + 1.
 using Stratum.Core.Wire;
 using Stratum.Engine.SystemState;
 
@@ -23,6 +23,9 @@ public sealed record OrphanSettings(byte Stratum, double WaitSeconds = OrphanSet
 /// <summary>Decides when the system is an orphan.</summary>
 public sealed class OrphanMode
 {
+    /// <summary>An orphan's refid above stratum 1: 127.0.0.1.</summary>
+    public static readonly ReferenceId LoopbackReferenceId = ReferenceId.FromAddress(System.Net.IPAddress.Loopback);
+
     private readonly OrphanSettings _settings;
     private double _unsynchronizedSince = double.NaN;
 
@@ -61,7 +64,7 @@ public sealed class OrphanMode
 
         bool started = !Active;
         Active = true;
-        system.Update(LeapIndicator.NoWarning, _settings.Stratum, ReferenceId.FromAddress(System.Net.IPAddress.Loopback), 0, 0, now, "orphan");
+        system.Update(LeapIndicator.NoWarning, _settings.Stratum, _settings.Stratum > 1 ? LoopbackReferenceId : ReferenceId.FromAscii("LOOP"), 0, 0, now, "orphan");
         return started;
     }
 }

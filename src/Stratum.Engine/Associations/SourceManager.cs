@@ -472,7 +472,31 @@ public sealed class SourceManager
         return tests;
     }
 
-    private bool IsLoop(in ClockSample sample) => sample.Stratum > 1 && LocalReferenceIds.Contains(sample.ReferenceId);
+    // An orphan at the orphan stratum shows the loopback address as refid (OrphanMode): that is not one of
+    // our addresses seen through a loop, since a source synchronized to us would stand below us.
+    private bool IsLoop(in ClockSample sample) =>
+        sample.Stratum > 1 && LocalReferenceIds.Contains(sample.ReferenceId)
+        && !(sample.Stratum == _selector.Parameters.OrphanStratum && sample.ReferenceId == OrphanMode.LoopbackReferenceId);
+
+    /// <summary>The local end of each association's socket, by association id, when the host knows it: the
+    /// address a source knows us by, whose metric the orphan-parent election compares with the source's.</summary>
+    public IReadOnlyDictionary<int, System.Net.IPEndPoint>? AssociationLocalEndpoints { get; set; }
+
+    /// <summary>The address metric that orders orphans in the orphan-parent election: the refid an address
+    /// gives (the IPv4 address, or the first 32 bits of an IPv6 address's hash) as a number.</summary>
+    public static uint OrphanAddressMetric(System.Net.IPAddress address) => ReferenceId.FromAddress(address).Value;
+
+    // The source's metric when it is below ours toward it (ntpd compares with the refid of the interface
+    // the association uses; unknown, ours counts as the highest, so any orphan source is eligible).
+    private uint? OrphanParentMetric(RemoteSource source)
+    {
+        uint metric = OrphanAddressMetric(source.Association.Settings.Address.Address);
+        uint ours = AssociationLocalEndpoints is { } locals && locals.TryGetValue(source.Id, out System.Net.IPEndPoint? local)
+            && !local.Address.Equals(System.Net.IPAddress.Any) && !local.Address.Equals(System.Net.IPAddress.IPv6Any)
+            ? OrphanAddressMetric(local.Address)
+            : uint.MaxValue;
+        return metric < ours ? metric : null;
+    }
 
     /// <summary>The `leapfile` table, or null: its leap second at the end of this month is announced and armed.</summary>
     public Core.Leap.LeapSecondTable? LeapTable { get; set; }
@@ -514,6 +538,7 @@ public sealed class SourceManager
                 source.Association.IsReachable, settings.Prefer, settings.NoSelect, settings.True)
             {
                 IntervalDispersion = last.ValidDispersion,
+                OrphanMetric = sample.Value.Stratum == _selector.Parameters.OrphanStratum ? OrphanParentMetric(source) : null,
             });
         }
 
@@ -530,6 +555,17 @@ public sealed class SourceManager
 
         if (result.SystemPeerId is not int peerId || Find(peerId) is not RemoteSource peer)
         {
+            // Nothing survived (ntpd's clock_select without typesystem): the system peer is gone, and the
+            // system unsynchronized, so that nobody below takes time from a source we no longer trust and
+            // orphan mode can start.
+            if (_systemPeerId is int lostId && Find(lostId) is RemoteSource lost)
+            {
+                _systemPeerId = null;
+                _system.Unsynchronize();
+                actions.Notice(NoticeKind.SyncLost, NoticeText.NoSelectableSource(lost.Association.Settings.DisplayName, RejectionText(lost.Rejection)));
+                ReportSystemEvent(Control.ProtocolEvents.NoSystemPeer, null, actions);
+            }
+
             return;
         }
 
@@ -616,6 +652,7 @@ public sealed class SourceManager
             SystemPeerChoice.CloserSource => $"{name}: {before} root distance beyond twice the best",
             SystemPeerChoice.PreviousRejected when previous is not null => $"{name}: {before} {RejectionText(previous.Rejection)}",
             SystemPeerChoice.PreviousRejected => $"{name}: previous system peer demobilized",
+            SystemPeerChoice.OrphanParent => $"{name}: orphan parent, lowest address metric",
             _ => $"{name}: best merit",
         };
     }

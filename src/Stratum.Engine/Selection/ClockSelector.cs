@@ -3,9 +3,12 @@
 // (§11.2.1), sorts truechimers by merit (stratum × MAXDIST + λ), keeps at most maxclock, clusters (§11.2.2),
 // picks the system peer and combines (§11.2.3). System peer: the prefer peer if it survives, else the current
 // system peer if it still survives and is not clearly worse (anti-clockhop), else the first survivor; the
-// result says which rule chose it (SystemPeerChoice). Limits: no orphan mode,
-// no loop detection by refid (the association rejects those before), no PPS; the prefer peer's offset is
-// still combined with the others (ntpd 4.2.8 does the same unless it is a PPS or modem driver).
+// result says which rule chose it (SystemPeerChoice). With `tos orphan S`, sources at stratum S or above
+// never take part; when nothing else survives, the orphan parent is elected: of the candidates at exactly
+// stratum S whose address metric is below ours (SelectionCandidate.OrphanMetric), the lowest (RFC 5905's
+// orphan mode as ntpd 4.2.8 runs it), so every orphan of a group picks the same one. Limits: no loop
+// detection by refid (the association rejects those before), no PPS; the prefer peer's offset is still
+// combined with the others (ntpd 4.2.8 does the same unless it is a PPS or modem driver).
 using Stratum.Core.Wire;
 
 namespace Stratum.Engine.Selection;
@@ -91,6 +94,58 @@ public sealed class ClockSelector
         double frequencyTolerance = RootDistance.FrequencyTolerance)
     {
         ArgumentNullException.ThrowIfNull(candidates);
+        SelectionResult result = SelectAmongFit(candidates, now, currentSystemPeerId, systemPollExponent, frequencyTolerance);
+        return result.SystemPeerId is null && Parameters.OrphanStratum < MaxStratum
+            ? ElectOrphanParent(candidates, result, now, systemPollExponent, frequencyTolerance) ?? result
+            : result;
+    }
+
+    // The orphan parent when no source below the orphan stratum survived: the candidate at exactly the
+    // orphan stratum, fit in every other way, with the lowest address metric among those below our own
+    // (ntpd 4.2.8 clock_select). None when we have the lowest metric: then we are the parent, and orphan
+    // mode (OrphanMode) serves our own clock at stratum S once orphanwait has passed.
+    private SelectionResult? ElectOrphanParent(IReadOnlyList<SelectionCandidate> candidates, SelectionResult unsynchronized, double now,
+        int systemPollExponent, double frequencyTolerance)
+    {
+        SelectionCandidate? parent = null;
+        foreach (SelectionCandidate candidate in candidates)
+        {
+            if (candidate.OrphanMetric is not uint metric || candidate.Stratum != Parameters.OrphanStratum
+                || candidate.Leap == LeapIndicator.Unsynchronized
+                || (Fitness(candidate, now, systemPollExponent, frequencyTolerance, out _) & ~FitnessFailure.Unsynchronized) != FitnessFailure.None)
+            {
+                continue;
+            }
+
+            if (parent is null || metric < parent.Value.OrphanMetric!.Value)
+            {
+                parent = candidate;
+            }
+        }
+
+        if (parent is not SelectionCandidate elected)
+        {
+            return null;
+        }
+
+        var rejected = new List<RejectedCandidate>(unsynchronized.Rejected.Count);
+        foreach (RejectedCandidate candidate in unsynchronized.Rejected)
+        {
+            if (candidate.Id != elected.Id)
+            {
+                rejected.Add(candidate);
+            }
+        }
+
+        return new SelectionResult([elected], [elected.Id], rejected, elected.Id, elected.Offset, 0, elected.Jitter, elected.Leap)
+        {
+            Choice = SystemPeerChoice.OrphanParent,
+        };
+    }
+
+    private SelectionResult SelectAmongFit(IReadOnlyList<SelectionCandidate> candidates, double now, int? currentSystemPeerId, int systemPollExponent,
+        double frequencyTolerance)
+    {
         var rejected = new List<RejectedCandidate>();
         var fit = new List<(SelectionCandidate Candidate, double Distance)>();
 

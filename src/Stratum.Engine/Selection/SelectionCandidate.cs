@@ -43,4 +43,9 @@ public readonly record struct SelectionCandidate(
     /// <summary>ε of the valid samples only, for the intersection's correctness interval; NaN: use
     /// <see cref="Dispersion"/> (see ClockSelector).</summary>
     public double IntervalDispersion { get; init; } = double.NaN;
+
+    /// <summary>With <c>tos orphan S</c>, for a candidate at stratum S: its address metric (the IPv4 address, or
+    /// the first 32 bits of an IPv6 address's hash, as a number) when that is below ours toward it, which makes
+    /// it eligible as orphan parent; null otherwise (ClockSelector).</summary>
+    public uint? OrphanMetric { get; init; }
 }

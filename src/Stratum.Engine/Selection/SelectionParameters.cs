@@ -1,5 +1,5 @@
 // SelectionParameters: the `tos` knobs that steer RFC 5905 §11.2 (minsane, minclock, maxclock, maxdist,
-// mindist) with ntpd 4.2.8's defaults. Limits: orphan mode is not modelled here.
+// mindist) with ntpd 4.2.8's defaults, and the orphan stratum (ClockSelector elects the orphan parent).
 namespace Stratum.Engine.Selection;
 
 /// <summary>ntp.conf <c>tos minsane minclock maxclock maxdist</c>.</summary>
@@ -17,7 +17,7 @@ public sealed record SelectionParameters(
     double MinDistance = RootDistance.DefaultMinDistance)
 {
     /// <summary><c>tos orphan S</c>: sources at stratum S or above are not selected (orphans do not sync to
-    /// each other); 16 (no limit) without orphan mode.</summary>
+    /// each other) except the elected orphan parent; 16 (no limit) without orphan mode.</summary>
     public int OrphanStratum { get; init; } = 16;
 
     /// <summary>ntpd's defaults.</summary>

@@ -26,4 +26,8 @@ public enum SystemPeerChoice
     /// <summary>The previous system peer survived but its root distance grew beyond twice the best's
     /// (plus tos mindist).</summary>
     CloserSource = 6,
+
+    /// <summary>No source below the orphan stratum survived: the orphan peer of lowest address metric
+    /// (below ours) was elected orphan parent.</summary>
+    OrphanParent = 7,
 }

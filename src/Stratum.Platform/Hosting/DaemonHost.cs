@@ -499,7 +499,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         if (fromNtpPort && ServerSocketToward(remote) is { } server)
         {
             _associationSocketsById[associationId] = new AssociationSocket(associationId, server, remote) { SharesServerSocket = true };
-            _engine.Control.Host.AssociationSockets[associationId] = server.LocalEndPoint;
+            _engine.Control.Host.AssociationSockets[associationId] = AddressKnownBy(server.LocalEndPoint, remote);
             return;
         }
 
@@ -515,9 +515,17 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         _sockets.Add(socket);
         _associationSockets[socket] = association;
         _associationSocketsById[associationId] = association;
-        _engine.Control.Host.AssociationSockets[associationId] = socket.LocalEndPoint;
+        _engine.Control.Host.AssociationSockets[associationId] = AddressKnownBy(socket.LocalEndPoint, remote);
         SocketsVersion++;
     }
+
+    // The local end of a socket as the remote end sees it: a socket bound to the wildcard address sends from
+    // the address the kernel chooses toward the remote (what ntpq shows as dstadr, and what the orphan-parent
+    // election compares).
+    private static IPEndPoint AddressKnownBy(IPEndPoint bound, IPEndPoint remote) =>
+        (bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any)) && KernelSourceToward(remote) is { } source
+            ? new IPEndPoint(source, bound.Port)
+            : bound;
 
     // The server socket a symmetric peer sends from: of the peer's family, bound to the source address
     // the kernel would choose toward the peer if one is (the peer knows us by it), else to the wildcard

@@ -53,6 +53,10 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
     /// <summary>A `leapfile` table for the client (set before the run starts).</summary>
     public Stratum.Core.Leap.LeapSecondTable? LeapTable { get; set; }
 
+    /// <summary>`tos orphan S orphanwait W`, or null (set before the run starts; the selection parameters'
+    /// orphan stratum follows it).</summary>
+    public OrphanSettings? Orphan { get; init; }
+
     /// <summary>`enable kernel` (true, ntpd's default): phase corrections go to the kernel PLL; false: adjtime.</summary>
     public bool UseKernel { get; init; } = true;
 
@@ -90,7 +94,7 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         var configuration = new EngineConfiguration([], [], DisciplineEnabled: true, RemoteAssociations: _associations,
-            Discipline: _discipline, Selection: _selection);
+            Discipline: _discipline, Selection: Orphan is { } orphan ? _selection with { OrphanStratum = orphan.Stratum } : _selection, Orphan: Orphan);
         _engine = new NtpEngine(configuration, Precision, new RandomAdapter(context.Random));
         _engine.Sources.LeapTable = LeapTable;
         _executor = new EngineActionExecutor(_engine, context.Clock, this, this, UseKernel);
@@ -182,9 +186,17 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
         }
     }
 
-    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort) => _remotes[associationId] = remote;
+    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort)
+    {
+        _remotes[associationId] = remote;
+        Engine.Control.Host.AssociationSockets[associationId] = new IPEndPoint(_context!.LocalAddress, AssociationPortBase + associationId);
+    }
 
-    void IDatagramSender.CloseAssociationSocket(int associationId) => _remotes.Remove(associationId);
+    void IDatagramSender.CloseAssociationSocket(int associationId)
+    {
+        _remotes.Remove(associationId);
+        Engine.Control.Host.AssociationSockets.Remove(associationId);
+    }
 
     void ILogSink.Notice(in EngineNotice notice) => _notices.Add(notice);
 
