@@ -1,5 +1,6 @@
 // DatagramResult: NtpEngine.OnDatagram's answer: the disposition, the length of a reply written into
-// the caller's buffer, the key to sign it with after the transmit stamp, and — when the time server
+// the caller's buffer, the key to sign it with after the transmit stamp (and what to add to that stamp
+// during a leap smear), and — when the time server
 // or the query gate decided — its decision, for counters and the -d trace line. A value type, so the
 // server path allocates nothing.
 using Stratum.Core.Auth;
@@ -23,6 +24,9 @@ public readonly record struct DatagramResult(DatagramDisposition Disposition, in
 
     /// <summary>Handed to an association.</summary>
     public static DatagramResult ForAssociation => new(DatagramDisposition.Association, 0, null, null);
+
+    /// <summary>For a Reply: nanoseconds the host adds to the transmit timestamp it writes (a leap smear's offset).</summary>
+    public long TransmitOffsetNanoseconds { get; init; }
 
     /// <summary>True when the reply buffer holds a reply whose transmit timestamp the host writes.</summary>
     public bool StampTransmit => Disposition == DatagramDisposition.Reply;

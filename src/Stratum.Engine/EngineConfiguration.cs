@@ -11,7 +11,7 @@ namespace Stratum.Engine;
 /// lines resolved at run time; MaxClock: `tos maxclock`, the most associations a pool fills up to;
 /// KeepDriftFile: a `driftfile` is written hourly and at exit (only while the clock is disciplined);
 /// WriteSysStats: the sysstats file is written hourly, and the server counters start again from zero
-/// each time.</remarks>
+/// each time; LeapSmearInterval: `leapsmearinterval`, seconds (0: off).</remarks>
 public sealed record EngineConfiguration(
     IReadOnlyList<LocalClockSettings> LocalClocks,
     IReadOnlyList<string> UnsupportedAssociations,
@@ -27,7 +27,8 @@ public sealed record EngineConfiguration(
     IReadOnlyList<PendingAssociation>? PendingNames = null,
     int MaxClock = EngineConfiguration.DefaultMaxClock,
     bool KeepDriftFile = false,
-    bool WriteSysStats = false)
+    bool WriteSysStats = false,
+    double LeapSmearInterval = 0)
 {
     /// <summary>ntpd's `tos maxclock` default.</summary>
     public const int DefaultMaxClock = 10;

@@ -38,6 +38,7 @@ public sealed class NtpEngine
     private readonly List<LocalClockSource> _localClocks = [];
     private LocalClockSource? _systemPeer;
     private readonly OrphanMode? _orphan;
+    private readonly LeapSmear? _leapSmear;
     private readonly AssociationDirectory _directory = new();
     private readonly HourlySchedule _driftSchedule = new();
     private readonly HourlySchedule _sysStatsSchedule = new();
@@ -71,6 +72,8 @@ public sealed class NtpEngine
         }
 
         _orphan = configuration.Orphan is { } orphan ? new OrphanMode(orphan) : null;
+        _leapSmear = configuration.LeapSmearInterval > 0 ? new LeapSmear(configuration.LeapSmearInterval) : null;
+        System.LeapSmearInterval = configuration.LeapSmearInterval;
         Sources = new SourceManager(remotes, System, random ?? NoRandom.Instance, precision,
             configuration.Selection ?? Selection.SelectionParameters.Default,
             configuration.Discipline ?? Discipline.DisciplineParameters.Default,
@@ -244,7 +247,10 @@ public sealed class NtpEngine
         ServerDecision decision = Server.Respond(request, datagram.Source, datagram.ReceiveTime, datagram.Now.Mono, reply, out int replyLength);
         return decision switch
         {
-            ServerDecision.Reply => new DatagramResult(DatagramDisposition.Reply, replyLength, decision, Server.ReplyKey),
+            ServerDecision.Reply => new DatagramResult(DatagramDisposition.Reply, replyLength, decision, Server.ReplyKey)
+            {
+                TransmitOffsetNanoseconds = Server.ReplyTransmitOffsetNanoseconds,
+            },
             // A KoD keeps the request's transmit timestamp: it must not tell the client our time.
             ServerDecision.Kod => new DatagramResult(DatagramDisposition.Kod, replyLength, decision, null),
             _ => new DatagramResult(DatagramDisposition.Dropped, 0, decision, null),
@@ -461,6 +467,12 @@ public sealed class NtpEngine
             actions.Notice(NoticeKind.Synchronized, $"orphan mode: no source reachable for {_configuration.Orphan!.WaitSeconds:0} s; serving stratum {_orphan.Stratum}");
         }
 
+        if (_leapSmear is not null)
+        {
+            _leapSmear.Update(System.Leap, now);
+            System.LeapSmearWindow = _leapSmear.Window;
+        }
+
         Housekeeping(now, actions);
         actions.NextDeadline = Deadline(now);
         return actions.NextDeadline;
@@ -521,7 +533,8 @@ public sealed class NtpEngine
 
         byte stratum = (byte)Math.Min(best.Settings.Stratum + 1, SystemVariables.UnsynchronizedStratum);
         ReferenceId refid = SystemVariables.ReferenceIdFor(stratum, best.ReferenceId, best.Settings.Address);
-        System.Update(LeapIndicator.NoWarning, stratum, refid, 0, best.LastDispersion, now, best.Settings.DisplayName);
+        // A leap file announces its leap second through a local clock too (ntpd's leapsec works apart from the sources).
+        System.Update(LeapSchedule.FromTable(Sources.LeapTable, now.Real), stratum, refid, 0, best.LastDispersion, now, best.Settings.DisplayName);
         if (!ReferenceEquals(best, _systemPeer))
         {
             _systemPeer = best;

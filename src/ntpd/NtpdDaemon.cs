@@ -509,6 +509,7 @@ internal static class NtpdDaemon
             // As DriftFileKeeper.For and StatisticsWriter.For decide what the host writes.
             KeepDriftFile = config.DriftFile is not null && config.System.ClockDiscipline,
             WriteSysStats = config.System.Statistics && config.IsStatisticsEnabled(StatisticsKind.SysStats),
+            LeapSmearInterval = config.LeapSmearInterval ?? 0,
         };
     }
 

@@ -50,6 +50,8 @@ internal sealed class ConfigBuilder
 
     public uint? ControlKey { get; set; }
 
+    public int? LeapSmearInterval { get; set; }
+
     public uint? RequestKey { get; set; }
 
     /// <summary>The last tos word that set minsane, minclock or maxclock.</summary>
@@ -183,6 +185,7 @@ internal sealed class ConfigBuilder
             TrustedKeys = TrustedKeyList(),
             ControlKey = ControlKey,
             RequestKey = RequestKey,
+            LeapSmearInterval = LeapSmearInterval,
         };
     }
 

@@ -44,12 +44,13 @@ internal static class DirectiveTable
             ["trustedkey"] = AuthDirectives.TrustedKey,
             ["controlkey"] = AuthDirectives.ControlKey,
             ["requestkey"] = AuthDirectives.RequestKey,
+            ["leapsmearinterval"] = LeapSmearDirective.Parse,
         };
 
         string[] notImplemented =
         [
             "broadcast", "broadcastclient", "broadcastdelay", "calldelay", "delrestrict", "device", "dscp",
-            "leapsmearinterval", "manycastclient", "manycastserver", "mdnstries", "multicastclient",
+            "manycastclient", "manycastserver", "mdnstries", "multicastclient",
             "nonvolatile", "ntpsigndsocket", "phone", "pollskewlist", "reset", "rlimit", "saveconfigdir",
             "setvar", "tick", "trap", "ttl", "unconfig", "unpeer",
         ];

@@ -83,6 +83,9 @@ public sealed record NtpConfig
     /// <summary>controlkey: key id for mode 6 (ntpq) write requests, or null.</summary>
     public uint? ControlKey { get; init; }
 
+    /// <summary>leapsmearinterval: seconds over which a leap second is smeared into the served time, or null (off).</summary>
+    public int? LeapSmearInterval { get; init; }
+
     /// <summary>requestkey: key id for mode 7 (ntpdc) requests, or null.</summary>
     public uint? RequestKey { get; init; }
 

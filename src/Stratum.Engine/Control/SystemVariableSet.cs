@@ -30,7 +30,7 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
     [
         "version", "processor", "system", "leap", "stratum", "precision", "rootdelay", "rootdisp", "refid",
         "reftime", "clock", "peer", "tc", "mintc", "offset", "frequency", "sys_jitter", "clk_jitter", "clk_wander",
-        "tai", "leapsec", "expire",
+        "tai", "leapsec", "expire", "leapsmearinterval", "leapsmearoffset",
     ];
 
     /// <summary>Variables answered only when asked for by name.</summary>
@@ -111,6 +111,12 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             // With a leap file (ntpd's CS_TAI, CS_LEAPTAB, CS_LEAPEND): written only when known.
             case "tai": WriteTai(name, writer, now); break;
             case "leapsec" or "expire": WriteLeapTime(name, writer); break;
+            // With `leapsmearinterval` (ntpd's CS_LEAPSMEARINTV, CS_LEAPSMEAROFFS): written only when on.
+            case "leapsmearinterval" when system.LeapSmearInterval > 0: writer.AddInteger(name, (long)system.LeapSmearInterval); break;
+            case "leapsmearoffset" when system.LeapSmearInterval > 0:
+                writer.AddMilliseconds(name, system.LeapSmearWindow is { } smear ? smear.OffsetAt(now.Mono) : 0);
+                break;
+            case "leapsmearinterval" or "leapsmearoffset": break;
             case "timer_xmts": writer.AddInteger(name, engine.Sources.Sources.Sum(source => source.Association.PacketsSent)); break;
             case "authkeys": writer.AddInteger(name, engine.Server.Keys.Count); break;
             case "authklookups": writer.AddInteger(name, server.KeyLookups); break;

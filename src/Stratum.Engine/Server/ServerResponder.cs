@@ -6,7 +6,8 @@
 // before sending. A request carrying a valid MAC by a trusted key (Keys; RFC 5905 §7.3) is answered
 // with a MAC by the same key, which the event loop appends after writing the transmit timestamp
 // (ReplyKey); any other MAC gets a crypto-NAK (a 4-byte zero key id). The reply is never longer
-// than the request.
+// than the request. With `leapsmearinterval` the served leap bits never warn, and during a smear the
+// reference, receive and transmit times carry its offset and the refid shows it (LeapSmear).
 // With a client address (the daemon's path) the source's restrict entry applies first: source
 // port 0 and `ignore` drop before parsing; then the MRU list records the request and scores its
 // rate; then `noserve`, `version`, `notrust` for a request without a MAC, `nopeer` (mode 1); then
@@ -59,6 +60,9 @@ public sealed class ServerResponder
     /// <summary>After a Reply: the key to sign it with once its transmit timestamp is written, or null
     /// (the request had no MAC, or a crypto-NAK is already in the reply).</summary>
     public Stratum.Core.Auth.SymmetricKey? ReplyKey { get; private set; }
+
+    /// <summary>After a Reply: what the host adds to the transmit timestamp it writes (the leap smear's offset), ns.</summary>
+    public long ReplyTransmitOffsetNanoseconds { get; private set; }
 
     /// <summary>Answer mode 1 (symmetric active) with a mode 2 reply; restrict `nopeer` turns it off per source.</summary>
     public bool AnswerSymmetricActive { get; set; } = true;
@@ -215,7 +219,7 @@ public sealed class ServerResponder
                 break;
         }
 
-        replyLength = WriteReply(packet, replyMode, receiveTime, monoNanoseconds / 1e9, reply, key);
+        replyLength = WriteReply(packet, replyMode, receiveTime, monoNanoseconds, reply, key);
         return ServerDecision.Reply;
     }
 
@@ -252,7 +256,7 @@ public sealed class ServerResponder
             return rejected;
         }
 
-        replyLength = WriteReply(packet, replyMode, receiveTime, monoSeconds, reply, Authenticate(packet, default));
+        replyLength = WriteReply(packet, replyMode, receiveTime, (long)(monoSeconds * 1e9), reply, Authenticate(packet, default));
         return ServerDecision.Reply;
     }
 
@@ -293,22 +297,27 @@ public sealed class ServerResponder
         return true;
     }
 
-    private int WriteReply(in NtpPacket packet, NtpMode replyMode, NtpTimestamp receiveTime, double monoSeconds, Span<byte> reply, Stratum.Core.Auth.SymmetricKey? key)
+    private int WriteReply(in NtpPacket packet, NtpMode replyMode, NtpTimestamp receiveTime, long monoNanoseconds, Span<byte> reply, Stratum.Core.Auth.SymmetricKey? key)
     {
         NtpHeader header = packet.Header;
+        // During a leap smear (LeapSmear) every served time carries the smear offset, the transmit
+        // timestamp too (the host adds ReplyTransmitOffsetNanoseconds when it writes it).
+        double smear = _system.LeapSmearWindow is { } window ? window.OffsetAt(monoNanoseconds) : 0;
+        NtpDuration smearOffset = NtpDuration.FromSeconds(smear);
+        ReplyTransmitOffsetNanoseconds = (long)(smear * 1e9);
         var replyHeader = new NtpHeader(
-            _system.Leap,
+            _system.ServedLeap,
             header.Version,
             replyMode,
             _system.WireStratum,
             header.Poll,
             _system.Precision,
             NtpShort.FromSeconds(_system.RootDelay),
-            NtpShort.FromSeconds(_system.RootDispersionAt(monoSeconds)),
-            _system.ReferenceId,
-            _system.ReferenceTime,
+            NtpShort.FromSeconds(_system.RootDispersionAt(monoNanoseconds / 1e9)),
+            smear != 0 ? LeapSmear.ReferenceIdFor(smear) : _system.ReferenceId,
+            _system.ReferenceTime + smearOffset,
             header.TransmitTime,
-            receiveTime,
+            receiveTime + smearOffset,
             NtpTimestamp.Zero);
         int length = replyHeader.Write(reply);
 

@@ -51,6 +51,16 @@ public sealed class SystemVariables
     /// <summary>Name of the system peer as ntpq shows it ("LOCAL(0)", "10.0.0.1"), or null.</summary>
     public string? SystemPeerName { get; private set; }
 
+    /// <summary>`leapsmearinterval` (seconds), 0 when off; while on, served packets never warn of a leap.</summary>
+    public double LeapSmearInterval { get; set; }
+
+    /// <summary>The planned or running leap smear (LeapSmear), or null.</summary>
+    public LeapSmearWindow? LeapSmearWindow { get; set; }
+
+    /// <summary>The leap indicator served to clients: <see cref="Leap"/>, without a warning while leap smear is on.</summary>
+    public LeapIndicator ServedLeap =>
+        LeapSmearInterval > 0 && Leap is LeapIndicator.InsertSecond or LeapIndicator.DeleteSecond ? LeapIndicator.NoWarning : Leap;
+
     public bool IsSynchronized => Leap != LeapIndicator.Unsynchronized && Stratum < UnsynchronizedStratum;
 
     /// <summary>Stratum as sent on the wire: 16 (unsynchronized) becomes 0 (RFC 5905 §7.3).</summary>

@@ -386,7 +386,8 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     /// executor at once). <paramref name="stampTransmit"/> is true for a reply whose transmit
     /// timestamp the path writes just before sending (a KoD keeps the request's: it must not tell the
     /// client our time).</summary>
-    int IServerPathOwner.Route(in ServerDatagram datagram, in NativeSocketAddress source, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey)
+    int IServerPathOwner.Route(in ServerDatagram datagram, in NativeSocketAddress source, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey,
+        out long transmitOffsetNanoseconds)
     {
         CountHandoffDrops();
         _answerSocket = datagram.Socket;
@@ -405,6 +406,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
 
         stampTransmit = result.StampTransmit;
         macKey = result.MacKey;
+        transmitOffsetNanoseconds = result.TransmitOffsetNanoseconds;
         return result.Disposition is DatagramDisposition.Reply or DatagramDisposition.Kod ? result.ReplyLength : 0;
     }
 

@@ -17,7 +17,9 @@ internal interface IServerPathOwner
     /// into <paramref name="reply"/> to send to <paramref name="source"/> from the datagram's socket, or 0.</summary>
     /// <param name="stampTransmit">True when the path writes the reply's transmit timestamp just before sending.</param>
     /// <param name="macKey">Signs the reply after the stamp, or null.</param>
-    int Route(in ServerDatagram datagram, in NativeSocketAddress source, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey);
+    /// <param name="transmitOffsetNanoseconds">Added to that stamp (a leap smear's offset), ns.</param>
+    int Route(in ServerDatagram datagram, in NativeSocketAddress source, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey,
+        out long transmitOffsetNanoseconds);
 
     /// <summary>One pass over socket <paramref name="socketIndex"/> is done.</summary>
     void Count(int socketIndex, in ServerPathPass pass);

@@ -166,7 +166,7 @@ internal sealed class ServerDatagramPath : IDisposable
         ServerDecision decision = server.Respond(data, _source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(receiveReal), receiveMono, _replies.NextSlot, out int replyLength);
         if (decision == ServerDecision.Reply)
         {
-            _replies.Add(replyLength, _source, NtpHeader.TransmitTimeOffset, server.ReplyKey);
+            _replies.Add(replyLength, _source, NtpHeader.TransmitTimeOffset, server.ReplyKey, server.ReplyTransmitOffsetNanoseconds);
         }
         else if (decision == ServerDecision.Kod)
         {
@@ -182,10 +182,10 @@ internal sealed class ServerDatagramPath : IDisposable
 
     private void Route(in ServerDatagram datagram, IServerPathOwner owner)
     {
-        int replyLength = owner.Route(datagram, _source, _replies.NextSlot, out bool stampTransmit, out SymmetricKey? macKey);
+        int replyLength = owner.Route(datagram, _source, _replies.NextSlot, out bool stampTransmit, out SymmetricKey? macKey, out long transmitOffset);
         if (replyLength > 0)
         {
-            _replies.Add(replyLength, _source, stampTransmit ? NtpHeader.TransmitTimeOffset : -1, macKey);
+            _replies.Add(replyLength, _source, stampTransmit ? NtpHeader.TransmitTimeOffset : -1, macKey, transmitOffset);
         }
     }
 

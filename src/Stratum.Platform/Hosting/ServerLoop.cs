@@ -98,10 +98,12 @@ internal sealed class ServerLoop : IEventLoopHandler, IServerPathOwner, IDisposa
     }
 
     /// <summary>Not a plain client request: the main loop's (the ring copies it; nothing to send here).</summary>
-    int IServerPathOwner.Route(in ServerDatagram datagram, in NativeSocketAddress source, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey)
+    int IServerPathOwner.Route(in ServerDatagram datagram, in NativeSocketAddress source, Span<byte> reply, out bool stampTransmit, out SymmetricKey? macKey,
+        out long transmitOffsetNanoseconds)
     {
         stampTransmit = false;
         macKey = null;
+        transmitOffsetNanoseconds = 0;
         _handedOver |= Handoff.TryAdd(datagram.SocketIndex, datagram.Data, datagram.Length, source, datagram.ReceiveReal, datagram.ReceiveMono);
         return 0;
     }

@@ -26,12 +26,15 @@ internal sealed record ServerSnapshot(
     double ReferenceMonoSeconds,
     string? SystemPeerName,
     RestrictionInputs? Restrictions,
-    KeyRing Keys)
+    KeyRing Keys,
+    double LeapSmearInterval,
+    LeapSmearWindow? LeapSmearWindow)
 {
     /// <summary>The state of <paramref name="server"/> and the system variables it answers with.</summary>
     public static ServerSnapshot From(SystemVariables system, ServerResponder server) => new(
         system.Leap, system.Stratum, system.ReferenceId, system.RootDelay, system.RootDispersion,
-        system.ReferenceTime, system.ReferenceMonoSeconds, system.SystemPeerName, server.Access?.Inputs, server.Keys);
+        system.ReferenceTime, system.ReferenceMonoSeconds, system.SystemPeerName, server.Access?.Inputs, server.Keys,
+        system.LeapSmearInterval, system.LeapSmearWindow);
 
     /// <summary>True when <paramref name="system"/> and <paramref name="server"/> still hold these
     /// values (nothing to publish). A few compares, no allocation.</summary>
@@ -39,7 +42,8 @@ internal sealed record ServerSnapshot(
         Leap == system.Leap && Stratum == system.Stratum && ReferenceId == system.ReferenceId
         && RootDelay.Equals(system.RootDelay) && RootDispersion.Equals(system.RootDispersion)
         && ReferenceTime == system.ReferenceTime && ReferenceMonoSeconds.Equals(system.ReferenceMonoSeconds)
-        && ReferenceEquals(Restrictions, server.Access?.Inputs) && ReferenceEquals(Keys, server.Keys);
+        && ReferenceEquals(Restrictions, server.Access?.Inputs) && ReferenceEquals(Keys, server.Keys)
+        && LeapSmearInterval.Equals(system.LeapSmearInterval) && LeapSmearWindow == system.LeapSmearWindow;
 
     /// <summary>Makes an extra loop's own <paramref name="system"/> and <paramref name="server"/> hold
     /// these values; recompiles its restrict table only when the inputs changed.</summary>
@@ -47,6 +51,8 @@ internal sealed record ServerSnapshot(
     {
         system.Update(Leap, Stratum, ReferenceId, RootDelay, RootDispersion,
             new LoopTime((long)(ReferenceMonoSeconds * 1e9), ReferenceTime), SystemPeerName ?? string.Empty);
+        system.LeapSmearInterval = LeapSmearInterval;
+        system.LeapSmearWindow = LeapSmearWindow;
         if (Restrictions is not null)
         {
             server.Access?.Adopt(Restrictions);

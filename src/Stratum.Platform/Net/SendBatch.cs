@@ -53,6 +53,7 @@ public sealed unsafe class SendBatch : IDisposable
     private readonly int _slotSize;
     private readonly bool[] _stampTransmit;
     private readonly int[] _transmitOffset;
+    private readonly long[] _stampOffsetNanoseconds;
     private readonly int[] _unsignedLength;
     private readonly Stratum.Core.Auth.SymmetricKey?[] _macKeys;
     private MultiMessageHeader* _messages;
@@ -79,6 +80,7 @@ public sealed unsafe class SendBatch : IDisposable
         _slotSize = slotSize;
         _stampTransmit = new bool[capacity];
         _transmitOffset = new int[capacity];
+        _stampOffsetNanoseconds = new long[capacity];
         _unsignedLength = new int[capacity];
         _macKeys = new Stratum.Core.Auth.SymmetricKey?[capacity];
         _messages = (MultiMessageHeader*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(MultiMessageHeader)));
@@ -136,7 +138,9 @@ public sealed unsafe class SendBatch : IDisposable
     /// for none (a KoD keeps the request's timestamp).</param>
     /// <param name="macKey">Signs the reply after its stamp is written (the slot must have room for
     /// the MAC), or null.</param>
-    public void Add(int length, in NativeSocketAddress destination, int transmitStampOffset, Stratum.Core.Auth.SymmetricKey? macKey = null)
+    /// <param name="stampOffsetNanoseconds">Added to the clock reading the stamp carries (a leap smear's offset).</param>
+    public void Add(int length, in NativeSocketAddress destination, int transmitStampOffset, Stratum.Core.Auth.SymmetricKey? macKey = null,
+        long stampOffsetNanoseconds = 0)
     {
         if (IsFull)
         {
@@ -152,6 +156,7 @@ public sealed unsafe class SendBatch : IDisposable
         _messages[index].Header.NameLength = (uint)destination.Length;
         _stampTransmit[index] = transmitStampOffset >= 0;
         _transmitOffset[index] = transmitStampOffset;
+        _stampOffsetNanoseconds[index] = stampOffsetNanoseconds;
         _unsignedLength[index] = length;
         _macKeys[index] = macKey;
         Count = index + 1;
@@ -229,7 +234,7 @@ public sealed unsafe class SendBatch : IDisposable
         var slot = new Span<byte>(_iovs[index].Base, _slotSize);
         if (_stampTransmit[index])
         {
-            NtpTimestamp.FromUnixNanoseconds(unixNanoseconds).Write(slot[_transmitOffset[index]..]);
+            NtpTimestamp.FromUnixNanoseconds(unixNanoseconds + _stampOffsetNanoseconds[index]).Write(slot[_transmitOffset[index]..]);
         }
 
         if (_macKeys[index] is { } key)

@@ -154,6 +154,17 @@ public class ConfigParserModelTests
     }
 
     [Fact]
+    public void Parse_LeapSmearInterval_KeepsSeconds_AndRefusesOutOfRange()
+    {
+        Assert.Equal(7200, ParseClean("leapsmearinterval 7200").LeapSmearInterval);
+        Assert.Null(ParseClean("server 192.0.2.1").LeapSmearInterval);
+        ConfigParseResult tooLong = ConfigParser.Parse("leapsmearinterval 9999999", "ntp.conf");
+        Assert.True(tooLong.HasErrors);
+        Assert.Contains(tooLong.Diagnostics, d => d.ToString().Contains("ntp.conf:1", StringComparison.Ordinal));
+        Assert.True(ConfigParser.Parse("leapsmearinterval -5", "ntp.conf").HasErrors);
+    }
+
+    [Fact]
     public void Parse_FilesLeapAndLogConfig_KeepsValues()
     {
         NtpConfig config = ParseClean("pidfile /run/ntpd.pid\nleapfile /usr/share/zoneinfo/leap-seconds.list ignorehash\nlogconfig =syncall +clockall\nlogconfig -syncstatus");

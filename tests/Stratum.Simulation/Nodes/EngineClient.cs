@@ -142,7 +142,7 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
         int length = result.ReplyLength;
         if (result.StampTransmit)
         {
-            NtpTimestamp.FromUnixNanoseconds(context.Clock.ReadRealtimeNanoseconds()).Write(_reply.AsSpan(NtpHeader.TransmitTimeOffset));
+            NtpTimestamp.FromUnixNanoseconds(context.Clock.ReadRealtimeNanoseconds() + result.TransmitOffsetNanoseconds).Write(_reply.AsSpan(NtpHeader.TransmitTimeOffset));
         }
 
         if (result.MacKey is SymmetricKey key)
