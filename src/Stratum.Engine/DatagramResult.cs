@@ -28,6 +28,13 @@ public readonly record struct DatagramResult(DatagramDisposition Disposition, in
     /// <summary>For a Reply: nanoseconds the host adds to the transmit timestamp it writes (a leap smear's offset).</summary>
     public long TransmitOffsetNanoseconds { get; init; }
 
+    /// <summary>For a Reply: an interleaved reply (RFC 9769), its transmit timestamp already written.</summary>
+    public bool IsInterleaved { get; init; }
+
+    /// <summary>For a Reply: the key under which the host records the kernel's transmit stamp of this reply
+    /// (ServerResponder.Interleaved), or 0.</summary>
+    public ulong TransmitCaptureKey { get; init; }
+
     /// <summary>True when the reply buffer holds a reply whose transmit timestamp the host writes.</summary>
-    public bool StampTransmit => Disposition == DatagramDisposition.Reply;
+    public bool StampTransmit => Disposition == DatagramDisposition.Reply && !IsInterleaved;
 }

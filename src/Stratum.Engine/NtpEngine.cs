@@ -250,6 +250,8 @@ public sealed class NtpEngine
             ServerDecision.Reply => new DatagramResult(DatagramDisposition.Reply, replyLength, decision, Server.ReplyKey)
             {
                 TransmitOffsetNanoseconds = Server.ReplyTransmitOffsetNanoseconds,
+                IsInterleaved = Server.ReplyIsInterleaved,
+                TransmitCaptureKey = Server.ReplyCaptureKey,
             },
             // A KoD keeps the request's transmit timestamp: it must not tell the client our time.
             ServerDecision.Kod => new DatagramResult(DatagramDisposition.Kod, replyLength, decision, null),

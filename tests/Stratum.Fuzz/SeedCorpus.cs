@@ -153,6 +153,8 @@ internal static class SeedCorpus
         yield return ("burst-limited-kod", [.. burst]);
         yield return ("symmetric-and-v1", [.. Record(0, 0, ClientRequest(4, NtpMode.SymmetricActive, 7)), .. Record(0x08, 0, ClientRequest(1, NtpMode.Reserved, 8)),
             .. Record(0x18, 0, ClientRequest(3, NtpMode.Client, 9))]);
+        yield return ("interleaved-client", [.. Record(0, 0, request), .. Record(0x20, 0, request), .. Record(0x20, 0, ClientRequest(4, NtpMode.Client, 0x3333)),
+            .. Record(0x20, 0, ClientRequest(4, NtpMode.Client, 0x4444)), .. Record(0x20, (byte)MacChoice.Md5, ClientRequest(4, NtpMode.Client, 0x5555))]);
         yield return ("restricted-sources", [.. Record(3, 0, request), .. Record(5, 0, request), .. Record(6, 0, request), .. Record(7, 0, request)]);
     }
 

@@ -39,6 +39,12 @@ public readonly record struct NtpHeader(
     /// <summary>Offset of the transmit timestamp, written last, just before sending.</summary>
     public const int TransmitTimeOffset = 40;
 
+    /// <summary>Offset of the origin timestamp (T1 echoed) in the header.</summary>
+    public const int OriginTimeOffset = 24;
+
+    /// <summary>Offset of the receive timestamp in the header.</summary>
+    public const int ReceiveTimeOffset = 32;
+
     /// <summary>Reads the fields from the first 48 bytes; the caller has checked the length.</summary>
     public static NtpHeader Read(ReadOnlySpan<byte> source)
     {

@@ -64,6 +64,17 @@ public sealed class ServerResponder
     /// <summary>After a Reply: what the host adds to the transmit timestamp it writes (the leap smear's offset), ns.</summary>
     public long ReplyTransmitOffsetNanoseconds { get; private set; }
 
+    /// <summary>After a Reply: true when it is an interleaved reply (RFC 9769) whose transmit timestamp is already
+    /// written (the kernel's stamp of an earlier reply): the host must not stamp it.</summary>
+    public bool ReplyIsInterleaved { get; private set; }
+
+    /// <summary>After a Reply: the receive timestamp (raw) under which the host records the kernel's transmit
+    /// stamp of this reply in <see cref="Interleaved"/>, or 0 when the client does not interleave.</summary>
+    public ulong ReplyCaptureKey { get; private set; }
+
+    /// <summary>The kernel transmit stamps of replies to interleaved clients (RFC 9769 §2).</summary>
+    public InterleavedTransmitTable Interleaved { get; } = new();
+
     /// <summary>Answer mode 1 (symmetric active) with a mode 2 reply; restrict `nopeer` turns it off per source.</summary>
     public bool AnswerSymmetricActive { get; set; } = true;
 
@@ -84,6 +95,8 @@ public sealed class ServerResponder
     {
         Counters.Received++;
         ReplyKey = null;
+        ReplyIsInterleaved = false;
+        ReplyCaptureKey = 0;
         ServerDecision decision = Decide(request, receiveTime, monoSeconds, reply, out replyLength);
         Counters.Count(decision);
         return decision;
@@ -100,6 +113,8 @@ public sealed class ServerResponder
     {
         Counters.Received++;
         ReplyKey = null;
+        ReplyIsInterleaved = false;
+        ReplyCaptureKey = 0;
         ServerDecision decision = Access is null
             ? Decide(request, receiveTime, monoNanoseconds / 1e9, reply, out replyLength)
             : DecideRestricted(Access, request, client, receiveTime, monoNanoseconds, reply, out replyLength);
@@ -305,6 +320,24 @@ public sealed class ServerResponder
         double smear = _system.LeapSmearWindow is { } window ? window.OffsetAt(monoNanoseconds) : 0;
         NtpDuration smearOffset = NtpDuration.FromSeconds(smear);
         ReplyTransmitOffsetNanoseconds = (long)(smear * 1e9);
+
+        // RFC 9769 §2: receive timestamps always carry a set lowest bit and transmit timestamps a clear one,
+        // so a request whose origin has the bit set names one of our receive timestamps: an interleaved
+        // client (whose request's receive field, its own receive time of our last reply, differs from its
+        // transmit). If we still hold the kernel's transmit stamp of the reply that receive timestamp
+        // went out in, this reply carries that stamp and, as origin, the request's receive field; its own
+        // kernel stamp is kept for the client's next request.
+        NtpTimestamp served = new((receiveTime + smearOffset).Raw | 1);
+        bool interleavedClient = replyMode == NtpMode.Server && header.Version == 4 && (header.OriginTime.Raw & 1) == 1
+            && header.ReceiveTime != header.TransmitTime;
+        ulong earlierTransmit = 0;
+        ReplyIsInterleaved = interleavedClient && Interleaved.TryTake(header.OriginTime.Raw, out earlierTransmit);
+        ReplyCaptureKey = interleavedClient ? served.Raw : 0;
+        if (interleavedClient)
+        {
+            Interleaved.Expect(served.Raw);
+        }
+
         var replyHeader = new NtpHeader(
             _system.ServedLeap,
             header.Version,
@@ -316,9 +349,9 @@ public sealed class ServerResponder
             NtpShort.FromSeconds(_system.RootDispersionAt(monoNanoseconds / 1e9)),
             smear != 0 ? LeapSmear.ReferenceIdFor(smear) : _system.ReferenceId,
             _system.ReferenceTime + smearOffset,
-            header.TransmitTime,
-            receiveTime + smearOffset,
-            NtpTimestamp.Zero);
+            ReplyIsInterleaved ? header.ReceiveTime : header.TransmitTime,
+            served,
+            ReplyIsInterleaved ? new NtpTimestamp(earlierTransmit & ~1UL) : NtpTimestamp.Zero);
         int length = replyHeader.Write(reply);
 
         if (key is not null)

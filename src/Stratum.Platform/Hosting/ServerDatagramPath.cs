@@ -6,7 +6,8 @@
 // an extra loop one over that loop's copy of the main loop's latest ServerSnapshot — and hand
 // anything else to the loop's owner (IServerPathOwner.Route: the Engine on the main loop, the
 // hand-over queue to the main loop on an extra loop); then send the batch's replies (SendBatch:
-// transmit timestamp written just before each send, MAC after it). The main loop also runs the
+// transmit timestamp written just before each send, MAC after it; an interleaved client's reply asks
+// for its kernel transmit stamp, read back into the time server's table after the batch). The main loop also runs the
 // datagrams the extra loops handed over through here (ServeHandedOver), so their replies leave the
 // same way. Nothing on this path allocates: batches and slots are preallocated, the datagram passed
 // on is a ref struct. One instance per loop thread.
@@ -123,6 +124,13 @@ internal sealed class ServerDatagramPath : IDisposable
             }
         }
 
+        // Kernel transmit stamps of replies to interleaved clients: on loopback already queued by the
+        // sends above; on a NIC they may come later and wake the loop by themselves (POLLERR).
+        if (socket.TransmitStamps is { Pending: > 0 } stamps)
+        {
+            stamps.Drain(server.Interleaved);
+        }
+
         if (received > 0 || receiveErrors > 0)
         {
             owner.Count(socketIndex, new ServerPathPass(received, timeRequests, sent, failed, receiveErrors));
@@ -166,7 +174,9 @@ internal sealed class ServerDatagramPath : IDisposable
         ServerDecision decision = server.Respond(data, _source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(receiveReal), receiveMono, _replies.NextSlot, out int replyLength);
         if (decision == ServerDecision.Reply)
         {
-            _replies.Add(replyLength, _source, NtpHeader.TransmitTimeOffset, server.ReplyKey, server.ReplyTransmitOffsetNanoseconds);
+            // An interleaved reply already carries its transmit timestamp (an earlier reply's kernel stamp).
+            _replies.Add(replyLength, _source, server.ReplyIsInterleaved ? -1 : NtpHeader.TransmitTimeOffset, server.ReplyKey,
+                server.ReplyTransmitOffsetNanoseconds, server.ReplyCaptureKey);
         }
         else if (decision == ServerDecision.Kod)
         {

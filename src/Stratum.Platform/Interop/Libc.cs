@@ -28,8 +28,15 @@ internal static class Libc
     public const int SCM_TIMESTAMPNS = 35;
     public const int SCM_TIMESTAMPING = 37;
     public const int IPV6_V6ONLY = 26;
+    public const int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
     public const int SOF_TIMESTAMPING_RX_SOFTWARE = 1 << 3;
     public const int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    public const int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
+    public const int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
+    public const int IP_RECVERR = 11;
+    public const int IPV6_RECVERR = 25;
+    public const byte SO_EE_ORIGIN_TIMESTAMPING = 4;
+    public const int ENOMSG = 42;
 
     public const int F_SETFD = 2;
     public const int F_GETFL = 3;
@@ -52,6 +59,7 @@ internal static class Libc
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_CTRUNC = 0x8;
     public const int MSG_TRUNC = 0x20;
+    public const int MSG_ERRQUEUE = 0x2000;
 
 #pragma warning disable CA2255 // Reason: the resolver must be installed before the first P/Invoke of this assembly.
     [ModuleInitializer]

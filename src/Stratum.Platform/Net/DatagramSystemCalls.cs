@@ -39,10 +39,22 @@ internal unsafe class DatagramSystemCalls
         return (int)received;
     }
 
-    /// <summary>sendto: bytes sent, or -1 and <paramref name="errno"/>.</summary>
+    /// <summary>sendto (sendmsg when the message carries control data): bytes sent, or -1 and <paramref name="errno"/>.</summary>
     public virtual int SendOne(int fd, in MessageHeader message, out int errno)
     {
-        nint sent = MessageCalls.SendTo(fd, (byte*)message.Iov->Base, message.Iov->Length, 0, (byte*)message.Name, message.NameLength);
+        nint sent;
+        if (message.ControlLength != 0)
+        {
+            fixed (MessageHeader* header = &message)
+            {
+                sent = MessageCalls.SendMsg(fd, header, 0);
+            }
+        }
+        else
+        {
+            sent = MessageCalls.SendTo(fd, (byte*)message.Iov->Base, message.Iov->Length, 0, (byte*)message.Name, message.NameLength);
+        }
+
         errno = sent < 0 ? Libc.LastError : 0;
         return (int)sent;
     }

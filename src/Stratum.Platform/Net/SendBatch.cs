@@ -54,12 +54,14 @@ public sealed unsafe class SendBatch : IDisposable
     private readonly bool[] _stampTransmit;
     private readonly int[] _transmitOffset;
     private readonly long[] _stampOffsetNanoseconds;
+    private readonly ulong[] _captureKeys;
     private readonly int[] _unsignedLength;
     private readonly Stratum.Core.Auth.SymmetricKey?[] _macKeys;
     private MultiMessageHeader* _messages;
     private IoVector* _iovs;
     private byte* _payloads;
     private byte* _addresses;
+    private byte* _controls;
 
     /// <param name="capacity">Replies per sendmmsg (1–1024).</param>
     /// <param name="slotSize">Largest reply in bytes.</param>
@@ -81,14 +83,17 @@ public sealed unsafe class SendBatch : IDisposable
         _stampTransmit = new bool[capacity];
         _transmitOffset = new int[capacity];
         _stampOffsetNanoseconds = new long[capacity];
+        _captureKeys = new ulong[capacity];
         _unsignedLength = new int[capacity];
         _macKeys = new Stratum.Core.Auth.SymmetricKey?[capacity];
         _messages = (MultiMessageHeader*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(MultiMessageHeader)));
         _iovs = (IoVector*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(IoVector)));
         _payloads = (byte*)NativeMemory.AllocZeroed((nuint)capacity * (nuint)slotSize);
         _addresses = (byte*)NativeMemory.AllocZeroed((nuint)(capacity * AddressSlotSize));
+        _controls = (byte*)NativeMemory.AllocZeroed((nuint)(capacity * TransmitStampQueue.RequestControlSize));
         for (int i = 0; i < capacity; i++)
         {
+            TransmitStampQueue.WriteRequest(_controls + (i * TransmitStampQueue.RequestControlSize));
             _iovs[i].Base = _payloads + ((nuint)i * (nuint)slotSize);
             _messages[i].Header.Iov = &_iovs[i];
             _messages[i].Header.IovLength = 1;
@@ -139,8 +144,10 @@ public sealed unsafe class SendBatch : IDisposable
     /// <param name="macKey">Signs the reply after its stamp is written (the slot must have room for
     /// the MAC), or null.</param>
     /// <param name="stampOffsetNanoseconds">Added to the clock reading the stamp carries (a leap smear's offset).</param>
+    /// <param name="captureKey">Non-zero: ask the kernel for this datagram's transmit stamp and record it under this
+    /// key (an interleaved client's reply; the socket's TransmitStampQueue), when the socket can.</param>
     public void Add(int length, in NativeSocketAddress destination, int transmitStampOffset, Stratum.Core.Auth.SymmetricKey? macKey = null,
-        long stampOffsetNanoseconds = 0)
+        long stampOffsetNanoseconds = 0, ulong captureKey = 0)
     {
         if (IsFull)
         {
@@ -157,6 +164,9 @@ public sealed unsafe class SendBatch : IDisposable
         _stampTransmit[index] = transmitStampOffset >= 0;
         _transmitOffset[index] = transmitStampOffset;
         _stampOffsetNanoseconds[index] = stampOffsetNanoseconds;
+        _captureKeys[index] = captureKey;
+        _messages[index].Header.Control = captureKey != 0 ? _controls + (index * TransmitStampQueue.RequestControlSize) : null;
+        _messages[index].Header.ControlLength = captureKey != 0 ? (nuint)TransmitStampQueue.RequestControlSize : 0;
         _unsignedLength[index] = length;
         _macKeys[index] = macKey;
         Count = index + 1;
@@ -171,6 +181,17 @@ public sealed unsafe class SendBatch : IDisposable
         failed = 0;
         int sent = 0;
         int next = 0;
+        TransmitStampQueue? stamps = socket.TransmitStamps;
+        if (stamps is null)
+        {
+            // The socket cannot number stamps: ask for none (unread stamps would wake the loop for ever).
+            for (int i = 0; i < Count; i++)
+            {
+                _messages[i].Header.Control = null;
+                _messages[i].Header.ControlLength = 0;
+            }
+        }
+
         while (next < Count)
         {
             int done = UsesSingleMessageCalls || Stamping == TransmitStamping.PerDatagram
@@ -178,6 +199,17 @@ public sealed unsafe class SendBatch : IDisposable
                 : SendMany(socket.FileDescriptor, clock, next);
             if (done > 0)
             {
+                if (stamps is not null)
+                {
+                    for (int i = next; i < next + done; i++)
+                    {
+                        if (_captureKeys[i] != 0)
+                        {
+                            stamps.Sent(_captureKeys[i], _stampOffsetNanoseconds[i]);
+                        }
+                    }
+                }
+
                 sent += done;
                 next += done;
             }
@@ -234,7 +266,9 @@ public sealed unsafe class SendBatch : IDisposable
         var slot = new Span<byte>(_iovs[index].Base, _slotSize);
         if (_stampTransmit[index])
         {
-            NtpTimestamp.FromUnixNanoseconds(unixNanoseconds + _stampOffsetNanoseconds[index]).Write(slot[_transmitOffset[index]..]);
+            // The lowest bit clear: RFC 9769 clients tell our transmit timestamps from our receive timestamps by it.
+            new NtpTimestamp(NtpTimestamp.FromUnixNanoseconds(unixNanoseconds + _stampOffsetNanoseconds[index]).Raw & ~1UL)
+                .Write(slot[_transmitOffset[index]..]);
         }
 
         if (_macKeys[index] is { } key)
@@ -252,6 +286,8 @@ public sealed unsafe class SendBatch : IDisposable
             NativeMemory.Free(_iovs);
             NativeMemory.Free(_payloads);
             NativeMemory.Free(_addresses);
+            NativeMemory.Free(_controls);
+            _controls = null;
             _messages = null;
             _iovs = null;
             _payloads = null;

@@ -1,5 +1,6 @@
 // UdpSocket: one bound UDP socket of the daemon, driven by P/Invoke (ARCHITECTURE.md §4). It asks
-// the kernel for software receive timestamps (SO_TIMESTAMPING RX_SOFTWARE, else SO_TIMESTAMPNS) and
+// the kernel for software receive timestamps (SO_TIMESTAMPING RX_SOFTWARE, else SO_TIMESTAMPNS), lets
+// single replies ask for their transmit stamp (OPT_ID|OPT_TSONLY, read by TransmitStampQueue), and
 // parses the control messages of every recvmsg in one place into the datagram's kernel timestamp;
 // a datagram without one is normal and the caller reads the clock instead. Buffers for the message
 // header, address and control data are allocated once, natively, so receiving allocates nothing.
@@ -53,6 +54,10 @@ public sealed unsafe class UdpSocket : IDisposable
 
     public ReceiveTimestampMode TimestampMode { get; }
 
+    /// <summary>Kernel transmit stamps of replies that ask for one (interleaved clients), or null when the
+    /// kernel cannot number them (SO_TIMESTAMPING OPT_ID).</summary>
+    public TransmitStampQueue? TransmitStamps { get; private init; }
+
     /// <summary>Creates, configures and binds a socket; on failure returns null and a message
     /// naming the action, the address, the OS error and a hint.</summary>
     public static UdpSocket? TryBind(IPEndPoint endPoint, bool reuseAddress, out string? error) =>
@@ -103,7 +108,15 @@ public sealed unsafe class UdpSocket : IDisposable
         }
 
         ReceiveTimestampMode mode = ReceiveTimestampMode.None;
-        if (SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, Libc.SOF_TIMESTAMPING_RX_SOFTWARE | Libc.SOF_TIMESTAMPING_SOFTWARE) == 0)
+        bool transmitStamps = false;
+        const int receiveStamps = Libc.SOF_TIMESTAMPING_RX_SOFTWARE | Libc.SOF_TIMESTAMPING_SOFTWARE;
+        if (SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING,
+                receiveStamps | Libc.SOF_TIMESTAMPING_OPT_ID | Libc.SOF_TIMESTAMPING_OPT_TSONLY) == 0)
+        {
+            mode = ReceiveTimestampMode.Timestamping;
+            transmitStamps = true;
+        }
+        else if (SocketCalls.SetIntOption(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, receiveStamps) == 0)
         {
             mode = ReceiveTimestampMode.Timestamping;
         }
@@ -137,7 +150,7 @@ public sealed unsafe class UdpSocket : IDisposable
         }
 
         error = null;
-        return new UdpSocket(fd, bound, mode);
+        return new UdpSocket(fd, bound, mode) { TransmitStamps = transmitStamps ? new TransmitStampQueue(fd) : null };
     }
 
     /// <summary>Receives one datagram without blocking. Returns false when none is waiting (EAGAIN,
@@ -198,6 +211,7 @@ public sealed unsafe class UdpSocket : IDisposable
             NativeMemory.Free(_iov);
             NativeMemory.Free(_control);
             NativeMemory.Free(_address);
+            TransmitStamps?.Dispose();
         }
     }
 

@@ -48,7 +48,7 @@ public class ServerResponderTests
         Assert.Equal("LOCL", h.ReferenceId.Format(1));
         Assert.Equal(system.ReferenceTime, h.ReferenceTime);
         Assert.Equal(s_clientTransmit, h.OriginTime);
-        Assert.Equal(s_receive, h.ReceiveTime);
+        Assert.Equal(new NtpTimestamp(s_receive.Raw | 1), h.ReceiveTime); // lowest bit set: RFC 9769's mark of our receive timestamps
         Assert.True(h.TransmitTime.IsZero); // stamped by the loop just before sending
         Assert.Equal(NtpShort.FromSeconds(0.001), h.RootDispersion);
         Assert.Equal(1, server.Counters.Replied);

@@ -4,7 +4,8 @@
 // ServerResponder of a warmed-up EngineFixture. Rate-limit and KoD state carries from one request
 // to the next.
 // Input: up to 24 records, each: a client octet (bits 0-2: which fixture client; bits 3-4: time
-// before it: none, 0.1 s, 2 s, 100 s), a MAC octet (MacChoice: the harness signs the request with
+// before it: none, 0.1 s, 2 s, 100 s; bit 5: ask as an RFC 9769 interleaved client, the harness
+// writing the last reply's receive timestamp as origin and a receive field of its own), a MAC octet (MacChoice: the harness signs the request with
 // MD5, SHA1, AES-CMAC, an untrusted or access-listed key, corrupts it, uses an unknown key id,
 // appends a crypto-NAK, or leaves it as sent), then a length octet and the request.
 // Invariants beyond "no exception", for each request:
@@ -14,7 +15,9 @@
 // - the reply with its MAC is never longer than the request (no amplification);
 // - a reply reads back as an NTP packet answering the request: mode 4 to a client, 2 to a
 //   symmetric peer or an NTPv1 request; the request's version and poll; origin = its transmit
-//   timestamp; receive = the receive time; transmit left zero for the host; our stratum;
+//   timestamp; receive = the receive time with its lowest bit set; transmit left zero for the host;
+//   our stratum; or, to an RFC 9769 interleaved client whose earlier reply's stamp the harness
+//   recorded, origin = the request's receive field and transmit = that stamp;
 // - a KoD is a RATE kiss with leap 3, stratum 0, and origin, receive and transmit all the request's
 //   transmit timestamp (it tells nothing of our clock);
 // - restrict: source port 0 and `noserve` are never answered, `notrust` only when authenticated,
@@ -46,6 +49,7 @@ internal static class ServerResponderTarget
         var reader = new FuzzInputReader(input);
         EngineFixture fixture = EngineFixture.Create();
         var reply = new byte[ReplyBufferLength];
+        ulong lastReceive = 0;
         for (int record = 0; record < MaxRecords && !reader.IsAtEnd; record++)
         {
             byte clientOption = reader.ReadByte();
@@ -57,22 +61,38 @@ internal static class ServerResponderTarget
                 unsigned[0] = (byte)((unsigned[0] & 0xF8) | 3);
             }
 
+            if ((clientOption & 0x20) != 0 && unsigned.Length >= NtpHeader.Size && lastReceive != 0)
+            {
+                BinaryPrimitives.WriteUInt64BigEndian(unsigned.AsSpan(NtpHeader.OriginTimeOffset), lastReceive);
+                BinaryPrimitives.WriteUInt64BigEndian(unsigned.AsSpan(NtpHeader.ReceiveTimeOffset), lastReceive + 0x10000);
+            }
+
             fixture.Advance(s_waits[(clientOption >> 3) & 3]);
             byte[] request = MacSigner.SignPacket(unsigned, mac);
-            CheckOne(fixture, EngineFixture.Clients[clientOption & 7], request, reply);
+            if (CheckOne(fixture, EngineFixture.Clients[clientOption & 7], request, reply) is { } received)
+            {
+                lastReceive = received;
+            }
         }
 
         MruList mru = fixture.Engine.Server.Access!.Mru;
         FuzzInvariantException.Check(mru.Count <= mru.Capacity, $"MRU list holds {mru.Count} entries, capacity {mru.Capacity}");
     }
 
-    private static void CheckOne(EngineFixture fixture, in ClientAddress client, byte[] request, byte[] replyBuffer)
+    // Checks one request's outcome; returns the reply's receive timestamp (raw) when there was a reply.
+    private static ulong? CheckOne(EngineFixture fixture, in ClientAddress client, byte[] request, byte[] replyBuffer)
     {
         ServerCounters counters = fixture.Engine.Server.Counters;
         long received = counters.Received;
         Array.Clear(replyBuffer);
         DatagramResult result = fixture.SendToServer(client, request, replyBuffer);
         FuzzInvariantException.Check(counters.Received == received + 1, $"the server counted {counters.Received - received} datagrams for one");
+        if (result.TransmitCaptureKey != 0)
+        {
+            // The host reads the kernel's stamp of this reply back (here: 50 µs after its arrival).
+            fixture.Engine.Server.Interleaved.Record(result.TransmitCaptureKey, (fixture.Now.Real + NtpDuration.FromSeconds(50e-6)).Raw & ~1UL);
+        }
+
         FuzzInvariantException.Check(fixture.Actions.Answers.Count == 0, "a time request drew a mode 6/7 answer");
         ReadOnlySpan<byte> reply = replyBuffer.AsSpan(0, result.ReplyLength);
         RestrictFlags flags = fixture.Engine.Server.Access!.Restrictions.Match(client).Flags;
@@ -85,10 +105,10 @@ internal static class ServerResponderTarget
         {
             case DatagramDisposition.Dropped:
                 FuzzInvariantException.Check(result.ReplyLength == 0 && result.MacKey is null, "a dropped request with a reply");
-                return;
+                return null;
             case DatagramDisposition.Reply:
                 FuzzInvariantException.Check(parsed, "a reply to a request that does not parse");
-                CheckReply(fixture, packet, reply, result.MacKey, expectedKey, request.Length);
+                CheckReply(fixture, packet, reply, result, expectedKey, request.Length);
                 break;
             case DatagramDisposition.Kod:
                 FuzzInvariantException.Check(parsed && result.MacKey is null, "a KoD to a request that does not parse, or signed");
@@ -105,6 +125,7 @@ internal static class ServerResponderTarget
         FuzzInvariantException.Check((flags & RestrictFlags.Version) == 0 || asked.Version == 4, "answered NTPv" + asked.Version + " under restrict version");
         FuzzInvariantException.Check(asked.Mode is NtpMode.Client or NtpMode.SymmetricActive || (asked.Mode == NtpMode.Reserved && asked.Version == 1),
             $"answered a mode {asked.Mode} request");
+        return result.Disposition == DatagramDisposition.Reply ? NtpHeader.Read(reply).ReceiveTime.Raw : null;
     }
 
     /// <summary>The key whose valid MAC the request carries and that <paramref name="client"/> may use, or null.</summary>
@@ -114,9 +135,10 @@ internal static class ServerResponderTarget
             ? key
             : null;
 
-    private static void CheckReply(EngineFixture fixture, in NtpPacket request, ReadOnlySpan<byte> reply, SymmetricKey? signWith, SymmetricKey? expectedKey,
+    private static void CheckReply(EngineFixture fixture, in NtpPacket request, ReadOnlySpan<byte> reply, in DatagramResult result, SymmetricKey? expectedKey,
         int requestLength)
     {
+        SymmetricKey? signWith = result.MacKey;
         FuzzInvariantException.Check(ReferenceEquals(signWith, expectedKey), $"reply signed with {signWith?.ToString() ?? "no key"}, request authenticated by {expectedKey?.ToString() ?? "none"}");
         bool cryptoNak = request.HasMac && expectedKey is null;
         FuzzInvariantException.Check(reply.Length == (cryptoNak ? NtpHeader.Size + 4 : NtpHeader.Size), $"reply of {reply.Length} octets (crypto-NAK due: {cryptoNak})");
@@ -130,8 +152,18 @@ internal static class ServerResponderTarget
         NtpMode expectedMode = asked.Mode == NtpMode.Client ? NtpMode.Server : NtpMode.SymmetricPassive;
         FuzzInvariantException.Check(header.Mode == expectedMode && header.Version == asked.Version && header.Poll == asked.Poll,
             $"reply mode {header.Mode} v{header.Version} poll {header.Poll} to mode {asked.Mode} v{asked.Version} poll {asked.Poll}");
-        FuzzInvariantException.Check(header.OriginTime == asked.TransmitTime && header.ReceiveTime == fixture.Now.Real && header.TransmitTime.IsZero,
-            "reply timestamps: origin must echo the request, receive be the arrival, transmit be left to the host");
+        FuzzInvariantException.Check(header.ReceiveTime.Raw == (fixture.Now.Real.Raw | 1), "reply receive timestamp is not the arrival with its lowest bit set");
+        if (result.IsInterleaved)
+        {
+            // RFC 9769: origin is the request's receive field, transmit an earlier reply's kernel stamp (bit clear).
+            FuzzInvariantException.Check(asked.Version == 4 && (asked.OriginTime.Raw & 1) == 1 && header.OriginTime == asked.ReceiveTime
+                && !header.TransmitTime.IsZero && (header.TransmitTime.Raw & 1) == 0, "interleaved reply timestamps");
+        }
+        else
+        {
+            FuzzInvariantException.Check(header.OriginTime == asked.TransmitTime && header.TransmitTime.IsZero,
+                "reply timestamps: origin must echo the request, transmit be left to the host");
+        }
         FuzzInvariantException.Check(header.Stratum == fixture.Engine.System.WireStratum, "reply stratum is not the system's");
     }
 
