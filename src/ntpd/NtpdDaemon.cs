@@ -454,6 +454,7 @@ internal static class NtpdDaemon
             association.MinPoll, association.MaxPoll, association.Version, association.Address)
         {
             KeyId = association.KeyId,
+            Xleave = association.Xleave,
         };
 
     /// <summary>The Engine's view of the config and command line.</summary>

@@ -1,7 +1,7 @@
 // AssociationConfig: one server, pool or peer line (ntp.conf(5) "Configuration Commands", ntpd
 // 4.2.8 "Server Commands and Options"). Reference clocks (127.127.T.U) are modeled apart as
-// RefClockConfig. Options that Stratum does not implement (xleave, preempt, ttl, autokey) are
-// warned about and not kept here.
+// RefClockConfig. Options that Stratum does not implement (preempt, ttl, autokey) are warned about
+// and not kept here.
 namespace Stratum.Core.Config;
 
 /// <summary>A configured association to a remote NTP server, pool or symmetric peer.</summary>
@@ -41,4 +41,8 @@ public sealed record AssociationConfig(
 
     /// <summary>The NTP version sent unless <c>version</c> says otherwise.</summary>
     public const byte DefaultVersion = 4;
+
+    /// <summary><c>xleave</c>: ask the server for the interleaved mode (RFC 9769), whose transmit timestamps
+    /// are the kernel's stamps of earlier replies.</summary>
+    public bool Xleave { get; init; }
 }

@@ -52,6 +52,11 @@ internal static class AssociationDirectives
 
         var options = AssociationOptions.Parse(line, isRefClock: false);
         (sbyte minPoll, sbyte maxPoll) = options.ResolvePolls(line);
+        if (options.Xleave && kind == AssociationKind.Peer)
+        {
+            line.Warning(line.Directive, "option 'xleave' is not implemented for 'peer' lines (the interleaved symmetric mode); the peer runs in basic mode");
+        }
+
         config.Associations.Add(new AssociationConfig(
             kind,
             address,
@@ -65,7 +70,10 @@ internal static class AssociationDirectives
             maxPoll,
             (byte)(options.Version ?? AssociationConfig.DefaultVersion),
             (uint?)options.KeyId,
-            line.LineNumber));
+            line.LineNumber)
+        {
+            Xleave = options.Xleave,
+        });
     }
 
     private static void ParseRefClock(

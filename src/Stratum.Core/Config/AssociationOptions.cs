@@ -1,7 +1,8 @@
 // AssociationOptions: the options after the address of a server, pool or peer line (ntpd 4.2.8
 // confopt.html "Server Command Options"): iburst burst prefer noselect true, minpoll maxpoll
-// (3..17) version (1..4) key (1..65535) mode (reference clocks). ntpd options Stratum does not
-// implement (preempt xleave xmtnonce ttl) and Autokey ones (autokey ident) are warned about.
+// (3..17) version (1..4) key (1..65535) mode (reference clocks) xleave (RFC 9769 interleaved mode).
+// ntpd options Stratum does not implement (preempt xmtnonce ttl) and Autokey ones (autokey ident) are
+// warned about.
 // As in ntpd's newpeer(), a minpoll above maxpoll is lowered to maxpoll.
 namespace Stratum.Core.Config;
 
@@ -13,6 +14,8 @@ internal sealed class AssociationOptions
     public bool Iburst { get; private set; }
 
     public bool Burst { get; private set; }
+
+    public bool Xleave { get; private set; }
 
     public bool Prefer { get; private set; }
 
@@ -120,7 +123,10 @@ internal sealed class AssociationOptions
                 }
 
                 break;
-            case "preempt" or "xleave" or "xmtnonce":
+            case "xleave":
+                Xleave = IsClientOptionUsable(line, option, isRefClock);
+                break;
+            case "preempt" or "xmtnonce":
                 line.Warning(option, UnsupportedFeature.NotImplemented("option", option.Text));
                 break;
             case "autokey":

@@ -44,6 +44,18 @@ public sealed class RemoteAssociation
     private NtpTimestamp _peerTransmit;
     private NtpTimestamp _peerReceivedAt;
 
+    // Interleaved client mode (RFC 9769 §2, `xleave`): the server's receive timestamp of its last reply to us
+    // and our arrival time of that reply go out as origin and receive of the next request, with our transmit
+    // time of the request it answered kept here. A reply whose origin is that receive field is interleaved:
+    // its transmit timestamp is the server's kernel stamp of that last reply, which completes the earlier
+    // exchange (T1, T2, T4 named by the request, T3 from the reply).
+    private NtpTimestamp _lastServerReceive;
+    private NtpTimestamp _lastReplyArrival;
+    private NtpTimestamp _lastRequestTransmit;
+    private NtpTimestamp _namedServerReceive;
+    private NtpTimestamp _namedArrival;
+    private NtpTimestamp _namedTransmit;
+
     private bool IsSymmetric => Settings.Mode == AssociationMode.SymmetricActive;
     private int _burstRemaining;
     private int _pollsWithoutReply;
@@ -207,6 +219,12 @@ public sealed class RemoteAssociation
     /// <summary>Requests sent since the association was mobilized.</summary>
     public long PacketsSent { get; private set; }
 
+    /// <summary>Accepted replies that were interleaved (RFC 9769), measured with the server's kernel transmit stamp.</summary>
+    public long InterleavedReplies { get; private set; }
+
+    /// <summary>True when the last accepted reply was interleaved.</summary>
+    public bool LastReplyInterleaved { get; private set; }
+
     /// <summary>Polls in a row that went unanswered (a burst is one poll), counted when the next poll
     /// begins and reset by a reply to our request: the host replaces a pool member after ten.</summary>
     public int UnansweredPolls => _pollsWithoutReply;
@@ -283,7 +301,8 @@ public sealed class RemoteAssociation
             MacsVerified++;
         }
 
-        bool answersOurs = _awaitingReply && header.OriginTime == _cookie;
+        bool interleaved = _awaitingReply && !IsSymmetric && !_namedArrival.IsZero && header.OriginTime == _namedArrival;
+        bool answersOurs = (_awaitingReply && header.OriginTime == _cookie) || interleaved;
         if (IsSymmetric && !header.TransmitTime.IsZero && header.TransmitTime != _peerTransmit && MayEcho(header.OriginTime, answersOurs))
         {
             // The peer's packet is the one our next packet must echo (RFC 5905 §9.2: org and rec).
@@ -300,6 +319,14 @@ public sealed class RemoteAssociation
         // From here on the reply answers our request: state may change.
         _awaitingReply = false;
         _lastReplyTransmit = header.TransmitTime;
+        if (Settings.Xleave && !IsSymmetric)
+        {
+            // This exchange is the one the next request names, whatever this reply turns out to be worth.
+            _lastServerReceive = header.ReceiveTime;
+            _lastReplyArrival = receiveTime;
+            _lastRequestTransmit = _transmitTime;
+        }
+
         PeerPoll = header.Poll;
         if (header.Stratum == 0 && header.ReferenceId.IsAsciiName)
         {
@@ -322,11 +349,21 @@ public sealed class RemoteAssociation
         Reach |= 1;
         _pollsWithoutReply = 0;
 
-        // RFC 5905 §8: T1 our transmit, T2 their receive, T3 their transmit, T4 our receive.
-        double t2MinusT1 = (header.ReceiveTime - _transmitTime).TotalSeconds;
-        double t3MinusT4 = (header.TransmitTime - receiveTime).TotalSeconds;
-        double roundTrip = (receiveTime - _transmitTime).TotalSeconds;
-        double serverTime = (header.TransmitTime - header.ReceiveTime).TotalSeconds;
+        // RFC 5905 §8: T1 our transmit, T2 their receive, T3 their transmit, T4 our receive; in an interleaved
+        // reply T3 belongs to the exchange the request named, so T1, T2 and T4 are that exchange's.
+        NtpTimestamp t1 = interleaved ? _namedTransmit : _transmitTime;
+        NtpTimestamp t2 = interleaved ? _namedServerReceive : header.ReceiveTime;
+        NtpTimestamp t4 = interleaved ? _namedArrival : receiveTime;
+        double t2MinusT1 = (t2 - t1).TotalSeconds;
+        double t3MinusT4 = (header.TransmitTime - t4).TotalSeconds;
+        double roundTrip = (t4 - t1).TotalSeconds;
+        double serverTime = (header.TransmitTime - t2).TotalSeconds;
+        LastReplyInterleaved = interleaved;
+        if (interleaved)
+        {
+            InterleavedReplies++;
+        }
+
         double offset = (t2MinusT1 + t3MinusT4) / 2;
         double delay = Math.Max(roundTrip - serverTime, Math.ScaleB(1.0, localPrecision));
         double dispersion = Math.ScaleB(1.0, localPrecision) + Math.ScaleB(1.0, header.Precision)
@@ -335,7 +372,7 @@ public sealed class RemoteAssociation
             header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
         LastSample = sample;
         ReferenceTime = header.ReferenceTime;
-        LastExchange = new RawExchange(header, _transmitTime, receiveTime);
+        LastExchange = new RawExchange(interleaved ? header with { ReceiveTime = t2 } : header, t1, t4);
         return ReplyVerdict.Accepted;
     }
 
@@ -414,6 +451,10 @@ public sealed class RemoteAssociation
         _cookie = IsSymmetric ? now.Real : new NtpTimestamp(_random.NextUInt64());
         _transmitTime = now.Real;
         _awaitingReply = true;
+        bool interleave = Settings.Xleave && !IsSymmetric && !_lastServerReceive.IsZero;
+        _namedServerReceive = interleave ? _lastServerReceive : NtpTimestamp.Zero;
+        _namedArrival = interleave ? _lastReplyArrival : NtpTimestamp.Zero;
+        _namedTransmit = interleave ? _lastRequestTransmit : NtpTimestamp.Zero;
         // A client request carries nothing about us (RFC 5905 §9.2 minimal client; RFC 9109 spirit);
         // a symmetric peer sends its system variables so the other side can select it.
         bool peer = Settings.Mode == AssociationMode.SymmetricActive;
@@ -428,8 +469,8 @@ public sealed class RemoteAssociation
             peer ? NtpShort.FromSeconds(_system.RootDispersionAt(now.MonoSeconds)) : NtpShort.Zero,
             peer ? _system.ReferenceId : ReferenceId.None,
             peer ? _system.ReferenceTime : NtpTimestamp.Zero,
-            peer ? _peerTransmit : NtpTimestamp.Zero,
-            peer ? _peerReceivedAt : NtpTimestamp.Zero,
+            peer ? _peerTransmit : _namedServerReceive,
+            peer ? _peerReceivedAt : _namedArrival,
             _cookie);
         int length = request.Write(packet);
         if (Key is null)

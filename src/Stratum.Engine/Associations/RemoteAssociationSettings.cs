@@ -44,4 +44,8 @@ public sealed record RemoteAssociationSettings(
     /// <summary>`key N`: requests carry a MAC by key N and only replies with a valid MAC by it are
     /// accepted (RFC 5905 §7.3, TEST5 of ntpd); null for none.</summary>
     public uint? KeyId { get; init; }
+
+    /// <summary>`xleave`: a client association asks for the interleaved mode (RFC 9769 §2) and measures
+    /// with the server's kernel transmit stamps when it answers in that mode.</summary>
+    public bool Xleave { get; init; }
 }
