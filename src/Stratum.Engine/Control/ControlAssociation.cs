@@ -23,6 +23,7 @@ internal abstract class ControlAssociation
     public static readonly string[] ExtraVariables =
     [
         "timerec", "timer", "timereach", "sent", "received", "badauth", "bogusorg", "oldpkt", "seldisp", "selbroken", "candidate",
+        "interleaved",
     ];
 
     public const double MaxDispersion = 16.0;
@@ -87,6 +88,9 @@ internal abstract class ControlAssociation
 
     /// <summary>ntpd's `unreach`: polls since the association was last found reachable.</summary>
     public virtual int Unreach => 0;
+
+    /// <summary>Stratum's `interleaved`: replies accepted in the interleaved mode (RFC 9769, `xleave`).</summary>
+    public virtual long InterleavedReplies => 0;
 
     /// <summary>ntpd's `headway` (its per-association send throttle). Stratum has no such throttle: 0.</summary>
     public virtual int Headway => 0;
@@ -156,6 +160,9 @@ internal abstract class ControlAssociation
             case "filtdisp":
                 FillFilter(offsets, delays, dispersions);
                 writer.AddArray(name, dispersions);
+                return true;
+            case "interleaved":
+                writer.AddInteger(name, InterleavedReplies);
                 return true;
             case "timerec" or "timer" or "timereach":
                 writer.AddInteger(name, 0);

@@ -36,6 +36,8 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
 
     public override int Unreach => source.Association.Unreach;
 
+    public override long InterleavedReplies => source.Association.InterleavedReplies;
+
     public override ushort Flash(LoopTime now) =>
         (ushort)((source.Association.PacketTests & FlashTest.PacketMask) | sources.PeerTests(source, now.MonoSeconds));
 

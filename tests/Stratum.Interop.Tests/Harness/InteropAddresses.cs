@@ -29,4 +29,8 @@ public static class InteropAddresses
 
     /// <summary>Our ntpd with keys: a client of ntpsec by keys 1 and 3, and a server for ntpdig -a.</summary>
     public static readonly IPAddress OurKeyedNtpd = IPAddress.Parse("127.0.0.33");
+
+    /// <summary>Interleaved mode (RFC 9769): our server for chronyd's `xleave`, and our `xleave` client of chronyd.</summary>
+    public static readonly IPAddress OurInterleavedServer = IPAddress.Parse("127.0.0.38");
+    public static readonly IPAddress OurInterleavedClient = IPAddress.Parse("127.0.0.39");
 }

@@ -59,6 +59,11 @@ public static class InteropEnvironment
         RequireExecutable(Path.Combine(InteropRoot, "chrony", "usr", "sbin", "chronyd"),
             $"chronyd from the unpacked Debian chrony package ({InstallHint}, or set {InteropRootVariable})");
 
+    /// <summary>chronyc from the unpacked Debian chrony package (monitoring queries only).</summary>
+    public static string Chronyc() =>
+        RequireExecutable(Path.Combine(InteropRoot, "chrony", "usr", "bin", "chronyc"),
+            $"chronyc from the unpacked Debian chrony package ({InstallHint}, or set {InteropRootVariable})");
+
     /// <summary>ntpsec's ntpq (Python) from the unpacked Debian ntpsec package.</summary>
     public static string NtpsecNtpq() =>
         RequireExecutable(Path.Combine(InteropRoot, "ntpsec", "usr", "bin", "ntpq"),
