@@ -108,7 +108,7 @@ internal static class NtpdDaemon
         };
         host.ServerThreads = settings.ServerThreads;
         engine.Control.Configurator = new RuntimeConfigurator(engine, logger);
-        if (OpenRefclocks(config, engine, logger) is { } refclocks)
+        if (OpenRefclocks(config, engine, clock, logger) is { } refclocks)
         {
             host.Refclocks = refclocks;
         }
@@ -291,9 +291,9 @@ internal static class NtpdDaemon
 
     // leapfile: the NIST/IERS leap-seconds.list, hash checked; an expired or unhashed file is used with a
     // warning, a corrupt one is reported and ignored (never fatal), as ntpd does.
-    /// <summary>Attaches the SHM segment of every SHM(u) association; a unit the kernel refuses is
-    /// logged and its association stays unreachable.</summary>
-    private static Stratum.Platform.Refclock.RefclockDrivers? OpenRefclocks(NtpConfig config, NtpEngine engine, ILogger logger)
+    /// <summary>Opens the driver of every reference clock association (SHM: attaches the segment; NMEA: opens
+    /// /dev/gpsU); a unit that cannot be opened is logged and its association stays unreachable.</summary>
+    private static Stratum.Platform.Refclock.RefclockDrivers? OpenRefclocks(NtpConfig config, NtpEngine engine, IClockDriver clock, ILogger logger)
     {
         var drivers = new Stratum.Platform.Refclock.RefclockDrivers();
         foreach (Stratum.Engine.Associations.RemoteSource source in engine.Sources.Sources)
@@ -303,15 +303,22 @@ internal static class NtpdDaemon
                 continue;
             }
 
-            byte unit = source.Association.Settings.Address.Address.GetAddressBytes()[3];
-            bool flag1 = config.RefClocks.Any(clock => clock.DriverType == RefClockConfig.SharedMemoryDriverType && clock.Unit == unit && clock.Flag1);
-            if (Stratum.Platform.Refclock.SharedMemoryRefclock.Open(unit, flag1, out string? error) is { } driver)
+            byte[] address = source.Association.Settings.Address.Address.GetAddressBytes();
+            byte type = address[2];
+            byte unit = address[3];
+            RefClockConfig? configured = config.RefClocks.FirstOrDefault(c => c.DriverType == type && c.Unit == unit);
+            string? error;
+            Stratum.Platform.Refclock.IReferenceClockDriver? driver = type == RefClockConfig.NmeaDriverType
+                ? Stratum.Platform.Refclock.NmeaRefclock.Open(unit, Stratum.Platform.Refclock.NmeaRefclock.DevicePath(unit), configured?.Mode ?? 0,
+                    configured?.Time2 ?? 0, clock, out error)
+                : Stratum.Platform.Refclock.SharedMemoryRefclock.Open(unit, configured?.Flag1 ?? false, out error);
+            if (driver is not null)
             {
                 drivers.Add(source.Id, driver);
             }
             else
             {
-                DaemonLog.BindFailed(logger, error ?? $"SHM({unit}): cannot attach");
+                DaemonLog.BindFailed(logger, error ?? $"{source.Association.Settings.DisplayName}: cannot open");
             }
         }
 
@@ -478,13 +485,15 @@ internal static class NtpdDaemon
         var remotes = new List<RemoteAssociationSettings>();
         foreach (RefClockConfig refclock in config.RefClocks)
         {
-            if (refclock.DriverType == RefClockConfig.SharedMemoryDriverType)
+            if (refclock.DriverType is RefClockConfig.SharedMemoryDriverType or RefClockConfig.NmeaDriverType)
             {
-                // SHM(u): fudge stratum (default 0) and refid (default SHM), time1 added to its samples.
-                ReferenceId clockRefid = ReferenceId.FromAscii(refclock.RefId is { Length: > 0 } name ? name : "SHM");
+                // SHM(u) and GPS_NMEA(u): fudge stratum (default 0) and refid (default SHM, GPS), time1 added
+                // to their samples (NMEA's time2 is the driver's own).
+                bool nmea = refclock.DriverType == RefClockConfig.NmeaDriverType;
+                ReferenceId clockRefid = ReferenceId.FromAscii(refclock.RefId is { Length: > 0 } name ? name : nmea ? "GPS" : "SHM");
                 remotes.Add(new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse(refclock.Address), 123), AssociationMode.Refclock,
                     false, false, refclock.Prefer, refclock.NoSelect, refclock.True, refclock.MinPoll, refclock.MaxPoll, 4,
-                    string.Create(CultureInfo.InvariantCulture, $"SHM({refclock.Unit})"))
+                    string.Create(CultureInfo.InvariantCulture, $"{(nmea ? "GPS_NMEA" : "SHM")}({refclock.Unit})"))
                 {
                     Refclock = new RefclockIdentity(refclock.Stratum ?? 0, clockRefid, refclock.Time1),
                 });

@@ -131,13 +131,14 @@ internal static class NtpqValues
         return bytes[0] == 127 && bytes[1] == 127;
     }
 
-    /// <summary>refnumtoa: "LOCAL(0)" for 127.127.1.0, "SHM(0)" for 127.127.28.0, "REFCLK(t,u)" for drivers this ntpq does not name.</summary>
+    /// <summary>refnumtoa: "LOCAL(0)" for 127.127.1.0, "GPS_NMEA(0)" for 127.127.20.0, "SHM(0)" for 127.127.28.0, "REFCLK(t,u)" for drivers this ntpq does not name.</summary>
     public static string RefclockName(IPAddress address)
     {
         byte[] bytes = address.GetAddressBytes();
         return bytes[2] switch
         {
             1 => string.Create(CultureInfo.InvariantCulture, $"LOCAL({bytes[3]})"),
+            20 => string.Create(CultureInfo.InvariantCulture, $"GPS_NMEA({bytes[3]})"),
             28 => string.Create(CultureInfo.InvariantCulture, $"SHM({bytes[3]})"),
             _ => string.Create(CultureInfo.InvariantCulture, $"REFCLK({bytes[2]},{bytes[3]})"),
         };

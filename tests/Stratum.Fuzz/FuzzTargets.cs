@@ -26,6 +26,7 @@ internal static class FuzzTargets
         ("mode7-responder", Targets.Mode7ResponderTarget.Run),
         ("server", Targets.ServerResponderTarget.Run),
         ("reply", Targets.AssociationReplyTarget.Run),
+        ("nmea", Targets.NmeaTarget.Run),
     ];
 
     public static IEnumerable<string> Names

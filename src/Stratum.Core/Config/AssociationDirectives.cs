@@ -102,7 +102,7 @@ internal static class AssociationDirectives
             line.Error(familyFlag, message);
         }
 
-        if (driverType is not (RefClockConfig.LocalClockDriverType or RefClockConfig.SharedMemoryDriverType))
+        if (driverType is not (RefClockConfig.LocalClockDriverType or RefClockConfig.SharedMemoryDriverType or RefClockConfig.NmeaDriverType))
         {
             line.Warning(addressToken, $"refclock type {driverType} is not implemented yet");
         }

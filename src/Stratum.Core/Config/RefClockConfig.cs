@@ -41,6 +41,9 @@ public sealed record RefClockConfig(
     /// <summary>Driver type of the shared memory driver (ntpd's SHM, fed by gpsd and others).</summary>
     public const byte SharedMemoryDriverType = 28;
 
+    /// <summary>Driver type of the NMEA GPS driver (ntpd's GPS_NMEA, a receiver on /dev/gpsU).</summary>
+    public const byte NmeaDriverType = 20;
+
     /// <summary><c>noselect</c> on the server line.</summary>
     public bool NoSelect { get; init; }
 

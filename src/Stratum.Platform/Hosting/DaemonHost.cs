@@ -254,7 +254,10 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     {
         _now = now;
         _engine.Start(now, _actions);
-        return ArmTimer(CarryOut());
+        long deadline = CarryOut();
+        // Reference clock drivers keep their own schedule (RefclockDrivers.OnTimer): the first timer
+        // comes at once so it starts, even when the engine has nothing due (a refclock-only config).
+        return ArmTimer(Refclocks is null ? deadline : Math.Min(deadline, now.Mono));
     }
 
     public long OnTimer(LoopTime now)

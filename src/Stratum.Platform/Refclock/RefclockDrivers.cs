@@ -1,4 +1,5 @@
-// RefclockDrivers: the reference clock drivers of the daemon (today the SHM driver, type 28) and their
+// RefclockDrivers: the reference clock drivers of the daemon (IReferenceClockDriver: SHM, type 28;
+// NMEA, type 20) and their
 // schedule on the event loop: every driver is read once a second, and each association is polled at
 // its own poll interval (2^hpoll s, minpoll to maxpoll as the discipline sets it), the driver's
 // readings of the interval going to the Engine as one sample — or none, which shifts a 0 into the
@@ -24,7 +25,7 @@ public sealed class RefclockDrivers : IDisposable
     public int Count => _entries.Count;
 
     /// <summary>Adds the driver of association <paramref name="associationId"/>.</summary>
-    public void Add(int associationId, SharedMemoryRefclock driver)
+    public void Add(int associationId, IReferenceClockDriver driver)
     {
         ArgumentNullException.ThrowIfNull(driver);
         _entries.Add(new Entry(associationId, driver));
@@ -95,11 +96,11 @@ public sealed class RefclockDrivers : IDisposable
         _entries.Clear();
     }
 
-    private sealed class Entry(int associationId, SharedMemoryRefclock driver)
+    private sealed class Entry(int associationId, IReferenceClockDriver driver)
     {
         public int AssociationId { get; } = associationId;
 
-        public SharedMemoryRefclock Driver { get; } = driver;
+        public IReferenceClockDriver Driver { get; } = driver;
 
         public long NextPollMono { get; set; }
 

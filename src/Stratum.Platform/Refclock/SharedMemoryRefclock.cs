@@ -22,7 +22,7 @@ using Stratum.Platform.Interop;
 namespace Stratum.Platform.Refclock;
 
 /// <summary>One SHM unit: readings each second, a sample per poll.</summary>
-public sealed unsafe class SharedMemoryRefclock : IDisposable
+public sealed unsafe class SharedMemoryRefclock : IReferenceClockDriver
 {
     /// <summary>Key of unit 0: "NTP0".</summary>
     public const int BaseKey = 0x4E545030;
@@ -49,8 +49,7 @@ public sealed unsafe class SharedMemoryRefclock : IDisposable
     private const int ClockNanosecondsOffset = 52;
     private const int ReceiveNanosecondsOffset = 56;
 
-    private readonly double[] _readings = new double[MaxReadings];
-    private int _readingCount;
+    private readonly RefclockReadings _readings = new(MaxReadings);
     private byte* _segment;
 
     private SharedMemoryRefclock(byte unit, bool skipSanityCheck, byte* segment)
@@ -200,46 +199,15 @@ public sealed unsafe class SharedMemoryRefclock : IDisposable
             Precision = (sbyte)precision;
         }
 
-        if (_readingCount < MaxReadings)
-        {
-            _readings[_readingCount++] = offset;
-        }
-
+        _readings.Add(offset);
         return true;
     }
+
+    void IReferenceClockDriver.Read() => Read();
 
     /// <summary>The poll's sample from the readings since the last one, which are then dropped:
     /// false when there were none.</summary>
-    public bool TakeSample(out double offset, out double jitter)
-    {
-        offset = jitter = 0;
-        if (_readingCount == 0)
-        {
-            return false;
-        }
-
-        Span<double> readings = _readings.AsSpan(0, _readingCount);
-        readings.Sort();
-        // Keep the middle 60 %: a reading delayed by the writer's scheduling sits at an end.
-        int trim = (int)(readings.Length * 0.2);
-        Span<double> kept = readings[trim..^trim];
-        double sum = 0;
-        foreach (double value in kept)
-        {
-            sum += value;
-        }
-
-        offset = sum / kept.Length;
-        double squares = 0;
-        foreach (double value in kept)
-        {
-            squares += (value - offset) * (value - offset);
-        }
-
-        jitter = Math.Sqrt(squares / kept.Length);
-        _readingCount = 0;
-        return true;
-    }
+    public bool TakeSample(out double offset, out double jitter) => _readings.TakeSample(out offset, out jitter);
 
     private long Nanoseconds(int secondsOffset, int microsecondsOffset, int nanosecondsOffset)
     {
