@@ -308,10 +308,19 @@ internal static class NtpdDaemon
             byte unit = address[3];
             RefClockConfig? configured = config.RefClocks.FirstOrDefault(c => c.DriverType == type && c.Unit == unit);
             string? error;
-            Stratum.Platform.Refclock.IReferenceClockDriver? driver = type == RefClockConfig.NmeaDriverType
-                ? Stratum.Platform.Refclock.NmeaRefclock.Open(unit, Stratum.Platform.Refclock.NmeaRefclock.DevicePath(unit), configured?.Mode ?? 0,
-                    configured?.Time2 ?? 0, clock, out error)
-                : Stratum.Platform.Refclock.SharedMemoryRefclock.Open(unit, configured?.Flag1 ?? false, out error);
+            Stratum.Platform.Refclock.IReferenceClockDriver? driver = type switch
+            {
+                RefClockConfig.NmeaDriverType => Stratum.Platform.Refclock.NmeaRefclock.Open(unit, Stratum.Platform.Refclock.NmeaRefclock.DevicePath(unit),
+                    configured?.Mode ?? 0, configured?.Time2 ?? 0, clock, out error),
+                RefClockConfig.PpsDriverType => Stratum.Platform.Refclock.PpsRefclock.Open(unit, Stratum.Platform.Refclock.PpsRefclock.DevicePath(unit),
+                    configured?.Flag2 ?? false, out error),
+                _ => Stratum.Platform.Refclock.SharedMemoryRefclock.Open(unit, configured?.Flag1 ?? false, out error),
+            };
+            if (type == RefClockConfig.PpsDriverType && configured?.Flag3 == true)
+            {
+                DaemonLog.ConfigWarning(logger, $"PPS({unit}): fudge flag3 (the kernel PPS discipline) is not implemented; the pulses go through selection");
+            }
+
             if (driver is not null)
             {
                 drivers.Add(source.Id, driver);
@@ -485,17 +494,25 @@ internal static class NtpdDaemon
         var remotes = new List<RemoteAssociationSettings>();
         foreach (RefClockConfig refclock in config.RefClocks)
         {
-            if (refclock.DriverType is RefClockConfig.SharedMemoryDriverType or RefClockConfig.NmeaDriverType)
+            if (refclock.DriverType is RefClockConfig.SharedMemoryDriverType or RefClockConfig.NmeaDriverType or RefClockConfig.PpsDriverType)
             {
-                // SHM(u) and GPS_NMEA(u): fudge stratum (default 0) and refid (default SHM, GPS), time1 added
-                // to their samples (NMEA's time2 is the driver's own).
-                bool nmea = refclock.DriverType == RefClockConfig.NmeaDriverType;
-                ReferenceId clockRefid = ReferenceId.FromAscii(refclock.RefId is { Length: > 0 } name ? name : nmea ? "GPS" : "SHM");
+                // SHM(u), GPS_NMEA(u), PPS(u): fudge stratum (default 0) and refid (default SHM, GPS, PPS), time1
+                // added to their samples (NMEA's time2 is the driver's own).
+                (string driverName, string defaultRefid) = refclock.DriverType switch
+                {
+                    RefClockConfig.NmeaDriverType => ("GPS_NMEA", "GPS"),
+                    RefClockConfig.PpsDriverType => ("PPS", "PPS"),
+                    _ => ("SHM", "SHM"),
+                };
+                ReferenceId clockRefid = ReferenceId.FromAscii(refclock.RefId is { Length: > 0 } name ? name : defaultRefid);
                 remotes.Add(new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse(refclock.Address), 123), AssociationMode.Refclock,
                     false, false, refclock.Prefer, refclock.NoSelect, refclock.True, refclock.MinPoll, refclock.MaxPoll, 4,
-                    string.Create(CultureInfo.InvariantCulture, $"{(nmea ? "GPS_NMEA" : "SHM")}({refclock.Unit})"))
+                    string.Create(CultureInfo.InvariantCulture, $"{driverName}({refclock.Unit})"))
                 {
-                    Refclock = new RefclockIdentity(refclock.Stratum ?? 0, clockRefid, refclock.Time1),
+                    Refclock = new RefclockIdentity(refclock.Stratum ?? 0, clockRefid, refclock.Time1)
+                    {
+                        IsPps = refclock.DriverType == RefClockConfig.PpsDriverType,
+                    },
                 });
             }
         }

@@ -139,6 +139,7 @@ internal static class NtpqValues
         {
             1 => string.Create(CultureInfo.InvariantCulture, $"LOCAL({bytes[3]})"),
             20 => string.Create(CultureInfo.InvariantCulture, $"GPS_NMEA({bytes[3]})"),
+            22 => string.Create(CultureInfo.InvariantCulture, $"PPS({bytes[3]})"),
             28 => string.Create(CultureInfo.InvariantCulture, $"SHM({bytes[3]})"),
             _ => string.Create(CultureInfo.InvariantCulture, $"REFCLK({bytes[2]},{bytes[3]})"),
         };

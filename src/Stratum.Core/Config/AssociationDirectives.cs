@@ -102,7 +102,8 @@ internal static class AssociationDirectives
             line.Error(familyFlag, message);
         }
 
-        if (driverType is not (RefClockConfig.LocalClockDriverType or RefClockConfig.SharedMemoryDriverType or RefClockConfig.NmeaDriverType))
+        if (driverType is not (RefClockConfig.LocalClockDriverType or RefClockConfig.SharedMemoryDriverType or RefClockConfig.NmeaDriverType
+            or RefClockConfig.PpsDriverType))
         {
             line.Warning(addressToken, $"refclock type {driverType} is not implemented yet");
         }

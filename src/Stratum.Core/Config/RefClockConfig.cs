@@ -44,6 +44,9 @@ public sealed record RefClockConfig(
     /// <summary>Driver type of the NMEA GPS driver (ntpd's GPS_NMEA, a receiver on /dev/gpsU).</summary>
     public const byte NmeaDriverType = 20;
 
+    /// <summary>Driver type of the PPS driver (ntpd's PPS, the kernel PPS API on /dev/ppsU).</summary>
+    public const byte PpsDriverType = 22;
+
     /// <summary><c>noselect</c> on the server line.</summary>
     public bool NoSelect { get; init; }
 

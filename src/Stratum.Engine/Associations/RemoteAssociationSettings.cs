@@ -19,7 +19,12 @@ public enum AssociationMode : byte
 
 /// <summary>What a reference clock association serves as: the fudge stratum (0 by default), its
 /// refid (the driver's, or the fudge one) and `fudge time1`, added to every sample.</summary>
-public sealed record RefclockIdentity(byte Stratum, Stratum.Core.Wire.ReferenceId ReferenceId, double Time1Seconds);
+public sealed record RefclockIdentity(byte Stratum, Stratum.Core.Wire.ReferenceId ReferenceId, double Time1Seconds)
+{
+    /// <summary>A pulse-per-second clock (PPS, type 22): it gives the instant of each second but not which second,
+    /// so selection uses it only beside a prefer peer (ClockSelector's PPS rule).</summary>
+    public bool IsPps { get; init; }
+}
 
 /// <summary>Options of one remote association.</summary>
 public sealed record RemoteAssociationSettings(

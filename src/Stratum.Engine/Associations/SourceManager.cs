@@ -539,6 +539,7 @@ public sealed class SourceManager
             {
                 IntervalDispersion = last.ValidDispersion,
                 OrphanMetric = sample.Value.Stratum == _selector.Parameters.OrphanStratum ? OrphanParentMetric(source) : null,
+                IsPps = settings.Refclock?.IsPps == true,
             });
         }
 
@@ -546,7 +547,7 @@ public sealed class SourceManager
         foreach (RemoteSource source in _sources)
         {
             source.Rejection = source.Association.LastSample is { } last && IsLoop(last) ? RejectionReason.Loop : result.ReasonFor(source.Id);
-            source.IsSurvivor = source.Rejection is null && Contains(result.Survivors, source.Id);
+            source.IsSurvivor = source.Rejection is null && (Contains(result.Survivors, source.Id) || source.Id == result.SystemPeerId);
             if (source.IsSurvivor)
             {
                 source.Association.ResetUnreach();
@@ -570,6 +571,7 @@ public sealed class SourceManager
         }
 
         SystemJitter = result.Jitter;
+        PpsCompanionId = result.PpsCompanionId;
         if (_systemPeerId != peerId)
         {
             // ntpd reports the new system peer before the clock discipline runs on its offset.
@@ -633,6 +635,9 @@ public sealed class SourceManager
         ArmLeap(leap, now, rootDelay, rootDispersion, actions);
     }
 
+    /// <summary>While a PPS clock is the system peer: the prefer peer beside it, which ntpq shows as `*`.</summary>
+    public int? PpsCompanionId { get; private set; }
+
     /// <summary>Why the current system peer was chosen when it became the system peer (mode 6 variable
     /// peer_reason), or empty before the first selection.</summary>
     public string SystemPeerReason { get; private set; } = string.Empty;
@@ -653,6 +658,7 @@ public sealed class SourceManager
             SystemPeerChoice.PreviousRejected when previous is not null => $"{name}: {before} {RejectionText(previous.Rejection)}",
             SystemPeerChoice.PreviousRejected => $"{name}: previous system peer demobilized",
             SystemPeerChoice.OrphanParent => $"{name}: orphan parent, lowest address metric",
+            SystemPeerChoice.Pps => $"{name}: PPS beside the prefer peer",
             _ => $"{name}: best merit",
         };
     }

@@ -41,7 +41,8 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
     public override ushort Flash(LoopTime now) =>
         (ushort)((source.Association.PacketTests & FlashTest.PacketMask) | sources.PeerTests(source, now.MonoSeconds));
 
-    public override PeerSelection Selection => isSystemPeer ? PeerSelection.SystemPeer
+    public override PeerSelection Selection => isSystemPeer && source.Association.Settings.Refclock?.IsPps == true ? PeerSelection.PpsPeer
+        : isSystemPeer || sources.PpsCompanionId == source.Id ? PeerSelection.SystemPeer
         : source.IsSurvivor ? PeerSelection.Candidate
         : source.Rejection switch
         {

@@ -6,9 +6,10 @@
 // result says which rule chose it (SystemPeerChoice). With `tos orphan S`, sources at stratum S or above
 // never take part; when nothing else survives, the orphan parent is elected: of the candidates at exactly
 // stratum S whose address metric is below ours (SelectionCandidate.OrphanMetric), the lowest (RFC 5905's
-// orphan mode as ntpd 4.2.8 runs it), so every orphan of a group picks the same one. Limits: no loop
-// detection by refid (the association rejects those before), no PPS; the prefer peer's offset is still
-// combined with the others (ntpd 4.2.8 does the same unless it is a PPS or modem driver).
+// orphan mode as ntpd 4.2.8 runs it), so every orphan of a group picks the same one. A PPS clock takes
+// part in the intersection only; when it survives beside a prefer peer and the combined offset is within
+// 0.4 s it becomes the system peer (ntpd's PPS rule). Limits: no loop detection by refid (the association
+// rejects those before); the prefer peer's offset is still combined with the others.
 using Stratum.Core.Wire;
 
 namespace Stratum.Engine.Selection;
@@ -19,6 +20,9 @@ public sealed class ClockSelector
 {
     /// <summary>MAXDIST used as the stratum weight of the merit sort (A.5.5.1).</summary>
     private const double MeritStratumWeight = 1.5;
+
+    /// <summary>A PPS clock is used only while the combined offset is within this (ntpd's 0.4 s).</summary>
+    private const double MaxPpsOffset = 0.4;
 
     /// <summary>Highest valid stratum + 1 (MAXSTRAT).</summary>
     private const int MaxStratum = 16;
@@ -194,6 +198,18 @@ public sealed class ClockSelector
             truechimerIds.Add(candidate.Id);
         }
 
+        // ntpd's PPS rule (clock_select's typepps): a pulse-per-second clock that survives the intersection
+        // stays out of the clustering population and the leap vote; it takes over below.
+        SelectionCandidate? pps = null;
+        for (int i = truechimers.Count - 1; i >= 0; i--)
+        {
+            if (truechimers[i].Candidate.IsPps)
+            {
+                pps = truechimers[i].Candidate;
+                truechimers.RemoveAt(i);
+            }
+        }
+
         LeapIndicator leap = VoteLeap(truechimers);
 
         if (truechimers.Count < Math.Max(1, Parameters.MinSane))
@@ -270,6 +286,17 @@ public sealed class ClockSelector
         }
 
         CombinedOffset combined = CombineAlgorithm.Combine(survivors, survivorDistances, systemPeerIndex);
+        if (pps is { } pulse && preferIndex >= 0 && Math.Abs(combined.Offset) < MaxPpsOffset)
+        {
+            // The prefer peer numbers the seconds (the combined time is within 0.4 s, so each pulse marks
+            // the right one) and the pulses give the instants: the PPS clock is the system peer.
+            return new SelectionResult(survivors, truechimerIds, rejected, pulse.Id, pulse.Offset, combined.SelectionJitter, pulse.Jitter, leap)
+            {
+                Choice = SystemPeerChoice.Pps,
+                PpsCompanionId = survivors[preferIndex].Id,
+            };
+        }
+
         return new SelectionResult(
             survivors,
             truechimerIds,

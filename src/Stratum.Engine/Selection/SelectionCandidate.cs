@@ -48,4 +48,8 @@ public readonly record struct SelectionCandidate(
     /// the first 32 bits of an IPv6 address's hash, as a number) when that is below ours toward it, which makes
     /// it eligible as orphan parent; null otherwise (ClockSelector).</summary>
     public uint? OrphanMetric { get; init; }
+
+    /// <summary>A pulse-per-second clock: it takes part in the intersection but not in clustering, and becomes the
+    /// system peer only beside a surviving prefer peer (ClockSelector).</summary>
+    public bool IsPps { get; init; }
 }

@@ -27,6 +27,10 @@ public sealed record SelectionResult(
     /// <summary>Why <see cref="SystemPeerId"/> is the one chosen.</summary>
     public SystemPeerChoice Choice { get; init; }
 
+    /// <summary>With <see cref="SystemPeerChoice.Pps"/>: the prefer peer beside the PPS clock (ntpq shows it as `*`,
+    /// the PPS as `o`).</summary>
+    public int? PpsCompanionId { get; init; }
+
     /// <summary>True when a system peer was chosen.</summary>
     public bool IsSynchronized => SystemPeerId is not null;
 

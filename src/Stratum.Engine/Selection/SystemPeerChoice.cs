@@ -30,4 +30,8 @@ public enum SystemPeerChoice
     /// <summary>No source below the orphan stratum survived: the orphan peer of lowest address metric
     /// (below ours) was elected orphan parent.</summary>
     OrphanParent = 7,
+
+    /// <summary>A PPS clock survived the intersection beside a prefer peer, with the combined offset within
+    /// 0.4 s: the pulses discipline the clock, the prefer peer numbers the seconds.</summary>
+    Pps = 8,
 }

@@ -44,7 +44,7 @@ public class ConfigDiagnosticsTests
     [InlineData("pool 127.127.1.0", "ntp.conf:1:6: error: reference clock address '127.127.1.0' needs 'server', not 'pool'")]
     [InlineData("peer 127.127.1.0", "ntp.conf:1:6: error: reference clock address '127.127.1.0' needs 'server', not 'peer'")]
     // Reference clocks.
-    [InlineData("server 127.127.22.0", "ntp.conf:1:8: warning: refclock type 22 is not implemented yet")]
+    [InlineData("server 127.127.8.0", "ntp.conf:1:8: warning: refclock type 8 is not implemented yet")]
     [InlineData("server 127.127.1.0 iburst", "ntp.conf:1:20: warning: option 'iburst' has no effect on a reference clock")]
     [InlineData("fudge 127.127.8.0 stratum 1", "ntp.conf:1:7: warning: fudge for 127.127.8.0 has no 'server 127.127.8.0' line and is ignored")]
     [InlineData("fudge 10.0.0.1 stratum 1", "ntp.conf:1:7: error: fudge needs a reference clock address 127.127.T.U, not '10.0.0.1'")]

@@ -4,6 +4,7 @@
 // variables follow the system peer, and losing every server is reported.
 using System.Net;
 using Stratum.Core.Time;
+using Stratum.Core.Mode6;
 using Stratum.Core.Wire;
 using Stratum.Engine.Associations;
 using Stratum.Engine.Discipline;
@@ -208,6 +209,42 @@ public class SourceManagerTests
         Assert.Equal(0b1011_0110, manager.Sources[0].Association.Reach); // polls 4..11, oldest first; 5, 8 and 11 without a reading
         Assert.Contains(notices, n => n.Text == "synchronized to SHM(0), stratum 0");
         Assert.Equal(ReplyVerdict.Malformed, manager.OnRefclockPoll(2, 0, 0, LeapIndicator.NoWarning, -20, _clock.Now, actions));
+    }
+
+    [Fact]
+    public void PpsBesideAPreferGps_IsTheSystemPeer_ShownAsO_WithTheGpsAsStar()
+    {
+        var system = new SystemVariables(-24);
+        var gps = new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse("127.127.20.0"), 123), AssociationMode.Refclock,
+            false, false, true, false, false, 4, 4, 4, "GPS_NMEA(0)")
+        {
+            Refclock = new RefclockIdentity(0, ReferenceId.FromAscii("GPS"), 0),
+        };
+        var pps = new RemoteAssociationSettings(new IPEndPoint(IPAddress.Parse("127.127.22.0"), 123), AssociationMode.Refclock,
+            false, false, false, false, false, 4, 4, 4, "PPS(0)")
+        {
+            Refclock = new RefclockIdentity(0, ReferenceId.FromAscii("PPS"), 0) { IsPps = true },
+        };
+        var manager = new SourceManager([(1, gps), (2, pps)], system, new SeededRandom(1), -24, SelectionParameters.Default,
+            DisciplineParameters.Default, driftFrequency: null, disciplineClock: false);
+        var actions = new EngineActions();
+        manager.Start(_clock.Now);
+        for (int poll = 0; poll < 10; poll++)
+        {
+            _clock.Advance(2);
+            actions.Clear();
+            manager.OnRefclockPoll(1, 0.0021, 0.0005, LeapIndicator.NoWarning, -9, _clock.Now, actions);
+            manager.OnRefclockPoll(2, 0.000012, 0.000001, LeapIndicator.NoWarning, -20, _clock.Now, actions);
+        }
+
+        Assert.Equal(2, manager.SystemPeer?.Id);
+        Assert.Equal(1, manager.PpsCompanionId);
+        Assert.Equal("PPS", system.ReferenceId.ToAscii());
+        Assert.Equal(1, system.Stratum);
+        Assert.InRange(manager.SystemOffset, 0.000011, 0.000013);
+        Assert.Equal(PeerSelection.PpsPeer, new Stratum.Engine.Control.RemoteSourceAssociation(manager.Sources[1], true, manager).Selection);
+        Assert.Equal(PeerSelection.SystemPeer, new Stratum.Engine.Control.RemoteSourceAssociation(manager.Sources[0], false, manager).Selection);
+        Assert.Equal("PPS(0): PPS beside the prefer peer", manager.SystemPeerReason);
     }
 
     [Fact]
