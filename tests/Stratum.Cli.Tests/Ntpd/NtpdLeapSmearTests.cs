@@ -1,6 +1,6 @@
 // Leap smear on the published daemon: `leapsmearinterval 7200` with a leap file announcing an inserted
 // second at 2027-01-01 00:00:00 UTC, the local clock as source, and a virtual clock set to one hour before
-// that leap (observe-only, no CAP_SYS_TIME; 127.0.0.37, port 123). Half-way through the smear, a client
+// that leap (observe-only, no CAP_SYS_TIME; 127.0.0.27, port 123). Half-way through the smear, a client
 // must be served time half a second behind the daemon's clock, with no leap warning and refid 254.224.0.0
 // (-0.5 s in ntpd's encoding), and ntpq shows leapsmearinterval and leapsmearoffset. Skips without
 // dist/ntpd or root (fails when CI=true).
@@ -15,7 +15,7 @@ namespace Stratum.Cli.Tests.Ntpd;
 
 public sealed class NtpdLeapSmearTests : IDisposable
 {
-    private const string Address = "127.0.0.37";
+    private const string Address = "127.0.0.27";
     private static readonly DateTime s_leap = new(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("stratum-ntpd-smear-").FullName;

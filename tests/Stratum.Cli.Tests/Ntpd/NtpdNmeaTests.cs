@@ -1,7 +1,7 @@
 // The NMEA reference clock on the published daemon: /dev/gps9 is made a link to a pseudo-terminal
 // whose other side this test writes $GPRMC sentences to, once a second, each saying the time at which
 // it is written — a receiver with its sentence 50 ms after the second, which `fudge time2 0.050`
-// takes back. ntpd (observe-only, no CAP_SYS_TIME, 127.0.0.39) must reach the clock, select it and
+// takes back. ntpd (observe-only, no CAP_SYS_TIME, 127.0.0.31) must reach the clock, select it and
 // show it as GPS_NMEA(9) with refid .GPS., stratum 0, and an offset under 10 ms; it then serves
 // stratum 1. The link is removed afterwards. Skips without dist/ntpd or root (fails when CI=true).
 using System.Diagnostics;
@@ -13,7 +13,7 @@ namespace Stratum.Cli.Tests.Ntpd;
 
 public sealed class NtpdNmeaTests : IDisposable
 {
-    private const string Address = "127.0.0.39";
+    private const string Address = "127.0.0.31";
     private const string Device = "/dev/gps9";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("stratum-ntpd-nmea-").FullName;

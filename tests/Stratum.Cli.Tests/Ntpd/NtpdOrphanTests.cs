@@ -1,6 +1,6 @@
 // Orphan mode on three published daemons (observe-only, no CAP_SYS_TIME) that are symmetric peers of
-// each other on 127.0.0.34-36, port 123, with `tos orphan 5 orphanwait 2` and no other source: after
-// two seconds each serves stratum 5, then the two with the higher addresses elect the lowest (.34) as
+// each other on 127.0.0.24-26, port 123, with `tos orphan 5 orphanwait 2` and no other source: after
+// two seconds each serves stratum 5, then the two with the higher addresses elect the lowest (.24) as
 // orphan parent, as ntpd 4.2.8 does. The parent keeps stratum 5 with refid 127.0.0.1 and no system
 // peer; the others show it as `*` at stratum 5 and serve stratum 6. Skips without dist/ntpd or root
 // (fails when CI=true).
@@ -11,7 +11,7 @@ namespace Stratum.Cli.Tests.Ntpd;
 
 public sealed class NtpdOrphanTests : IDisposable
 {
-    private static readonly string[] s_addresses = ["127.0.0.34", "127.0.0.35", "127.0.0.36"];
+    private static readonly string[] s_addresses = ["127.0.0.24", "127.0.0.25", "127.0.0.26"];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("stratum-ntpd-orphan-").FullName;
 
@@ -45,27 +45,27 @@ public sealed class NtpdOrphanTests : IDisposable
             while (watch.Elapsed < TimeSpan.FromSeconds(60))
             {
                 Thread.Sleep(1000);
-                first = Ntpq(ntpq, "127.0.0.35", "-pn");
-                second = Ntpq(ntpq, "127.0.0.36", "-pn");
-                if (first.Contains("*127.0.0.34", StringComparison.Ordinal) && second.Contains("*127.0.0.34", StringComparison.Ordinal))
+                first = Ntpq(ntpq, "127.0.0.25", "-pn");
+                second = Ntpq(ntpq, "127.0.0.26", "-pn");
+                if (first.Contains("*127.0.0.24", StringComparison.Ordinal) && second.Contains("*127.0.0.24", StringComparison.Ordinal))
                 {
                     break;
                 }
             }
 
-            parent = Ntpq(ntpq, "127.0.0.34", "-pn");
-            string parentVariables = Ntpq(ntpq, "127.0.0.34", "-c", "rv 0 stratum,refid");
-            string followerVariables = Ntpq(ntpq, "127.0.0.35", "-c", "rv 0 stratum,refid");
+            parent = Ntpq(ntpq, "127.0.0.24", "-pn");
+            string parentVariables = Ntpq(ntpq, "127.0.0.24", "-c", "rv 0 stratum,refid");
+            string followerVariables = Ntpq(ntpq, "127.0.0.25", "-c", "rv 0 stratum,refid");
             string context = $"\n.34:\n{parent}{parentVariables}\n.35:\n{first}{followerVariables}\n.36:\n{second}\nlogs:\n{Logs()}";
-            Assert.True(Row(first, "127.0.0.34").StartsWith('*'), context);
-            Assert.True(Row(second, "127.0.0.34").StartsWith('*'), context);
-            Assert.Equal("5", Row(first, "127.0.0.34").Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]);
+            Assert.True(Row(first, "127.0.0.24").StartsWith('*'), context);
+            Assert.True(Row(second, "127.0.0.24").StartsWith('*'), context);
+            Assert.Equal("5", Row(first, "127.0.0.24").Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]);
             Assert.Contains("stratum=5", parentVariables, StringComparison.Ordinal);
             Assert.Contains("refid=127.0.0.1", parentVariables, StringComparison.Ordinal);
             Assert.DoesNotContain("*", parent, StringComparison.Ordinal);
             Assert.Contains("stratum=6", followerVariables, StringComparison.Ordinal);
-            Assert.Contains("refid=127.0.0.34", followerVariables, StringComparison.Ordinal);
-            Assert.Contains("orphan mode: no source reachable for 2 s; serving stratum 5", File.ReadAllText(Path.Combine(_directory, "127.0.0.34.log")),
+            Assert.Contains("refid=127.0.0.24", followerVariables, StringComparison.Ordinal);
+            Assert.Contains("orphan mode: no source reachable for 2 s; serving stratum 5", File.ReadAllText(Path.Combine(_directory, "127.0.0.24.log")),
                 StringComparison.Ordinal);
         }
         finally

@@ -34,7 +34,7 @@ public class ConfigDiagnosticsTests
     [InlineData("server 192.0.2.1 version 5", "ntp.conf:1:26: error: 'version' needs an integer from 1 to 4, not '5'")]
     [InlineData("server 192.0.2.1 key 0", "ntp.conf:1:22: error: 'key' needs an integer from 1 to 65535, not '0'")]
     [InlineData("server 192.0.2.1 minpoll 12", "ntp.conf:1:18: warning: minpoll 12 is above maxpoll 10; minpoll becomes 10")]
-    [InlineData("server 192.0.2.1 xleave", "ntp.conf:1:18: warning: option 'xleave' is not implemented yet and is ignored")]
+    [InlineData("server 192.0.2.1 preempt", "ntp.conf:1:18: warning: option 'preempt' is not implemented yet and is ignored")]
     [InlineData("server 192.0.2.1 autokey", "ntp.conf:1:18: warning: Autokey is not supported; option 'autokey' is ignored")]
     [InlineData("server 192.0.2.1 ident", "ntp.conf:1:18: error: 'ident' needs a group name")]
     [InlineData("server 192.0.2.1 ident group1", "ntp.conf:1:18: warning: Autokey is not supported; option 'ident' is ignored")]

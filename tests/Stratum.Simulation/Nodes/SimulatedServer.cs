@@ -75,9 +75,10 @@ public sealed class SimulatedServer : ISimulatedClient
             return;
         }
 
-        // Zero processing time: the transmit stamp is this instant's clock reading.
+        // Zero processing time: the transmit stamp is this instant's clock reading, its lowest bit clear as the
+        // daemon's host writes it (RFC 9769: receive timestamps are marked by that bit).
         NtpTimestamp transmitTime = NtpTimestamp.FromUnixNanoseconds(context.Clock.ReadRealtimeNanoseconds()) + served;
-        transmitTime.Write(_reply.AsSpan(NtpHeader.TransmitTimeOffset));
+        new NtpTimestamp(transmitTime.Raw & ~1UL).Write(_reply.AsSpan(NtpHeader.TransmitTimeOffset));
         context.Send(source, _reply.AsSpan(0, length));
     }
 
