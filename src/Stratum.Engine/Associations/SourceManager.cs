@@ -49,6 +49,7 @@ public sealed class SourceManager
     private readonly ClockDiscipline _discipline;
     private readonly sbyte _precision;
     private readonly bool _disciplineClock;
+    private readonly double? _driftFrequency;
     private readonly byte[] _requestBuffer = new byte[NtpHeader.Size + NtpPacket.MaxMacLength];
     private readonly List<SelectionCandidate> _candidates = [];
     private int? _systemPeerId;
@@ -91,6 +92,7 @@ public sealed class SourceManager
         _system = system;
         _precision = precision;
         _disciplineClock = disciplineClock;
+        _driftFrequency = driftFrequency;
         _selector = new ClockSelector(selection);
         _discipline = new ClockDiscipline(discipline, driftFrequency);
         _random = random;
@@ -181,7 +183,8 @@ public sealed class SourceManager
     public Control.EventTally SystemEvents { get; } = new();
 
     /// <summary>Reports the events of a start as ntpd does: each configured association's mobilize,
-    /// then the system's restart.</summary>
+    /// then the system's restart and, when the clock is disciplined, whether the drift file gave the
+    /// frequency (freq_set with it) or not (freq_not_set).</summary>
     public void ReportStart(EngineActions actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
@@ -191,6 +194,18 @@ public sealed class SourceManager
         }
 
         ReportSystemEvent(Control.ProtocolEvents.Restart, null, actions);
+        if (_disciplineClock)
+        {
+            if (_driftFrequency is double frequency)
+            {
+                ReportSystemEvent(Control.ProtocolEvents.FrequencySet,
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{frequency * 1e6:0.000} PPM"), actions);
+            }
+            else
+            {
+                ReportSystemEvent(Control.ProtocolEvents.FrequencyNotSet, null, actions);
+            }
+        }
     }
 
     /// <summary>Counts a system event and, unless ntpd's rule drops it, records a protostats line with
@@ -317,6 +332,17 @@ public sealed class SourceManager
         if (verdict == ReplyVerdict.KissOfDeath && source.Association.LastKiss is { ReducesRate: true })
         {
             ReportPeerEvent(source, Control.ProtocolEvents.RateExceeded, null, actions);
+        }
+
+        if (verdict == ReplyVerdict.AuthenticationFailed)
+        {
+            ReportPeerEvent(source, Control.ProtocolEvents.BadAuthentication, null, actions);
+        }
+
+        if (verdict == ReplyVerdict.Accepted && source.Association.LastReplyInterleaved && source.Association.InterleavedReplies == 1)
+        {
+            // The server answered in the interleaved mode for the first time (ntpd's interleave_mode).
+            ReportPeerEvent(source, Control.ProtocolEvents.InterleaveMode, null, actions);
         }
 
         if (verdict != ReplyVerdict.Accepted)
@@ -691,6 +717,13 @@ public sealed class SourceManager
         actions.Clock(new ClockAction(ClockActionKind.SetLeapStatus, (rootDelay / 2) + rootDispersion, 0, kernelLeap));
         bool changed = _armedLeap != kernelLeap;
         _armedLeap = kernelLeap;
+        if (changed)
+        {
+            // ntpd's leap_armed and leap_disarmed: the kernel was given a leap second, or had it taken back.
+            ReportSystemEvent(kernelLeap != LeapIndicator.NoWarning ? Control.ProtocolEvents.LeapArmed : Control.ProtocolEvents.LeapDisarmed,
+                null, actions, withSystemPeer: true);
+        }
+
         if (changed && kernelLeap != LeapIndicator.NoWarning)
         {
             actions.Notice(NoticeKind.Info, kernelLeap == LeapIndicator.InsertSecond
@@ -766,6 +799,7 @@ public sealed class SourceManager
 
                 break;
             case DisciplineResult.Panic:
+                ReportSystemEvent(Control.ProtocolEvents.PanicStop, FormattableString.Invariant($"{systemOffset:+0;-0} s"), actions, withSystemPeer: true);
                 actions.Notice(NoticeKind.Fatal, FormattableString.Invariant(
                     $"time correction of {Math.Round(systemOffset)} seconds exceeds sanity limit ({_discipline.Parameters.PanicThreshold}); set clock manually to the correct UTC time."));
                 break;

@@ -19,7 +19,10 @@ public static class ProtocolEvents
     public const byte FrequencyMode = 4;
     public const byte ClockSync = 5;
     public const byte Restart = 6;
+    public const byte PanicStop = 7;
     public const byte NoSystemPeer = 8;
+    public const byte LeapArmed = 9;
+    public const byte LeapDisarmed = 10;
     public const byte ClockStep = 12;
 
     public const byte Mobilize = 1;
@@ -28,6 +31,8 @@ public static class ProtocolEvents
     public const byte Reachable = 4;
     public const byte RateExceeded = 7;
     public const byte SystemPeer = 10;
+    public const byte BadAuthentication = 12;
+    public const byte InterleaveMode = 14;
 
     /// <summary>Most reports an owner's counter holds (four bits).</summary>
     public const byte MaxEvents = 15;

@@ -47,7 +47,17 @@ public class ProtocolEventTests
         EngineHarness harness = Create("192.0.2.1");
         harness.Start();
 
-        Assert.Equal(["192.0.2.1 8011 81 mobilize assoc 1", "0.0.0.0 c016 06 restart"], harness.ProtoStats.Select(Line));
+        // No drift file: freq_not_set after the restart.
+        Assert.Equal(["192.0.2.1 8011 81 mobilize assoc 1", "0.0.0.0 c016 06 restart", "0.0.0.0 c011 01 freq_not_set"], harness.ProtoStats.Select(Line));
+    }
+
+    [Fact]
+    public void Start_WithADriftFile_ReportsFreqSet()
+    {
+        var engine = new NtpEngine(new EngineConfiguration([], [], true, RemoteAssociations: [Server("192.0.2.1")], DriftFrequency: 12.5e-6), -24, new SeededRandom(1));
+        var harness = new EngineHarness(engine, _clock);
+        harness.Start();
+        Assert.Equal("0.0.0.0 c012 02 freq_set 12.500 PPM", harness.ProtoStats.Select(Line).Last());
     }
 
     [Fact]
@@ -60,9 +70,9 @@ public class ProtocolEventTests
 
         List<string> lines = [.. harness.ProtoStats.Select(Line)];
         // mobilize (1 event), then reachable: the second event, reach set.
-        Assert.Equal("192.0.2.1 9024 84 reachable", lines[2]);
+        Assert.Equal("192.0.2.1 9024 84 reachable", lines[3]);
         int sysPeer = lines.FindIndex(l => l.EndsWith(" 8a sys_peer", StringComparison.Ordinal));
-        Assert.True(sysPeer > 2);
+        Assert.True(sysPeer > 3);
         Assert.Equal("192.0.2.1 963a 8a sys_peer", lines[sysPeer]);
         ProtoStatsRecord sync = Assert.Single(harness.ProtoStats, r => r.Text == "clock_sync");
         Assert.Equal("0.0.0.0", sync.Address);
