@@ -475,10 +475,22 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
             return SendResult.NoSocket;
         }
 
-        if (association.Socket.Send(packet, ref association.RemoteAddress) != 0)
+        // An association's own socket asks the kernel for the request's transmit stamp: T1 as the datagram
+        // left, not as the loop read the clock before sending (the executor marked that one already). On
+        // loopback and most NICs the stamp is there at once; otherwise the software T1 stands.
+        bool stamped = !association.SharesServerSocket && association.Socket.TransmitStamps is not null;
+        int error = stamped
+            ? association.Socket.SendAskingTransmitStamp(packet, ref association.RemoteAddress)
+            : association.Socket.Send(packet, ref association.RemoteAddress);
+        if (error != 0)
         {
             SendErrors++;
             return SendResult.Failed;
+        }
+
+        if (stamped && association.Socket.TransmitStamps!.TryTakeLatest(out long kernelStamp))
+        {
+            _engine.MarkSent(associationId, NtpTimestamp.FromUnixNanoseconds(_clock.MapKernelRealtime(kernelStamp)));
         }
 
         return SendResult.Sent;

@@ -86,11 +86,10 @@ public sealed class EngineActionExecutor : IPendingSlewSource
 
         foreach (OutgoingPacket packet in actions.Packets)
         {
-            NtpTimestamp transmitTime = NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds());
-            if (_sender.SendToAssociation(packet.AssociationId, actions.PacketBytes(packet)) != SendResult.NoSocket)
-            {
-                _engine.MarkSent(packet.AssociationId, transmitTime);
-            }
+            // T1 read just before the send and marked first: a sender that gets the kernel's transmit stamp
+            // of the datagram marks that instead (DaemonHost).
+            _engine.MarkSent(packet.AssociationId, NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
+            _sender.SendToAssociation(packet.AssociationId, actions.PacketBytes(packet));
         }
 
         if (Statistics is { } statistics

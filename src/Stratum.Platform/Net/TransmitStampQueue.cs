@@ -83,6 +83,35 @@ public sealed unsafe class TransmitStampQueue : IDisposable
         _nextId++;
     }
 
+    /// <summary>An association socket's use: reads every stamp waiting in the error queue and gives the last one
+    /// (its one request of the poll), without matching numbers; false when none was waiting.</summary>
+    public bool TryTakeLatest(out long unixNanoseconds)
+    {
+        unixNanoseconds = 0;
+        while (true)
+        {
+            _iov->Base = _payload;
+            _iov->Length = PayloadBufferSize;
+            _header->Name = null;
+            _header->NameLength = 0;
+            _header->Iov = _iov;
+            _header->IovLength = 1;
+            _header->Control = _control;
+            _header->ControlLength = ControlBufferSize;
+            _header->Flags = 0;
+            if (MessageCalls.RecvMsg(_fd, _header, Libc.MSG_ERRQUEUE | Libc.MSG_DONTWAIT) < 0)
+            {
+                return unixNanoseconds != 0;
+            }
+
+            if (Parse(_control, _header->ControlLength, out long stamp, out _))
+            {
+                unixNanoseconds = stamp;
+                Read++;
+            }
+        }
+    }
+
     /// <summary>Reads every stamp waiting in the error queue and records it in <paramref name="table"/>; returns how many.</summary>
     public int Drain(InterleavedTransmitTable table)
     {

@@ -190,6 +190,35 @@ public sealed unsafe class UdpSocket : IDisposable
         }
     }
 
+    /// <summary>Sends one datagram asking the kernel for its transmit stamp (read back with
+    /// <see cref="TransmitStampQueue.TryTakeLatest"/>); a plain send when the socket cannot. Returns 0 or an errno.</summary>
+    public int SendAskingTransmitStamp(ReadOnlySpan<byte> data, ref NativeSocketAddress destination)
+    {
+        if (TransmitStamps is null)
+        {
+            return Send(data, ref destination);
+        }
+
+        byte* control = stackalloc byte[TransmitStampQueue.RequestControlSize];
+        TransmitStampQueue.WriteRequest(control);
+        fixed (byte* bytes = data)
+        fixed (byte* address = destination.Bytes)
+        {
+            var iov = new IoVector { Base = bytes, Length = (nuint)data.Length };
+            var header = new MessageHeader
+            {
+                Name = address,
+                NameLength = (uint)destination.Length,
+                Iov = &iov,
+                IovLength = 1,
+                Control = control,
+                ControlLength = TransmitStampQueue.RequestControlSize,
+            };
+            nint sent = MessageCalls.SendMsg(_fd, &header, 0);
+            return sent < 0 ? Libc.LastError : 0;
+        }
+    }
+
     /// <summary>Sends one datagram; returns 0 or an errno.</summary>
     public int Send(ReadOnlySpan<byte> data, ref NativeSocketAddress destination)
     {
