@@ -65,7 +65,7 @@ internal static class NtpdDaemon
         ILogger logger = loggerProvider.CreateLogger("ntpd");
         if (logFileRefused is not null)
         {
-            DaemonLog.BindFailed(logger, logFileRefused);
+            DaemonLog.LogFileRefused(logger, logFileRefused);
         }
 
         return RunLogged(settings, environment, logger, created => loop = created);
@@ -103,7 +103,7 @@ internal static class NtpdDaemon
         {
             Resolver = new Stratum.Platform.Net.HostResolver(environment.Resolve),
             KernelDiscipline = config.System.KernelDiscipline,
-            Statistics = StatisticsWriter.For(config, environment.ProcessId, error => DaemonLog.BindFailed(logger, error)),
+            Statistics = StatisticsWriter.For(config, environment.ProcessId, error => DaemonLog.StatisticsFileError(logger, error)),
             DriftFile = DriftFileKeeper.For(config),
         };
         host.ServerThreads = settings.ServerThreads;
@@ -120,13 +120,13 @@ internal static class NtpdDaemon
 
         if (!host.Bind(PlanListen(settings, config)))
         {
-            DaemonLog.BindFailed(logger, "no address to listen on; exiting");
+            DaemonLog.NoListenAddress(logger);
             return 1;
         }
 
         if (settings.PidFile is not null && ProcessSession.WritePidFile(settings.PidFile, environment.ProcessId) is string pidError)
         {
-            DaemonLog.BindFailed(logger, pidError);
+            DaemonLog.PidFileError(logger, pidError);
         }
 
         if ((settings.RunAs is not null || settings.JailDirectory is not null) && !GiveUpRoot(settings, clock, logger))
@@ -327,7 +327,7 @@ internal static class NtpdDaemon
             }
             else
             {
-                DaemonLog.BindFailed(logger, error ?? $"{source.Association.Settings.DisplayName}: cannot open");
+                DaemonLog.RefclockUnavailable(logger, error ?? $"{source.Association.Settings.DisplayName}: cannot open");
             }
         }
 

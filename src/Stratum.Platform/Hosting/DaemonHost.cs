@@ -236,7 +236,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
                 signals, SteerControlQueries, startThreads: true, loopClock: null);
             if (ServerLoops is null)
             {
-                DaemonLog.BindFailed(_logger, $"--server-threads: {error}; serving from the main loop only");
+                DaemonLog.ServerThreadsUnavailable(_logger, error ?? "cannot start");
             }
         }
 
@@ -620,7 +620,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
             case NoticeKind.NotImplemented: DaemonLog.NotImplemented(_logger, notice.Text); break;
             case NoticeKind.SyncLost: DaemonLog.SyncLost(_logger, notice.Text); break;
             case NoticeKind.Fatal:
-                DaemonLog.BindFailed(_logger, notice.Text);
+                DaemonLog.FatalCondition(_logger, notice.Text);
                 FatalError = notice.Text;
                 // ntpd exits on a fatal condition (the panic threshold): stop the loop.
                 _signals?.RequestStop(FatalStopSignal);
@@ -633,7 +633,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     {
         if (report.Failed)
         {
-            DaemonLog.BindFailed(_logger, report.Text);
+            DaemonLog.ClockWriteFailed(_logger, report.Text);
         }
         else
         {
@@ -641,7 +641,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         }
     }
 
-    void ILogSink.Error(string text) => DaemonLog.BindFailed(_logger, text);
+    void ILogSink.Error(string text) => DaemonLog.ActionFailed(_logger, text);
 
     public void Dispose()
     {

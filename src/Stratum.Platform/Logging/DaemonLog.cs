@@ -1,5 +1,7 @@
 // DaemonLog: every message ntpd logs, with stable EventIds and ntpd's wording (users grep for
-// "synchronized to", "Listen normally on", "ntpd exiting on signal").
+// "synchronized to", "Listen normally on", "ntpd exiting on signal"). One event per kind of message:
+// a socket that cannot be bound (5) is not a pid file that cannot be written (32) nor a clock write
+// the kernel refused (27), so a journal or a log pipeline can tell them apart by id.
 using Microsoft.Extensions.Logging;
 
 namespace Stratum.Platform.Logging;
@@ -77,4 +79,31 @@ public static partial class DaemonLog
 
     [LoggerMessage(24, LogLevel.Information, "no restrict line: time is served to all, ntpq and ntpdc queries are answered from this host (loopback) only; a restrict line gives ntpd's rules")]
     public static partial void QueriesLoopbackOnly(ILogger logger);
+
+    [LoggerMessage(25, LogLevel.Error, "--server-threads: {Error}; serving from the main loop only")]
+    public static partial void ServerThreadsUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(26, LogLevel.Critical, "{Condition}")]
+    public static partial void FatalCondition(ILogger logger, string condition);
+
+    [LoggerMessage(27, LogLevel.Error, "{Report}")]
+    public static partial void ClockWriteFailed(ILogger logger, string report);
+
+    [LoggerMessage(28, LogLevel.Error, "{Error}")]
+    public static partial void ActionFailed(ILogger logger, string error);
+
+    [LoggerMessage(29, LogLevel.Error, "{Refusal}")]
+    public static partial void LogFileRefused(ILogger logger, string refusal);
+
+    [LoggerMessage(30, LogLevel.Error, "{Error}")]
+    public static partial void StatisticsFileError(ILogger logger, string error);
+
+    [LoggerMessage(31, LogLevel.Critical, "no address to listen on; exiting")]
+    public static partial void NoListenAddress(ILogger logger);
+
+    [LoggerMessage(32, LogLevel.Error, "{Error}")]
+    public static partial void PidFileError(ILogger logger, string error);
+
+    [LoggerMessage(33, LogLevel.Error, "{Error}")]
+    public static partial void RefclockUnavailable(ILogger logger, string error);
 }
