@@ -129,6 +129,9 @@ internal static class NtpdDaemon
             DaemonLog.PidFileError(logger, pidError);
         }
 
+        // systemd (Type=notify): connected before root and the file system are given up.
+        using SystemdNotifier? notifier = SystemdNotifier.FromEnvironment(Environment.GetEnvironmentVariable, environment.ProcessId);
+        host.Notifier = notifier;
         if ((settings.RunAs is not null || settings.JailDirectory is not null) && !GiveUpRoot(settings, clock, logger))
         {
             return 1;
@@ -144,6 +147,13 @@ internal static class NtpdDaemon
             host.Synchronized += () => signals.RequestStop(-1);
         }
 
+        if (notifier is not null)
+        {
+            host.Synchronized += () => notifier.Status(string.Create(CultureInfo.InvariantCulture,
+                $"synchronized to {engine.System.SystemPeerName}; serving stratum {engine.System.Stratum}"));
+            notifier.Ready("serving; no system peer yet");
+        }
+
         int signal;
         try
         {
@@ -156,6 +166,7 @@ internal static class NtpdDaemon
         }
         finally
         {
+            notifier?.Stopping();
             host.SaveDriftFile();
             if (settings.PidFile is not null)
             {

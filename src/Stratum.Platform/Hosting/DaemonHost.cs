@@ -103,6 +103,9 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     /// <summary>Raised on the loop thread each time the Engine reports synchronization.</summary>
     public event Action? Synchronized;
 
+    /// <summary>systemd's notification socket (Type=notify), or null: the loop sends its watchdog pings.</summary>
+    public SystemdNotifier? Notifier { get; set; }
+
     public IReadOnlyList<UdpSocket> Sockets => _sockets;
 
     /// <summary>Set when the Engine reported a fatal condition (panic threshold); ntpd exits 1.</summary>
@@ -257,7 +260,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         long deadline = CarryOut();
         // Reference clock drivers keep their own schedule (RefclockDrivers.OnTimer): the first timer
         // comes at once so it starts, even when the engine has nothing due (a refclock-only config).
-        return ArmTimer(Refclocks is null ? deadline : Math.Min(deadline, now.Mono));
+        return ArmTimer(Refclocks is null && Notifier is not { WatchdogEnabled: true } ? deadline : Math.Min(deadline, now.Mono));
     }
 
     public long OnTimer(LoopTime now)
@@ -267,7 +270,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         Executor.ClockActions.OnDeadline(now.Mono);
         // Finished lookups first: a server or pool member mobilized now polls in this very timer.
         Resolver?.Drain(_onResolved);
-        long next = _engine.OnTimer(now, _actions);
+        long next = Math.Min(_engine.OnTimer(now, _actions), Notifier?.OnTimer(now.Mono) ?? long.MaxValue);
         if (Refclocks is { } refclocks)
         {
             next = Math.Min(next, refclocks.OnTimer(now, _engine, _actions, Executor.ClockActions.ReadPendingSlew()));
