@@ -52,7 +52,10 @@ internal static class NtpdDaemon
         }
         else if (settings.Foreground)
         {
-            targets.Add(new StreamLogTarget(stderr, ownsWriter: false));
+            // Under systemd stderr is the journal, which stamps each line itself.
+            targets.Add(JournalStreamLogTarget.IsStandardErrorTheJournal(Environment.GetEnvironmentVariable("JOURNAL_STREAM"))
+                ? new JournalStreamLogTarget(stderr)
+                : new StreamLogTarget(stderr, ownsWriter: false));
         }
         else
         {

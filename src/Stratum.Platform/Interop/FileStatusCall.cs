@@ -26,6 +26,17 @@ internal struct FileStatus
     [FieldOffset(32)]
     public ulong Inode;
 
+    /// <summary>stx_dev_major and stx_dev_minor: the device holding the file.</summary>
+    [FieldOffset(136)]
+    public uint DeviceMajor;
+
+    [FieldOffset(140)]
+    public uint DeviceMinor;
+
+    /// <summary>The device as glibc's dev_t (makedev), as fstat's st_dev reads.</summary>
+    public readonly ulong Device =>
+        ((ulong)(DeviceMajor & 0xFFFFF000) << 32) | ((ulong)(DeviceMajor & 0xFFF) << 8) | ((ulong)(DeviceMinor & 0xFFFFFF00) << 12) | (DeviceMinor & 0xFF);
+
     /// <summary>S_IFMT bits of <see cref="Mode"/>.</summary>
     public readonly int Type => Mode & 0xF000;
 
@@ -46,6 +57,18 @@ internal static unsafe partial class FileStatusCall
 
     [LibraryImport(Libc.Name, EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int directoryFd, string path, int flags, uint mask, FileStatus* status);
+
+    private const int AT_EMPTY_PATH = 0x1000;
+
+    /// <summary>The status of open file descriptor <paramref name="fd"/>; false with errno set.</summary>
+    public static bool TryGet(int fd, out FileStatus status)
+    {
+        status = default;
+        fixed (FileStatus* pointer = &status)
+        {
+            return Statx(fd, string.Empty, AT_EMPTY_PATH, Wanted, pointer) == 0;
+        }
+    }
 
     /// <summary>The status of <paramref name="path"/> itself (a link is not followed); false with errno set.</summary>
     public static bool TryGet(string path, out FileStatus status)

@@ -1,5 +1,6 @@
 // LogTarget: where ntpd's log lines go. Like ntpd: `logfile`/-l names a file; in the foreground
-// (-n) without one, stderr; otherwise syslog (the /dev/log socket). The log file is opened for append
+// (-n) without one, stderr — in systemd's journal format when stderr is the journal's stream
+// ($JOURNAL_STREAM), without a time stamp of ours; otherwise syslog (the /dev/log socket). The log file is opened for append
 // without following a symbolic link (NoFollowFile): a link there is refused. Lines read as ntpd writes them:
 // "23 Nov 10:40:00 ntpd[4242]: synchronized to LOCAL(0), stratum 10". Targets run on the writer thread.
 using System.Globalization;
@@ -115,18 +116,21 @@ public sealed class SyslogTarget : LogTarget
     /// </summary>
     public static string FormatMessage(DateTime localTime, LogLevel level, string program, int processId, string message)
     {
-        int severity = level switch
-        {
-            LogLevel.Critical => 2,
-            LogLevel.Error => 3,
-            LogLevel.Warning => 4,
-            LogLevel.Information => 5,
-            _ => 7,
-        };
+        int severity = Severity(level);
         return string.Create(
             CultureInfo.InvariantCulture,
             $"<{FacilityDaemon | severity}>{localTime:MMM} {localTime.Day,2} {localTime:HH:mm:ss} {program}[{processId}]: {message}");
     }
+
+    /// <summary>The syslog severity of a log level: crit, err, warning, notice, debug.</summary>
+    public static int Severity(LogLevel level) => level switch
+    {
+        LogLevel.Critical => 2,
+        LogLevel.Error => 3,
+        LogLevel.Warning => 4,
+        LogLevel.Information => 5,
+        _ => 7,
+    };
 
     public override void Write(in LogEntry entry, string program, int processId)
     {
@@ -158,4 +162,38 @@ public sealed class SyslogTarget : LogTarget
 
         base.Dispose(disposing);
     }
+}
+
+/// <summary>Writes lines to stderr when it is systemd's journal stream: the severity as a "&lt;N&gt;" prefix,
+/// no time stamp and no "ntpd[pid]:" (the journal records both itself).</summary>
+public sealed class JournalStreamLogTarget : LogTarget
+{
+    private readonly TextWriter _writer;
+
+    public JournalStreamLogTarget(TextWriter writer)
+    {
+        _writer = writer;
+    }
+
+    /// <summary>True when $JOURNAL_STREAM ("DEVICE:INODE", set by systemd for a service whose output goes to
+    /// the journal) names the file behind this process's stderr.</summary>
+    public static bool IsStandardErrorTheJournal(string? journalStream)
+    {
+        if (string.IsNullOrEmpty(journalStream) || journalStream.Split(':') is not [string device, string inode]
+            || !ulong.TryParse(device, NumberStyles.None, CultureInfo.InvariantCulture, out ulong expectedDevice)
+            || !ulong.TryParse(inode, NumberStyles.None, CultureInfo.InvariantCulture, out ulong expectedInode))
+        {
+            return false;
+        }
+
+        return Interop.FileStatusCall.TryGet(2, out Interop.FileStatus status) && status.Device == expectedDevice && status.Inode == expectedInode;
+    }
+
+    /// <summary>"&lt;5&gt;synchronized to …": sd-daemon(3)'s priority prefix (notice, as ntpd's syslog lines) and the message.</summary>
+    public static string FormatJournalLine(in LogEntry entry) =>
+        string.Create(CultureInfo.InvariantCulture, $"<{SyslogTarget.Severity(entry.Level)}>{entry.Message}");
+
+    public override void Write(in LogEntry entry, string program, int processId) => _writer.WriteLine(FormatJournalLine(entry));
+
+    public override void Flush() => _writer.Flush();
 }
