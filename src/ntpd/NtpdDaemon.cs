@@ -93,6 +93,7 @@ internal static class NtpdDaemon
 
         double? driftFrequency = ReadDriftFile(settings, logger);
         var engine = new NtpEngine(Translate(config, settings, driftFrequency) with { Keys = LoadKeys(config, logger) }, precision, new CryptoRandomSource());
+        engine.Control.Identity = HostIdentity.Current();
         ControlSetup.Apply(config, engine.Control.Host);
         if (engine.Server.Access?.Settings.QueriesFromLoopbackOnly == true)
         {

@@ -20,7 +20,7 @@ public class DependencyRulesTests
         { "Stratum.Core", ["Stratum.Engine", "Stratum.Platform", "Stratum.Client", "Microsoft.Extensions", "System.CommandLine"] },
         { "Stratum.Engine", ["Stratum.Platform", "Stratum.Client", "Microsoft.Extensions", "System.CommandLine"] },
         { "Stratum.Platform", ["Stratum.Client", "System.CommandLine"] },
-        { "Stratum.Client", ["Stratum.Platform", "Microsoft.Extensions", "System.CommandLine"] },
+        { "Stratum.Client", ["Stratum.Engine", "Stratum.Platform", "Microsoft.Extensions", "System.CommandLine"] },
     };
 
     [Theory]

@@ -76,7 +76,7 @@ public sealed class ControlResponder
     }
 
     /// <summary>Strings for version, processor and system; replaceable for tests.</summary>
-    public ControlIdentity Identity { get; set; } = ControlIdentity.ForCurrentProcess();
+    public ControlIdentity Identity { get; set; } = ControlIdentity.Unknown;
 
     /// <summary>Facts and counters only the host knows.</summary>
     public ControlHostState Host { get; } = new();
