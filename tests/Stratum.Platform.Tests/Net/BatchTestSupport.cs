@@ -40,6 +40,8 @@ internal static class BatchTestSupport
                         return;
                     }
 
+                    // Unstamped: the kernel's switch has not flipped yet; give its deferred work a moment.
+                    Thread.Sleep(5);
                     break;
                 }
 
