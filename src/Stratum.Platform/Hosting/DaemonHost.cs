@@ -257,10 +257,22 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     {
         _now = now;
         _engine.Start(now, _actions);
-        long deadline = CarryOut();
-        // Reference clock drivers keep their own schedule (RefclockDrivers.OnTimer): the first timer
-        // comes at once so it starts, even when the engine has nothing due (a refclock-only config).
-        return ArmTimer(Refclocks is null && Notifier is not { WatchdogEnabled: true } ? deadline : Math.Min(deadline, now.Mono));
+        // The host's own schedules start with the engine's, whether or not the engine has anything due.
+        long next = RunHostSchedules(now);
+        return ArmTimer(Math.Min(CarryOut(), next));
+    }
+
+    // The schedules the host keeps beside the engine's: the reference clock drivers (RefclockDrivers) and
+    // systemd's watchdog. Returns the earliest of their next deadlines.
+    private long RunHostSchedules(LoopTime now)
+    {
+        long next = Notifier?.OnTimer(now.Mono) ?? long.MaxValue;
+        if (Refclocks is { } refclocks)
+        {
+            next = Math.Min(next, refclocks.OnTimer(now, _engine, _actions, Executor.ClockActions.ReadPendingSlew()));
+        }
+
+        return next;
     }
 
     public long OnTimer(LoopTime now)
@@ -270,11 +282,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         Executor.ClockActions.OnDeadline(now.Mono);
         // Finished lookups first: a server or pool member mobilized now polls in this very timer.
         Resolver?.Drain(_onResolved);
-        long next = Math.Min(_engine.OnTimer(now, _actions), Notifier?.OnTimer(now.Mono) ?? long.MaxValue);
-        if (Refclocks is { } refclocks)
-        {
-            next = Math.Min(next, refclocks.OnTimer(now, _engine, _actions, Executor.ClockActions.ReadPendingSlew()));
-        }
+        long next = Math.Min(_engine.OnTimer(now, _actions), RunHostSchedules(now));
 
         CarryOut();
         CountHandoffDrops();

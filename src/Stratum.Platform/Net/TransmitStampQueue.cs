@@ -90,21 +90,12 @@ public sealed unsafe class TransmitStampQueue : IDisposable
         unixNanoseconds = 0;
         while (true)
         {
-            _iov->Base = _payload;
-            _iov->Length = PayloadBufferSize;
-            _header->Name = null;
-            _header->NameLength = 0;
-            _header->Iov = _iov;
-            _header->IovLength = 1;
-            _header->Control = _control;
-            _header->ControlLength = ControlBufferSize;
-            _header->Flags = 0;
-            if (MessageCalls.RecvMsg(_fd, _header, Libc.MSG_ERRQUEUE | Libc.MSG_DONTWAIT) < 0)
+            if (!TryReceiveError(out long stamp, out _, out bool parsed))
             {
                 return unixNanoseconds != 0;
             }
 
-            if (Parse(_control, _header->ControlLength, out long stamp, out _))
+            if (parsed)
             {
                 unixNanoseconds = stamp;
                 Read++;
@@ -119,22 +110,13 @@ public sealed unsafe class TransmitStampQueue : IDisposable
         int drained = 0;
         while (true)
         {
-            _iov->Base = _payload;
-            _iov->Length = PayloadBufferSize;
-            _header->Name = null;
-            _header->NameLength = 0;
-            _header->Iov = _iov;
-            _header->IovLength = 1;
-            _header->Control = _control;
-            _header->ControlLength = ControlBufferSize;
-            _header->Flags = 0;
-            if (MessageCalls.RecvMsg(_fd, _header, Libc.MSG_ERRQUEUE | Libc.MSG_DONTWAIT) < 0)
+            if (!TryReceiveError(out long stamp, out uint id, out bool parsed))
             {
                 return drained;
             }
 
             drained++;
-            if (!Parse(_control, _header->ControlLength, out long stamp, out uint id))
+            if (!parsed)
             {
                 Unmatched++;
                 continue;
@@ -163,44 +145,29 @@ public sealed unsafe class TransmitStampQueue : IDisposable
         }
     }
 
-    // The software stamp (SCM_TIMESTAMPING's first timespec) and the OPT_ID number (the extended error's
-    // ee_data, with origin SO_EE_ORIGIN_TIMESTAMPING) of one error-queue message.
-    private static bool Parse(byte* control, nuint length, out long stamp, out uint id)
+    // One message of the error queue, without waiting: false when it is empty; otherwise its stamp and
+    // number, with `parsed` false when it carried no transmit stamp.
+    private bool TryReceiveError(out long stamp, out uint id, out bool parsed)
     {
-        stamp = 0;
-        id = 0;
-        bool haveId = false;
-        nuint offset = 0;
-        int headerSize = sizeof(ControlMessageHeader);
-        while (offset + (nuint)headerSize <= length)
+        _iov->Base = _payload;
+        _iov->Length = PayloadBufferSize;
+        _header->Name = null;
+        _header->NameLength = 0;
+        _header->Iov = _iov;
+        _header->IovLength = 1;
+        _header->Control = _control;
+        _header->ControlLength = ControlBufferSize;
+        _header->Flags = 0;
+        if (MessageCalls.RecvMsg(_fd, _header, Libc.MSG_ERRQUEUE | Libc.MSG_DONTWAIT) < 0)
         {
-            var cmsg = (ControlMessageHeader*)(control + offset);
-            if (cmsg->Length < (nuint)headerSize || offset + cmsg->Length > length)
-            {
-                break;
-            }
-
-            byte* data = (byte*)cmsg + headerSize;
-            if (cmsg->Level == Libc.SOL_SOCKET && cmsg->Type == Libc.SCM_TIMESTAMPING && cmsg->Length >= (nuint)(headerSize + sizeof(Timespec)))
-            {
-                stamp = ((Timespec*)data)->TotalNanoseconds;
-            }
-            else if (((cmsg->Level == Libc.IPPROTO_IP && cmsg->Type == Libc.IP_RECVERR)
-                      || (cmsg->Level == Libc.IPPROTO_IPV6 && cmsg->Type == Libc.IPV6_RECVERR))
-                     && cmsg->Length >= (nuint)(headerSize + 16))
-            {
-                // struct sock_extended_err: ee_errno (4), ee_origin, ee_type, ee_code, ee_pad, ee_info (4), ee_data (4).
-                if (*(uint*)data == Libc.ENOMSG && data[4] == Libc.SO_EE_ORIGIN_TIMESTAMPING)
-                {
-                    id = *(uint*)(data + 12);
-                    haveId = true;
-                }
-            }
-
-            offset += (cmsg->Length + 7) & ~(nuint)7;
+            stamp = 0;
+            id = 0;
+            parsed = false;
+            return false;
         }
 
-        return haveId && stamp != 0;
+        parsed = ReceiveTimestampParser.TryFindTransmitStamp(_control, _header->ControlLength, out stamp, out id);
+        return true;
     }
 
     public void Dispose()

@@ -24,15 +24,7 @@ public sealed class NtpdNmeaTests : IDisposable
     public void ARmcReceiverOnASerialLine_IsSelected_AsGpsNmea()
     {
         string ntpd = PublishedNtpd.Locate();
-        if (Environment.UserName != "root")
-        {
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail("needs root to bind port 123 and link /dev/gps9 (CI runs the suite as root)");
-            }
-
-            Assert.Skip("needs root to bind port 123 and link /dev/gps9");
-        }
+        PublishedNtpd.RequireRoot("to bind port 123 and link /dev/gps9");
 
         Assert.False(File.Exists(Device) || Directory.Exists(Device), $"{Device} exists already; not touching it");
         using PseudoTerminal line = PseudoTerminal.Open();
@@ -51,14 +43,7 @@ public sealed class NtpdNmeaTests : IDisposable
                 """ + "\n");
             var receiver = new Thread(() => Transmit(line, stop.Token)) { IsBackground = true };
             receiver.Start();
-            var start = new ProcessStartInfo("setpriv") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (string argument in (string[])["--bounding-set", "-sys_time", "--inh-caps", "-sys_time", "--", ntpd, "-n", "-c", config,
-                         "-l", Path.Combine(_directory, "ntpd.log")])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            daemon = Process.Start(start) ?? throw new InvalidOperationException("cannot start setpriv");
+            daemon = PublishedNtpd.StartWithoutClockControl(ntpd, config, Path.Combine(_directory, "ntpd.log"));
             Assert.True(PublishedNtpd.WaitUntilServing(new IPEndPoint(IPAddress.Parse(Address), 123), TimeSpan.FromSeconds(20)), Log());
             string table = string.Empty;
             var watch = Stopwatch.StartNew();

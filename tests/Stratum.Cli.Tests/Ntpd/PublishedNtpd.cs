@@ -69,6 +69,46 @@ internal static class PublishedNtpd
         return ntpd;
     }
 
+    /// <summary>Skips the test unless it runs as root (for port 123 and the like; fails it when CI=true).</summary>
+    public static void RequireRoot(string why = "to bind port 123")
+    {
+        if (Environment.UserName == "root")
+        {
+            return;
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail($"needs root {why} (CI runs the suite as root)");
+        }
+
+        Assert.Skip($"needs root {why}");
+    }
+
+    /// <summary>Starts `ntpd -n -c CONFIG -l LOG EXTRA…` without CAP_SYS_TIME (setpriv drops it from the bounding
+    /// and inheritable sets), with <paramref name="environment"/> added; output redirected.</summary>
+    public static Process StartWithoutClockControl(string ntpd, string config, string log, IEnumerable<string>? extra = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("setpriv") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string argument in (string[])["--bounding-set", "-sys_time", "--inh-caps", "-sys_time", "--", ntpd, "-n", "-c", config, "-l", log])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (string argument in extra ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("cannot start setpriv");
+    }
+
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Any(directory => File.Exists(Path.Combine(directory, tool)));
