@@ -54,6 +54,11 @@ public readonly ref struct DatagramContext
         IPendingSlewSource? pendingSlew = null) =>
         new(SocketKind.Server, 0, source, receiveTime, new LoopTime(receiveMono, receiveTime), data, pendingSlew);
 
+    /// <summary>A datagram on a multicast group or broadcast address socket.</summary>
+    public static DatagramContext ForGroup(in ClientAddress source, NtpTimestamp receiveTime, LoopTime now, ReadOnlySpan<byte> data,
+        IPendingSlewSource? pendingSlew = null) =>
+        new(SocketKind.Group, 0, source, receiveTime, now, data, pendingSlew);
+
     /// <summary>A datagram on association <paramref name="associationId"/>'s socket.</summary>
     public static DatagramContext ForAssociation(int associationId, in ClientAddress source, NtpTimestamp receiveTime, LoopTime now,
         ReadOnlySpan<byte> data, IPendingSlewSource? pendingSlew = null) =>

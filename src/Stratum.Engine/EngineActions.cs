@@ -84,7 +84,12 @@ public sealed class EngineActions
     /// with <paramref name="fromNtpPort"/> (a symmetric peer, which must send from port 123 and whose
     /// packets arrive there) the host sends through its server socket instead.</summary>
     public void OpenSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort = false) =>
-        _sockets.Add(new SocketAction(SocketActionKind.Open, associationId, remote, name) { FromNtpPort = fromNtpPort });
+        OpenSocket(associationId, remote, name, new AssociationSocketOptions(fromNtpPort, false, null));
+
+    /// <summary>Asks the host to open association <paramref name="associationId"/>'s socket with <paramref name="options"/>
+    /// (a broadcast server or manycast solicitor sends to a broadcast address or multicast group).</summary>
+    public void OpenSocket(int associationId, IPEndPoint remote, string name, AssociationSocketOptions options) =>
+        _sockets.Add(new SocketAction(SocketActionKind.Open, associationId, remote, name) { Options = options });
 
     /// <summary>Asks the host to close association <paramref name="associationId"/>'s socket.</summary>
     public void CloseSocket(int associationId) =>
@@ -224,9 +229,18 @@ public enum SocketActionKind
 /// in messages) or close.</summary>
 public readonly record struct SocketAction(SocketActionKind Kind, int AssociationId, IPEndPoint? Remote, string? Name)
 {
-    /// <summary>Send from the server's NTP port (a symmetric peer), not an ephemeral one.</summary>
-    public bool FromNtpPort { get; init; }
+    /// <summary>How the socket sends.</summary>
+    public AssociationSocketOptions Options { get; init; }
+
+    /// <summary>Send from the server's NTP port (a symmetric peer, a broadcast server), not an ephemeral one.</summary>
+    public bool FromNtpPort => Options.FromNtpPort;
 }
+
+/// <summary>How an association's socket sends: from the server's NTP port (<paramref name="FromNtpPort"/>: a
+/// symmetric peer, a broadcast server), to a broadcast address or multicast group (<paramref name="ToGroup"/>:
+/// SO_BROADCAST, the multicast interface), with a multicast time-to-live (<paramref name="Ttl"/>, null for the
+/// default).</summary>
+public readonly record struct AssociationSocketOptions(bool FromNtpPort, bool ToGroup, byte? Ttl);
 
 /// <summary>A host name to resolve: <paramref name="Family"/> InterNetwork or InterNetworkV6 for -4/-6,
 /// else Unspecified; <paramref name="Token"/> comes back with the answer.</summary>

@@ -32,4 +32,7 @@ public sealed record EngineConfiguration(
 {
     /// <summary>ntpd's `tos maxclock` default.</summary>
     public const int DefaultMaxClock = 10;
+
+    /// <summary>Broadcast and manycast: what may mobilize associations and answer groups.</summary>
+    public Associations.CastSettings Casting { get; init; } = Associations.CastSettings.Default;
 }

@@ -10,8 +10,12 @@
 // reply buffer, allocation-free); on an association socket only a datagram from that association's
 // server, and not from an `ignore` or `noserve` source, reaches it. OnTimer sends due polls, polls
 // the local clock driver, runs orphan mode, asks for host name lookups and keeps pools populated
-// (NameMobilizer), and says when the drift file and the sysstats line are due (hourly); it returns
-// the next deadline. A local clock with a sample becomes the system peer when no remote source is
+// (NameMobilizer), demobilizes ephemeral associations that timed out, and says when the drift file and
+// the sysstats line are due (hourly); it returns the next deadline.
+// Broadcast and manycast (ntpd 4.2.8): a broadcast (mode 5) on a server or group socket goes to the
+// broadcast client association of its server, or mobilizes one (CastMobilizer); a client request on a
+// group socket is answered only by a synchronized manycast server; a server's answer on a manycast
+// solicitor's socket mobilizes a client association for that server. A local clock with a sample becomes the system peer when no remote source is
 // selected, and the system then serves stratum = its stratum + 1 (RFC 5905 §11.2.2 clock_update).
 // Time comes in only as LoopTime; the clock driver's pending slew is read through the datagram's
 // IPendingSlewSource only when a sample is processed.
@@ -44,6 +48,10 @@ public sealed class NtpEngine
     private readonly HourlySchedule _sysStatsSchedule = new();
     private NameMobilizer? _names;
     private long _namesNextMono = long.MaxValue;
+    private readonly CastMobilizer _cast;
+
+    // Which manycast solicitor mobilized each of its servers' associations.
+    private readonly Dictionary<int, int> _manycastParents = [];
 
     /// <param name="configuration">What to run.</param>
     /// <param name="precision">The measured clock precision exponent.</param>
@@ -71,6 +79,12 @@ public sealed class NtpEngine
             throw new ArgumentNullException(nameof(random), "remote associations need a random source");
         }
 
+        _cast = new CastMobilizer(configuration.Casting, configuration.Keys ?? Access.KeyRing.Empty);
+        if (random is null && (configuration.Casting.BroadcastClient || (configuration.RemoteAssociations?.Any(static r => r.IsManycastSolicitor) ?? false)))
+        {
+            throw new ArgumentNullException(nameof(random), "broadcast and manycast clients need a random source");
+        }
+
         _orphan = configuration.Orphan is { } orphan ? new OrphanMode(orphan) : null;
         _leapSmear = configuration.LeapSmearInterval > 0 ? new LeapSmear(configuration.LeapSmearInterval) : null;
         System.LeapSmearInterval = configuration.LeapSmearInterval;
@@ -80,6 +94,7 @@ public sealed class NtpEngine
             configuration.DriftFrequency, configuration.DisciplineEnabled, configuration.Keys)
         {
             AssociationLocalEndpoints = Control.Host.AssociationSockets,
+            BroadcastBackstepPolls = configuration.Casting.BackstepPolls,
         };
         if (configuration.PendingNames is { Count: > 0 } names)
         {
@@ -104,6 +119,9 @@ public sealed class NtpEngine
 
     /// <summary>`server NAME` / `pool NAME` lines resolved at run time, or null when there are none.</summary>
     public NameMobilizer? Names => _names;
+
+    /// <summary>The broadcast and manycast mobilization rules and their counters.</summary>
+    public CastMobilizer Casting => _cast;
 
     public void Start(LoopTime now, EngineActions actions)
     {
@@ -188,9 +206,12 @@ public sealed class NtpEngine
     public DatagramResult OnDatagram(in DatagramContext datagram, Span<byte> reply, EngineActions actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
-        return datagram.Socket == SocketKind.Association
-            ? OnAssociationDatagram(datagram, actions)
-            : OnServerDatagram(datagram, reply, actions);
+        return datagram.Socket switch
+        {
+            SocketKind.Association => OnAssociationDatagram(datagram, actions),
+            SocketKind.Group => OnGroupDatagram(datagram, reply, actions),
+            _ => OnServerDatagram(datagram, reply, actions),
+        };
     }
 
     /// <summary>Packets from configured symmetric peers dropped by their source's restrict entry.</summary>
@@ -244,7 +265,18 @@ public sealed class NtpEngine
             return Deliver(peerId, datagram, actions);
         }
 
-        ServerDecision decision = Server.Respond(request, datagram.Source, datagram.ReceiveTime, datagram.Now.Mono, reply, out int replyLength);
+        if (mode == (int)NtpMode.Broadcast)
+        {
+            return OnBroadcast(datagram, actions);
+        }
+
+        return Serve(datagram, reply);
+    }
+
+    // The stateless time server's answer to a client request (a reply, a KoD, or nothing).
+    private DatagramResult Serve(in DatagramContext datagram, Span<byte> reply)
+    {
+        ServerDecision decision = Server.Respond(datagram.Data, datagram.Source, datagram.ReceiveTime, datagram.Now.Mono, reply, out int replyLength);
         return decision switch
         {
             ServerDecision.Reply => new DatagramResult(DatagramDisposition.Reply, replyLength, decision, Server.ReplyKey)
@@ -259,11 +291,116 @@ public sealed class NtpEngine
         };
     }
 
+    /// <summary>A datagram on a multicast group or broadcast address socket: a broadcast goes to its broadcast client
+    /// association (or mobilizes one); a client request is a manycast client's solicitation, answered only by a
+    /// manycast server that is synchronized (ntpd: "no help" otherwise); anything else is dropped.</summary>
+    private DatagramResult OnGroupDatagram(in DatagramContext datagram, Span<byte> reply, EngineActions actions)
+    {
+        Control.Host.Received++;
+        int mode = datagram.Data.IsEmpty ? -1 : datagram.Data[0] & 0x07;
+        if (mode == (int)NtpMode.Broadcast)
+        {
+            return OnBroadcast(datagram, actions);
+        }
+
+        bool canServe = _cast.Settings.ManycastServer && System.Leap != LeapIndicator.Unsynchronized
+            && System.WireStratum < SystemVariables.UnsynchronizedStratum;
+        if (mode != (int)NtpMode.Client || !canServe)
+        {
+            GroupDatagramsDropped++;
+            return DatagramResult.Ignored;
+        }
+
+        return Serve(datagram, reply);
+    }
+
+    /// <summary>Datagrams on group sockets that were neither broadcasts nor requests a manycast server answers.</summary>
+    public long GroupDatagramsDropped { get; private set; }
+
+    // A mode 5 packet: to its server's broadcast client association, or the first one heard from that server,
+    // which may mobilize one (and is then noted by it: the volley calibrates, or with broadcastdelay it is measured).
+    private DatagramResult OnBroadcast(in DatagramContext datagram, EngineActions actions)
+    {
+        if (!NtpPacket.TryRead(datagram.Data, out NtpPacket packet, out _))
+        {
+            return DatagramResult.Ignored;
+        }
+
+        int? id = _directory.BroadcastClientOf(datagram.Source, Sources);
+        if (id is null)
+        {
+            RestrictFlags flags = Server.Access?.Match(datagram.Source).Flags ?? RestrictFlags.None;
+            IPAddress server = datagram.Source.ToIPAddress();
+            if (_cast.ForBroadcast(packet, server, flags) is not { } settings)
+            {
+                return DatagramResult.Ignored;
+            }
+
+            id = MobilizeAssociation(settings, datagram.Now, actions);
+            actions.Notice(NoticeKind.Info, $"broadcast client: association {id} mobilized for server {server}");
+        }
+
+        double pendingSlew = 0;
+        double pendingSlewUncertainty = 0;
+        datagram.PendingSlew?.ReadPendingSlew(out pendingSlew, out pendingSlewUncertainty);
+        Sources.OnBroadcast(id.Value, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, pendingSlew, pendingSlewUncertainty);
+        if (Sources.SystemPeer is not null)
+        {
+            _systemPeer = null;
+        }
+
+        actions.NextDeadline = Deadline(datagram.Now);
+        return DatagramResult.ForAssociation;
+    }
+
+    // A server's answer to a manycast solicitor's request: it mobilizes a client association for that server,
+    // unless one exists or the rules refuse it (CastMobilizer).
+    private DatagramResult OnSolicitationReply(RemoteSource solicitor, in DatagramContext datagram, EngineActions actions)
+    {
+        if (!NtpPacket.TryRead(datagram.Data, out NtpPacket packet, out _) || !solicitor.Association.AnswersSolicitation(packet.Header))
+        {
+            return DatagramResult.Ignored;
+        }
+
+        IPAddress server = datagram.Source.ToIPAddress();
+        foreach (RemoteSource source in Sources.Sources)
+        {
+            if (source.Association.Settings.Address.Address.Equals(server))
+            {
+                _cast.Duplicate();
+                return DatagramResult.Ignored;
+            }
+        }
+
+        int children = 0;
+        foreach (int parent in _manycastParents.Values)
+        {
+            children += parent == solicitor.Id ? 1 : 0;
+        }
+
+        RestrictFlags flags = Server.Access?.Match(datagram.Source).Flags ?? RestrictFlags.None;
+        if (_cast.ForManycastReply(packet, server, flags, solicitor.Association.Settings, children) is not { } settings)
+        {
+            return DatagramResult.Ignored;
+        }
+
+        int id = MobilizeAssociation(settings, datagram.Now, actions);
+        _manycastParents[id] = solicitor.Id;
+        actions.Notice(NoticeKind.Info, $"manycast client {solicitor.Association.Settings.DisplayName}: association {id} mobilized for server {server}");
+        actions.NextDeadline = Deadline(datagram.Now);
+        return DatagramResult.ForAssociation;
+    }
+
     /// <summary>A datagram on association <see cref="DatagramContext.AssociationId"/>'s own socket: only
     /// one from its server's address and port counts, and ntpd drops even its servers' replies from an
     /// `ignore` or `noserve` source ("restrict source" exempts them).</summary>
     private DatagramResult OnAssociationDatagram(in DatagramContext datagram, EngineActions actions)
     {
+        if (Sources.Find(datagram.AssociationId) is { Association.Settings.IsManycastSolicitor: true } solicitor)
+        {
+            return OnSolicitationReply(solicitor, datagram, actions);
+        }
+
         if (!_directory.IsRemoteOf(datagram.AssociationId, datagram.Source, Sources))
         {
             return DatagramResult.Ignored;
@@ -337,6 +474,7 @@ public sealed class NtpEngine
         }
 
         actions.CloseSocket(id);
+        _manycastParents.Remove(id);
         AssociationsChanged();
         return true;
     }
@@ -355,12 +493,15 @@ public sealed class NtpEngine
 
     // One client socket per network association, on a random ephemeral port (RFC 9109); a reference
     // clock is read by its driver, never over the network.
+    // A symmetric peer and a broadcast server send from port 123 (the server socket); a broadcast server and a
+    // manycast solicitor send to a group.
     private static void OpenSocket(RemoteSource source, EngineActions actions)
     {
+        RemoteAssociationSettings settings = source.Association.Settings;
         if (!source.Association.IsRefclock)
         {
-            actions.OpenSocket(source.Id, source.Association.Settings.Address, source.Association.Settings.DisplayName,
-                fromNtpPort: source.Association.Settings.Mode == AssociationMode.SymmetricActive);
+            bool fromNtpPort = settings.Mode is AssociationMode.SymmetricActive or AssociationMode.Broadcast;
+            actions.OpenSocket(source.Id, settings.Address, settings.DisplayName, new AssociationSocketOptions(fromNtpPort, settings.SendsToGroup, settings.Ttl));
         }
     }
 
@@ -459,6 +600,7 @@ public sealed class NtpEngine
         }
 
         Sources.OnTimer(now, actions);
+        ExpireEphemerals(actions);
         if (sampled && Sources.SystemPeer is null)
         {
             SelectSystemPeer(now, actions);
@@ -478,6 +620,41 @@ public sealed class NtpEngine
         Housekeeping(now, actions);
         actions.NextDeadline = Deadline(now);
         return actions.NextDeadline;
+    }
+
+    // Ephemeral associations (broadcast servers heard, manycast servers found) that stayed unreachable are
+    // demobilized; a manycast solicitor stops soliciting while `tos minclock` of its servers are reachable.
+    private void ExpireEphemerals(EngineActions actions)
+    {
+        foreach (int id in Sources.TimedOut.ToArray())
+        {
+            string name = Sources.Find(id)?.Association.Settings.DisplayName ?? id.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+            if (DemobilizeAssociation(id, actions))
+            {
+                actions.Notice(NoticeKind.Info, $"{name}: ephemeral association {id} demobilized, unreachable for {SourceManager.EphemeralTimeoutPolls} polls");
+            }
+        }
+
+        if (_manycastParents.Count == 0)
+        {
+            return;
+        }
+
+        foreach (RemoteSource source in Sources.Sources)
+        {
+            if (!source.Association.Settings.IsManycastSolicitor)
+            {
+                continue;
+            }
+
+            int reachable = 0;
+            foreach ((int child, int parent) in _manycastParents)
+            {
+                reachable += parent == source.Id && Sources.Find(child) is { Association.IsReachable: true } ? 1 : 0;
+            }
+
+            source.Association.SolicitationSatisfied = reachable >= _cast.Settings.MinClock;
+        }
     }
 
     /// <summary>Restrict list, MRU list and rate limits; "restrict source" covers the configured association addresses.</summary>

@@ -128,6 +128,10 @@ internal static class NtpdDaemon
             return 1;
         }
 
+        // multicastclient and manycastserver groups, and the broadcast addresses a broadcast client listens on.
+        host.BindGroups([.. config.MulticastClientGroups, .. config.ManycastServerGroups.Except(config.MulticastClientGroups)],
+            config.System.BroadcastClient, settings.Port);
+
         if (settings.PidFile is not null && ProcessSession.WritePidFile(settings.PidFile, environment.ProcessId) is string pidError)
         {
             DaemonLog.PidFileError(logger, pidError);
@@ -480,13 +484,32 @@ internal static class NtpdDaemon
     /// <summary>The Engine's settings for a server, pool or peer line whose address is <paramref name="address"/>.</summary>
     internal static RemoteAssociationSettings AssociationSettings(AssociationConfig association, IPAddress address) =>
         new(new IPEndPoint(address, 123),
-            association.Kind == AssociationKind.Peer ? AssociationMode.SymmetricActive : AssociationMode.Client,
+            association.Kind switch
+            {
+                AssociationKind.Peer => AssociationMode.SymmetricActive,
+                AssociationKind.Broadcast => AssociationMode.Broadcast,
+                _ => AssociationMode.Client,
+            },
             association.Iburst, association.Burst, association.Prefer, association.NoSelect, association.True,
             association.MinPoll, association.MaxPoll, association.Version, association.Address)
         {
             KeyId = association.KeyId,
             Xleave = association.Xleave,
+            Ttl = association.Ttl,
+            IsManycastSolicitor = association.Kind == AssociationKind.ManycastClient,
         };
+
+    // broadcastclient/multicastclient/enable bclient, manycastserver, auth, broadcastdelay and the tos words.
+    private static CastSettings CastingFrom(NtpConfig config) => new()
+    {
+        BroadcastClient = config.System.BroadcastClient,
+        ManycastServer = config.ManycastServerGroups.Count > 0,
+        Authenticate = config.System.Authentication,
+        BroadcastDelay = config.BroadcastDelay,
+        BackstepPolls = config.Tos.BroadcastPollBackoffStep ?? 0,
+        MinClock = config.Tos.MinClock ?? TosOptions.DefaultMinClock,
+        MaxClock = config.Tos.MaxClock ?? TosOptions.DefaultMaxClock,
+    };
 
     /// <summary>The Engine's view of the config and command line.</summary>
     internal static EngineConfiguration Translate(NtpConfig config, NtpdSettings? settings = null, double? driftFrequency = null)
@@ -552,6 +575,7 @@ internal static class NtpdDaemon
             KeepDriftFile = config.DriftFile is not null && config.System.ClockDiscipline,
             WriteSysStats = config.System.Statistics && config.IsStatisticsEnabled(StatisticsKind.SysStats),
             LeapSmearInterval = config.LeapSmearInterval ?? 0,
+            Casting = CastingFrom(config),
         };
     }
 

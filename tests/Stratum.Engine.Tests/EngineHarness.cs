@@ -149,7 +149,7 @@ internal sealed class EngineHarness : IDatagramSender, ILogSink, IStatisticsSink
     {
     }
 
-    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort) => _sockets[associationId] = remote;
+    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, AssociationSocketOptions options) => _sockets[associationId] = remote;
 
     void IDatagramSender.CloseAssociationSocket(int associationId)
     {

@@ -65,6 +65,12 @@ internal static class AddressSyntax
         return true;
     }
 
+    /// <summary>True for a multicast group: 224.0.0.0/4 or ff00::/8.</summary>
+    public static bool IsMulticast(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? address.IsIPv6Multicast
+            : (address.GetAddressBytes()[0] & 0xF0) == 0xE0;
+
     public static AddressFamilyHint FamilyOf(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? AddressFamilyHint.IPv6 : AddressFamilyHint.IPv4;
 

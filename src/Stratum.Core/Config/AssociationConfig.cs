@@ -1,7 +1,7 @@
-// AssociationConfig: one server, pool or peer line (ntp.conf(5) "Configuration Commands", ntpd
-// 4.2.8 "Server Commands and Options"). Reference clocks (127.127.T.U) are modeled apart as
-// RefClockConfig. Options that Stratum does not implement (preempt, ttl, autokey) are warned about
-// and not kept here.
+// AssociationConfig: one server, pool, peer, broadcast or manycastclient line (ntp.conf(5)
+// "Configuration Commands", ntpd 4.2.8 "Server Commands and Options"). Reference clocks (127.127.T.U)
+// are modeled apart as RefClockConfig. Options that Stratum does not implement (preempt, autokey) are
+// warned about and not kept here.
 namespace Stratum.Core.Config;
 
 /// <summary>A configured association to a remote NTP server, pool or symmetric peer.</summary>
@@ -45,4 +45,11 @@ public sealed record AssociationConfig(
     /// <summary><c>xleave</c>: ask the server for the interleaved mode (RFC 9769), whose transmit timestamps
     /// are the kernel's stamps of earlier replies.</summary>
     public bool Xleave { get; init; }
+
+    /// <summary><c>ttl</c> of a broadcast or manycastclient line: the IP time-to-live of multicast packets
+    /// (ntpd's default 127 for multicast; a broadcast stays on its link whatever it says).</summary>
+    public byte? Ttl { get; init; }
+
+    /// <summary>The multicast time-to-live when <c>ttl</c> is not given.</summary>
+    public const byte DefaultMulticastTtl = 127;
 }

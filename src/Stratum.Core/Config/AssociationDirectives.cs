@@ -1,8 +1,9 @@
 // AssociationDirectives: "server|pool|peer [-4|-6] ADDRESS [options]" (ntpd 4.2.8 confopt.html).
 // ADDRESS is an IPv4/IPv6 literal or a DNS name (resolved later by Platform). On a server line
 // the pseudo address 127.127.T.U declares a reference clock instead (refclock.html); pool and
-// peer cannot. Only the local clock driver (type 1) is implemented; other types are kept and
-// warned about.
+// peer cannot. Reference clock types other than those Stratum drives are kept and warned about.
+// "broadcast ADDRESS" and "manycastclient GROUP" take the same options but need an address
+// literal: a broadcast address or multicast group for broadcast, a multicast group for manycast.
 using System.Net;
 
 namespace Stratum.Core.Config;
@@ -16,6 +17,10 @@ internal static class AssociationDirectives
 
     public static void Peer(DirectiveLine line, ConfigBuilder config) => Parse(line, config, AssociationKind.Peer);
 
+    public static void Broadcast(DirectiveLine line, ConfigBuilder config) => Parse(line, config, AssociationKind.Broadcast);
+
+    public static void ManycastClient(DirectiveLine line, ConfigBuilder config) => Parse(line, config, AssociationKind.ManycastClient);
+
     private static void Parse(DirectiveLine line, ConfigBuilder config, AssociationKind kind)
     {
         AddressFamilyHint family = line.TakeAddressFamilyFlag(out ConfigToken familyFlag);
@@ -25,7 +30,8 @@ internal static class AssociationDirectives
         }
 
         string address = addressToken.Text;
-        if (AddressSyntax.TryParseRefClock(address, out byte driverType, out byte unit))
+        bool cast = kind is AssociationKind.Broadcast or AssociationKind.ManycastClient;
+        if (!cast && AddressSyntax.TryParseRefClock(address, out byte driverType, out byte unit))
         {
             ParseRefClock(line, config, kind, family, familyFlag, addressToken, driverType, unit);
             return;
@@ -50,8 +56,19 @@ internal static class AssociationDirectives
             family = literalFamily;
         }
 
+        if (cast && !IsCastAddress(line, kind, addressToken, literal))
+        {
+            line.SkipRest();
+            return;
+        }
+
         var options = AssociationOptions.Parse(line, isRefClock: false);
         (sbyte minPoll, sbyte maxPoll) = options.ResolvePolls(line);
+        if (options.Ttl is not null && !cast)
+        {
+            line.Warning(options.TtlToken, $"option 'ttl' only applies to 'broadcast' and 'manycastclient' lines and is ignored on {DiagnosticText.Quote(line.Name)}");
+        }
+
         if (options.Xleave && kind == AssociationKind.Peer)
         {
             line.Warning(line.Directive, "option 'xleave' is not implemented for 'peer' lines (the interleaved symmetric mode); the peer runs in basic mode");
@@ -73,7 +90,34 @@ internal static class AssociationDirectives
             line.LineNumber)
         {
             Xleave = options.Xleave,
+            Ttl = cast ? (byte?)options.Ttl : null,
         });
+    }
+
+    // A broadcast line needs an IPv4 broadcast address or a multicast group (an IPv6 one must be a group:
+    // IPv6 has no broadcast); a manycastclient line needs a multicast group. Names are not looked up.
+    private static bool IsCastAddress(DirectiveLine line, AssociationKind kind, ConfigToken addressToken, IPAddress? literal)
+    {
+        if (literal is null)
+        {
+            line.Error(addressToken, $"{DiagnosticText.Quote(line.Name)} needs an address literal, not the name {DiagnosticText.Quote(addressToken.Text)}");
+            return false;
+        }
+
+        bool multicast = AddressSyntax.IsMulticast(literal);
+        if (kind == AssociationKind.ManycastClient && !multicast)
+        {
+            line.Error(addressToken, $"'manycastclient' needs a multicast group address (224.0.0.0/4 or ff00::/8), not {DiagnosticText.Quote(addressToken.Text)}");
+            return false;
+        }
+
+        if (kind == AssociationKind.Broadcast && literal.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !multicast)
+        {
+            line.Error(addressToken, $"'broadcast' to an IPv6 address needs a multicast group (ff00::/8), not {DiagnosticText.Quote(addressToken.Text)}");
+            return false;
+        }
+
+        return true;
     }
 
     private static void ParseRefClock(

@@ -1,8 +1,8 @@
 // AssociationOptions: the options after the address of a server, pool or peer line (ntpd 4.2.8
 // confopt.html "Server Command Options"): iburst burst prefer noselect true, minpoll maxpoll
-// (3..17) version (1..4) key (1..65535) mode (reference clocks) xleave (RFC 9769 interleaved mode).
-// ntpd options Stratum does not implement (preempt xmtnonce ttl) and Autokey ones (autokey ident) are
-// warned about.
+// (3..17) version (1..4) key (1..65535) mode (reference clocks) xleave (RFC 9769 interleaved mode)
+// ttl (0..255, broadcast and manycastclient lines). ntpd options Stratum does not implement (preempt
+// xmtnonce) and Autokey ones (autokey ident) are warned about.
 // As in ntpd's newpeer(), a minpoll above maxpoll is lowered to maxpoll.
 namespace Stratum.Core.Config;
 
@@ -32,6 +32,11 @@ internal sealed class AssociationOptions
     public int? KeyId { get; private set; }
 
     public int? Mode { get; private set; }
+
+    public int? Ttl { get; private set; }
+
+    /// <summary>Where <c>ttl</c> was written, for a warning on lines it does not apply to.</summary>
+    public ConfigToken TtlToken { get; private set; }
 
     /// <summary>Reads every remaining word of <paramref name="line"/> as an option.</summary>
     public static AssociationOptions Parse(DirectiveLine line, bool isRefClock)
@@ -117,9 +122,10 @@ internal sealed class AssociationOptions
                 ParseMode(line, option, isRefClock);
                 break;
             case "ttl":
-                if (line.TryTakeInteger(option, 0, 255, out _))
+                if (line.TryTakeInteger(option, 0, 255, out value) && IsClientOptionUsable(line, option, isRefClock))
                 {
-                    line.Warning(option, UnsupportedFeature.NotImplemented("option", option.Text));
+                    Ttl = value;
+                    TtlToken = option;
                 }
 
                 break;

@@ -54,6 +54,12 @@ internal sealed class ConfigBuilder
 
     public uint? RequestKey { get; set; }
 
+    public List<System.Net.IPAddress> MulticastClientGroups { get; } = [];
+
+    public List<System.Net.IPAddress> ManycastServerGroups { get; } = [];
+
+    public double? BroadcastDelay { get; set; }
+
     /// <summary>The last tos word that set minsane, minclock or maxclock.</summary>
     public SourcePosition? TosClockCountPosition { get; set; }
 
@@ -186,6 +192,9 @@ internal sealed class ConfigBuilder
             ControlKey = ControlKey,
             RequestKey = RequestKey,
             LeapSmearInterval = LeapSmearInterval,
+            MulticastClientGroups = MulticastClientGroups.AsReadOnly(),
+            ManycastServerGroups = ManycastServerGroups.AsReadOnly(),
+            BroadcastDelay = BroadcastDelay,
         };
     }
 

@@ -22,6 +22,12 @@ internal static class DirectiveTable
             ["server"] = AssociationDirectives.Server,
             ["pool"] = AssociationDirectives.Pool,
             ["peer"] = AssociationDirectives.Peer,
+            ["broadcast"] = AssociationDirectives.Broadcast,
+            ["manycastclient"] = AssociationDirectives.ManycastClient,
+            ["broadcastclient"] = CastDirectives.BroadcastClient,
+            ["multicastclient"] = CastDirectives.MulticastClient,
+            ["manycastserver"] = CastDirectives.ManycastServer,
+            ["broadcastdelay"] = CastDirectives.BroadcastDelay,
             ["fudge"] = FudgeDirective.Parse,
             ["restrict"] = RestrictDirective.Parse,
             ["interface"] = InterfaceDirective.Parse,
@@ -49,8 +55,7 @@ internal static class DirectiveTable
 
         string[] notImplemented =
         [
-            "broadcast", "broadcastclient", "broadcastdelay", "calldelay", "delrestrict", "device", "dscp",
-            "manycastclient", "manycastserver", "mdnstries", "multicastclient",
+            "calldelay", "delrestrict", "device", "dscp", "mdnstries",
             "nonvolatile", "ntpsigndsocket", "phone", "pollskewlist", "reset", "rlimit", "saveconfigdir",
             "setvar", "tick", "trap", "ttl", "unconfig", "unpeer",
         ];

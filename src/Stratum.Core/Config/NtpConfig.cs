@@ -12,8 +12,18 @@ public sealed record NtpConfig
 
     // Associations and clocks.
 
-    /// <summary>server, pool and peer lines in file order (reference clocks excluded).</summary>
+    /// <summary>server, pool, peer, broadcast and manycastclient lines in file order (reference clocks excluded).</summary>
     public IReadOnlyList<AssociationConfig> Associations { get; init; } = [];
+
+    /// <summary>multicastclient: the groups joined to hear broadcast servers (224.0.1.1 when a line names none).</summary>
+    public IReadOnlyList<System.Net.IPAddress> MulticastClientGroups { get; init; } = [];
+
+    /// <summary>manycastserver: the groups joined to answer manycast clients.</summary>
+    public IReadOnlyList<System.Net.IPAddress> ManycastServerGroups { get; init; } = [];
+
+    /// <summary>broadcastdelay: the one-way delay (s) assumed for broadcasts, which skips the calibration
+    /// volley; null measures it.</summary>
+    public double? BroadcastDelay { get; init; }
 
     /// <summary>Reference clocks (server 127.127.T.U) with their fudge values, in file order.</summary>
     public IReadOnlyList<RefClockConfig> RefClocks { get; init; } = [];

@@ -12,7 +12,7 @@ public sealed record SystemOptions
     /// <summary><c>auth</c>: symmetric peers and broadcast need authentication (default on).</summary>
     public bool Authentication { get; init; } = true;
 
-    /// <summary><c>bclient</c>: accept broadcast servers (default off; broadcast is not implemented).</summary>
+    /// <summary><c>bclient</c>: accept broadcast servers (default off; also set by broadcastclient and multicastclient).</summary>
     public bool BroadcastClient { get; init; }
 
     /// <summary><c>calibrate</c>: calibrate reference clock fudge time1 (default off).</summary>

@@ -10,7 +10,7 @@ namespace Stratum.Engine.Associations;
 /// <summary>Remote ends of the associations, for routing datagrams.</summary>
 internal sealed class AssociationDirectory
 {
-    private readonly List<(int Id, ClientAddress Remote, bool Peer)> _entries = [];
+    private readonly List<(int Id, ClientAddress Remote, bool Peer, bool BroadcastClient)> _entries = [];
     private int _builtVersion = -1;
     private int _builtCount = -1;
     private int _version;
@@ -23,7 +23,7 @@ internal sealed class AssociationDirectory
     public int? PeerOf(in ClientAddress source, SourceManager sources)
     {
         Refresh(sources);
-        foreach ((int id, ClientAddress remote, bool peer) in _entries)
+        foreach ((int id, ClientAddress remote, bool peer, _) in _entries)
         {
             if (peer && remote == source)
             {
@@ -39,7 +39,7 @@ internal sealed class AssociationDirectory
     public bool IsRemoteOf(int id, in ClientAddress source, SourceManager sources)
     {
         Refresh(sources);
-        foreach ((int entryId, ClientAddress remote, _) in _entries)
+        foreach ((int entryId, ClientAddress remote, _, _) in _entries)
         {
             if (entryId == id)
             {
@@ -48,6 +48,22 @@ internal sealed class AssociationDirectory
         }
 
         return false;
+    }
+
+    /// <summary>The id of the broadcast client association of the server at <paramref name="source"/> (its address:
+    /// a broadcast may come from any port), or null.</summary>
+    public int? BroadcastClientOf(in ClientAddress source, SourceManager sources)
+    {
+        Refresh(sources);
+        foreach ((int id, ClientAddress remote, _, bool broadcastClient) in _entries)
+        {
+            if (broadcastClient && remote.SameHost(source))
+            {
+                return id;
+            }
+        }
+
+        return null;
     }
 
     private void Refresh(SourceManager sources)
@@ -63,7 +79,8 @@ internal sealed class AssociationDirectory
         foreach (RemoteSource source in sources.Sources)
         {
             RemoteAssociationSettings settings = source.Association.Settings;
-            _entries.Add((source.Id, ClientAddress.From(settings.Address.Address, settings.Address.Port), settings.Mode == AssociationMode.SymmetricActive));
+            _entries.Add((source.Id, ClientAddress.From(settings.Address.Address, settings.Address.Port), settings.Mode == AssociationMode.SymmetricActive,
+                settings.Mode == AssociationMode.BroadcastClient));
         }
     }
 }

@@ -10,6 +10,11 @@
 // per poll (OnRefclockPoll), which becomes a sample at the fudge stratum and refid.
 // For ntpq it also keeps ntpd's `unreach` (polls while the reach register stays empty, transmit())
 // and the packet half of `flash` (which checks the last packet from the remote end failed).
+// Broadcast modes (RFC 5905 §8, ntpd 4.2.8): a `broadcast` association sends mode 5 with our system
+// variables at every 2^minpoll s while we are synchronized and expects nothing; a broadcast client
+// association first runs a client volley (iburst) and then only listens (OnBroadcast, measured by
+// BroadcastReception); a manycast solicitor sends client requests to a group and takes no samples
+// (the engine mobilizes each server that answers).
 using Stratum.Core.Time;
 using Stratum.Core.Wire;
 using Stratum.Engine.SystemState;
@@ -57,6 +62,10 @@ public sealed class RemoteAssociation
     private NtpTimestamp _namedTransmit;
 
     private bool IsSymmetric => Settings.Mode == AssociationMode.SymmetricActive;
+
+    // A broadcast client's listening state, or null for other modes; its volley ends with the burst.
+    private readonly BroadcastReception? _broadcast;
+    private bool _volleyDone;
     private int _burstRemaining;
     private int _pollsWithoutReply;
 
@@ -76,7 +85,28 @@ public sealed class RemoteAssociation
         // smaller of the two) shows our poll interval for a source not heard from yet.
         PeerPoll = settings.MaxPoll;
         NextPollMono = long.MaxValue;
+        if (settings.Mode == AssociationMode.BroadcastClient)
+        {
+            _broadcast = new BroadcastReception(settings.BroadcastDelay);
+            _volleyDone = settings.BroadcastDelay is not null;
+        }
     }
+
+    /// <summary>A broadcast client still running its calibration volley (client requests, mode 4 replies).</summary>
+    public bool IsCalibrating => _broadcast is not null && !_volleyDone;
+
+    /// <summary>A broadcast client past its volley: it only listens.</summary>
+    public bool IsListening => _broadcast is not null && _volleyDone;
+
+    /// <summary>The one-way delay a broadcast client uses, once known.</summary>
+    public double? BroadcastDelay => _broadcast?.Delay;
+
+    /// <summary>A manycast solicitor with enough servers found: it polls without sending.</summary>
+    public bool SolicitationSatisfied { get; set; }
+
+    /// <summary>True for an association whose packets are samples of a remote clock (not a broadcast
+    /// server's sender nor a manycast solicitor).</summary>
+    public bool IsTimeSource => Settings.Mode != AssociationMode.Broadcast && !Settings.IsManycastSolicitor;
 
     /// <summary>Association id, as ntpq shows it.</summary>
     public int Id { get; }
@@ -170,6 +200,10 @@ public sealed class RemoteAssociation
         }
 
         NextPollMono = now.Mono + (Settings.Iburst ? 0 : (long)(_random.NextUInt64() % (ulong)LoopTime.NanosecondsPerSecond));
+        if (IsListening)
+        {
+            NextPollMono = now.Mono + PollIntervalNanoseconds();
+        }
     }
 
     /// <summary>Sets the poll exponent within minpoll..maxpoll (the discipline's system poll).</summary>
@@ -181,6 +215,20 @@ public sealed class RemoteAssociation
     {
         if (IsRefclock || StoppedBy is not null || now.Mono < NextPollMono)
         {
+            return 0;
+        }
+
+        if (Settings.Mode == AssociationMode.Broadcast)
+        {
+            return OnBroadcastTimer(now, packet);
+        }
+
+        if (IsListening)
+        {
+            // Listening: the reach register still shifts at each poll, but nothing is sent.
+            BeginPoll();
+            _burstRemaining = 0;
+            NextPollMono = now.Mono + PollIntervalNanoseconds();
             return 0;
         }
 
@@ -197,8 +245,47 @@ public sealed class RemoteAssociation
         NextPollMono = now.Mono + (_burstRemaining > 0
             ? BurstSpacingSeconds * LoopTime.NanosecondsPerSecond
             : PollIntervalNanoseconds());
+        if (IsCalibrating && _burstRemaining == 0)
+        {
+            // The volley's last request goes out now; its reply still counts. Then the association listens.
+            _volleyDone = true;
+        }
+
+        if (Settings.IsManycastSolicitor && SolicitationSatisfied)
+        {
+            return 0;
+        }
+
         PacketsSent++;
         return BuildRequest(now, packet);
+    }
+
+    // A broadcast server: one mode 5 packet per 2^minpoll s (never sooner, so clients do not find it early),
+    // only while we are synchronized (ntpd's transmit()), with our system variables, no origin or receive
+    // timestamp, and the transmit time at which it is built.
+    private int OnBroadcastTimer(LoopTime now, Span<byte> packet)
+    {
+        long interval = (long)Math.ScaleB(1.0, Settings.MinPoll) * LoopTime.NanosecondsPerSecond;
+        NextPollMono = now.Mono + interval + (long)(_random.NextUInt64() % (ulong)Math.Max(1, interval / 16));
+        HostPoll = Settings.MinPoll;
+        if (_system.Leap == LeapIndicator.Unsynchronized)
+        {
+            return 0;
+        }
+
+        var broadcast = new NtpHeader(
+            _system.Leap, Settings.Version, NtpMode.Broadcast, _system.WireStratum, Settings.MinPoll, _system.Precision,
+            NtpShort.FromSeconds(_system.RootDelay), NtpShort.FromSeconds(_system.RootDispersionAt(now.MonoSeconds)),
+            _system.ReferenceId, _system.ReferenceTime, NtpTimestamp.Zero, NtpTimestamp.Zero, now.Real);
+        int length = broadcast.Write(packet);
+        PacketsSent++;
+        if (Key is null)
+        {
+            return length;
+        }
+
+        MacsSigned++;
+        return Stratum.Core.Auth.PacketMac.Append(Key, packet, length);
     }
 
     /// <summary>The trusted key of `key N` that signs requests and must sign replies; null without
@@ -270,7 +357,7 @@ public sealed class RemoteAssociation
         }
 
         NtpHeader header = packet.Header;
-        bool modeFits = Settings.Mode == AssociationMode.Client
+        bool modeFits = Settings.Mode is AssociationMode.Client or AssociationMode.BroadcastClient
             ? header.Mode == NtpMode.Server
             : header.Mode is NtpMode.SymmetricActive or NtpMode.SymmetricPassive;
         if (!modeFits)
@@ -370,11 +457,104 @@ public sealed class RemoteAssociation
             + (SystemVariables.FrequencyTolerance * Math.Max(roundTrip, 0));
         sample = new ClockSample(offset, delay, dispersion, monoSeconds, header.Leap, header.Stratum,
             header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
+        _broadcast?.RecordVolley(offset, delay);
         LastSample = sample;
         ReferenceTime = header.ReferenceTime;
         LastExchange = new RawExchange(interleaved ? header with { ReceiveTime = t2 } : header, t1, t4);
         return ReplyVerdict.Accepted;
     }
+
+    /// <summary>A mode 5 packet from this broadcast client association's server (RFC 5905 §8 broadcast mode):
+    /// checked as a reply is (duplicate, `key`, synchronized), then against the server's interval and
+    /// `tos bcpollbstep` (BroadcastReception), and measured with the calibrated delay. While the volley
+    /// runs a broadcast is only noted.</summary>
+    public ReplyVerdict OnBroadcast(ReadOnlySpan<byte> data, NtpTimestamp receiveTime, double monoSeconds, sbyte localPrecision, int backstepPolls,
+        out ClockSample sample)
+    {
+        ReplyVerdict verdict = CheckBroadcast(data, receiveTime, monoSeconds, localPrecision, backstepPolls, out sample);
+        if (verdict != ReplyVerdict.Accepted)
+        {
+            DroppedReplies[(int)verdict]++;
+        }
+
+        return verdict;
+    }
+
+    private ReplyVerdict CheckBroadcast(ReadOnlySpan<byte> data, NtpTimestamp receiveTime, double monoSeconds, sbyte localPrecision, int backstepPolls,
+        out ClockSample sample)
+    {
+        sample = default;
+        if (_broadcast is null)
+        {
+            return ReplyVerdict.WrongMode;
+        }
+
+        if (!NtpPacket.TryRead(data, out NtpPacket packet, out _))
+        {
+            return ReplyVerdict.Malformed;
+        }
+
+        NtpHeader header = packet.Header;
+        if (header.Mode != NtpMode.Broadcast)
+        {
+            return ReplyVerdict.WrongMode;
+        }
+
+        PacketTests = FlashTest.None;
+        if (header.TransmitTime.IsZero || header.TransmitTime == _lastReplyTransmit)
+        {
+            PacketTests = FlashTest.Duplicate;
+            return ReplyVerdict.Duplicate;
+        }
+
+        if (Settings.KeyId is not null)
+        {
+            IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
+            if (!IsAuthentic)
+            {
+                PacketTests = FlashTest.Authentication;
+                return ReplyVerdict.AuthenticationFailed;
+            }
+
+            MacsVerified++;
+        }
+
+        _lastReplyTransmit = header.TransmitTime;
+        PeerPoll = header.Poll;
+        if (header.Leap == LeapIndicator.Unsynchronized || header.Stratum == 0 || header.Stratum >= SystemVariables.UnsynchronizedStratum)
+        {
+            PacketTests = FlashTest.Stratum;
+            return ReplyVerdict.Unsynchronized;
+        }
+
+        if (IsCalibrating)
+        {
+            _broadcast.NoteArrival(header.TransmitTime, monoSeconds);
+            return ReplyVerdict.Calibrating;
+        }
+
+        ReplyVerdict admitted = _broadcast.Admit(header.TransmitTime, header.Poll, monoSeconds, backstepPolls);
+        if (admitted != ReplyVerdict.Accepted)
+        {
+            return admitted;
+        }
+
+        Reach |= 1;
+        _pollsWithoutReply = 0;
+        (double offset, double delay) = _broadcast.Measure(header.TransmitTime, receiveTime);
+        double dispersion = Math.ScaleB(1.0, localPrecision) + Math.ScaleB(1.0, header.Precision) + (SystemVariables.FrequencyTolerance * delay);
+        sample = new ClockSample(offset, Math.Max(delay, Math.ScaleB(1.0, localPrecision)), dispersion, monoSeconds, header.Leap, header.Stratum,
+            header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
+        LastSample = sample;
+        ReferenceTime = header.ReferenceTime;
+        LastExchange = new RawExchange(header, NtpTimestamp.Zero, receiveTime);
+        return ReplyVerdict.Accepted;
+    }
+
+    /// <summary>True when <paramref name="header"/> answers this manycast solicitor's last request (its origin is
+    /// our cookie): any number of servers may answer one request.</summary>
+    public bool AnswersSolicitation(in NtpHeader header) =>
+        Settings.IsManycastSolicitor && !_cookie.IsZero && header.Mode == NtpMode.Server && header.OriginTime == _cookie;
 
     /// <summary>Whether a symmetric peer's packet may set what our next packet echoes.</summary>
     /// <remarks>

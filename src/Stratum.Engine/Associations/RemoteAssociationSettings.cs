@@ -1,5 +1,6 @@
-// RemoteAssociationSettings: the Engine's view of one `server` or `peer` line (or one address
-// resolved from a `pool`): what to send and how often (RFC 5905 §9, ntpd's options).
+// RemoteAssociationSettings: the Engine's view of one `server`, `peer`, `broadcast` or `manycastclient`
+// line (or one address resolved from a `pool`, or an association a broadcast or manycast server
+// mobilized): what to send and how often (RFC 5905 §9, ntpd's options).
 using System.Net;
 
 namespace Stratum.Engine.Associations;
@@ -15,6 +16,13 @@ public enum AssociationMode : byte
     /// <summary>A reference clock driver (127.127.T.U other than the local clock): no packets; the
     /// host hands the engine one sample per poll (<see cref="RefclockIdentity"/>).</summary>
     Refclock = 0,
+
+    /// <summary>`broadcast`: we send mode 5 to a broadcast address or multicast group, expect nothing.</summary>
+    Broadcast = 5,
+
+    /// <summary>A broadcast server heard by `broadcastclient`/`multicastclient` (ntpd's MODE_BCLIENT): after a
+    /// client/server volley that measures the delay, we only listen to its mode 5 packets.</summary>
+    BroadcastClient = 6,
 }
 
 /// <summary>What a reference clock association serves as: the fudge stratum (0 by default), its
@@ -53,4 +61,23 @@ public sealed record RemoteAssociationSettings(
     /// <summary>`xleave`: a client association asks for the interleaved mode (RFC 9769 §2) and measures
     /// with the server's kernel transmit stamps when it answers in that mode.</summary>
     public bool Xleave { get; init; }
+
+    /// <summary>The IP time-to-live of multicast packets (`ttl` on broadcast and manycastclient lines), or null
+    /// for the default.</summary>
+    public byte? Ttl { get; init; }
+
+    /// <summary>`manycastclient GROUP`: requests go to a multicast group, and every server that answers is
+    /// mobilized as a client association of its own; this one takes no samples.</summary>
+    public bool IsManycastSolicitor { get; init; }
+
+    /// <summary>Mobilized by a packet (a broadcast server heard, a manycast server that answered), not by a
+    /// config line: demobilized when it stays unreachable (ntpd's preemptible associations).</summary>
+    public bool IsEphemeral { get; init; }
+
+    /// <summary>A broadcast client's one-way delay from `broadcastdelay` (no volley), or null: the volley
+    /// measures it.</summary>
+    public double? BroadcastDelay { get; init; }
+
+    /// <summary>True when the association sends to a broadcast address or multicast group.</summary>
+    public bool SendsToGroup => Mode == AssociationMode.Broadcast || IsManycastSolicitor;
 }

@@ -23,4 +23,10 @@ public enum ReplyVerdict : byte
     Stopped,
     /// <summary>`key N` is configured and the reply has no valid MAC by that key (or is a crypto-NAK).</summary>
     AuthenticationFailed,
+    /// <summary>A broadcast while the client/server volley that calibrates the delay still runs: noted, no sample.</summary>
+    Calibrating,
+    /// <summary>A broadcast sooner after the last one than the server's poll interval allows (a replay or a flood).</summary>
+    TooSoon,
+    /// <summary>A broadcast whose time went backwards, held back for `tos bcpollbstep` poll intervals.</summary>
+    Backstep,
 }

@@ -269,11 +269,24 @@ public sealed class SourceManager
         return deadline;
     }
 
+    /// <summary>Polls without a valid packet after which an ephemeral association (one a broadcast or manycast
+    /// server mobilized) is demobilized (ntpd's NTP_UNREACH).</summary>
+    public const int EphemeralTimeoutPolls = 10;
+
+    /// <summary>`tos bcpollbstep`: poll intervals a broadcast server's backward time step is held back.</summary>
+    public int BroadcastBackstepPolls { get; init; }
+
+    /// <summary>Ephemeral associations the last OnTimer found timed out: the engine demobilizes them.</summary>
+    public IReadOnlyList<int> TimedOut => _timedOut;
+
+    private readonly List<int> _timedOut = [];
+
     /// <summary>Sends the requests that are due.</summary>
     public void OnTimer(LoopTime now, EngineActions actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
         bool anyReachable = false;
+        _timedOut.Clear();
         foreach (RemoteSource source in _sources)
         {
             bool wasReachable = source.Association.IsReachable;
@@ -286,6 +299,11 @@ public sealed class SourceManager
             if (wasReachable && !source.Association.IsReachable)
             {
                 ReportPeerEvent(source, Control.ProtocolEvents.Unreachable, null, actions);
+            }
+
+            if (source.Association.Settings.IsEphemeral && source.Association.Unreach >= EphemeralTimeoutPolls)
+            {
+                _timedOut.Add(source.Id);
             }
 
             anyReachable |= source.Association.IsReachable;
@@ -343,6 +361,43 @@ public sealed class SourceManager
         {
             // The server answered in the interleaved mode for the first time (ntpd's interleave_mode).
             ReportPeerEvent(source, Control.ProtocolEvents.InterleaveMode, null, actions);
+        }
+
+        if (verdict != ReplyVerdict.Accepted)
+        {
+            return verdict;
+        }
+
+        if (source.Association.LastExchange is { } exchange)
+        {
+            actions.RecordRaw(new RawStatsRecord(source.Id, source.Association.Settings.Address.Address.ToString(), exchange));
+        }
+
+        AcceptSample(source, sample, now, actions, pendingSlew, pendingSlewUncertainty);
+        return verdict;
+    }
+
+    /// <summary>A broadcast (mode 5) from broadcast client association <paramref name="associationId"/>'s server:
+    /// a sample goes through the clock filter and selection like a reply.</summary>
+    public ReplyVerdict OnBroadcast(int associationId, ReadOnlySpan<byte> data, NtpTimestamp receiveTime, LoopTime now, EngineActions actions, double pendingSlew = 0,
+        double pendingSlewUncertainty = 0)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        if (Find(associationId) is not RemoteSource source)
+        {
+            return ReplyVerdict.Malformed;
+        }
+
+        bool wasReachable = source.Association.IsReachable;
+        ReplyVerdict verdict = source.Association.OnBroadcast(data, receiveTime, now.MonoSeconds, _precision, BroadcastBackstepPolls, out ClockSample sample);
+        if (!wasReachable && source.Association.IsReachable)
+        {
+            ReportPeerEvent(source, Control.ProtocolEvents.Reachable, null, actions);
+        }
+
+        if (verdict == ReplyVerdict.AuthenticationFailed)
+        {
+            ReportPeerEvent(source, Control.ProtocolEvents.BadAuthentication, null, actions);
         }
 
         if (verdict != ReplyVerdict.Accepted)
@@ -818,7 +873,7 @@ public sealed class SourceManager
     {
         foreach (RemoteSource source in _sources)
         {
-            if (source.Association.StoppedBy is not null || source.Association.Settings.NoSelect)
+            if (source.Association.StoppedBy is not null || source.Association.Settings.NoSelect || !source.Association.IsTimeSource)
             {
                 continue;
             }

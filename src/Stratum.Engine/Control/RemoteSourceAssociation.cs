@@ -54,10 +54,17 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
 
     public override IPEndPoint Source => source.Association.Settings.Address;
 
-    public override byte HostMode => source.Association.IsRefclock ? (byte)NtpMode.Client : (byte)source.Association.Settings.Mode;
+    // A broadcast client runs its volley in client mode (ntpd's hmode 3, then 6 while it listens).
+    public override byte HostMode => source.Association.IsRefclock || source.Association.IsCalibrating ? (byte)NtpMode.Client
+        : (byte)source.Association.Settings.Mode;
 
     public override byte PeerMode => Sample is null || source.Association.IsRefclock ? (byte)0
-        : source.Association.Settings.Mode == AssociationMode.Client ? (byte)NtpMode.Server : (byte)NtpMode.SymmetricPassive;
+        : source.Association.Settings.Mode switch
+        {
+            AssociationMode.Client => (byte)NtpMode.Server,
+            AssociationMode.BroadcastClient => source.Association.IsListening ? (byte)NtpMode.Broadcast : (byte)NtpMode.Server,
+            _ => (byte)NtpMode.SymmetricPassive,
+        };
 
     public override byte Leap => Sample is { } sample ? (byte)sample.Leap : (byte)3;
 
@@ -73,7 +80,14 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
 
     public override ReferenceId ReferenceId =>
         source.Association.Settings.Refclock is { } clock ? clock.ReferenceId
-        : source.Association.LastKiss is { } kiss && Sample is null ? kiss.Id : Sample?.ReferenceId ?? KissCode.Initializing.Id;
+        : source.Association.LastKiss is { } kiss && Sample is null ? kiss.Id : Sample?.ReferenceId ?? InitialReferenceId(source.Association.Settings);
+
+    // ntpd's refids of associations that have heard nothing: BCST/MCST for a broadcast server to a broadcast
+    // address/multicast group, ACST for a manycast solicitor, INIT otherwise.
+    private static ReferenceId InitialReferenceId(RemoteAssociationSettings settings) =>
+        settings.IsManycastSolicitor ? ReferenceId.FromAscii("ACST")
+        : settings.Mode == AssociationMode.Broadcast ? ReferenceId.FromAscii(Access.ClientAddress.From(settings.Address.Address).IsMulticast ? "MCST" : "BCST")
+        : KissCode.Initializing.Id;
 
     public override NtpTimestamp ReferenceTime => source.Association.ReferenceTime;
 

@@ -9,7 +9,12 @@
 // drained when the loop's eventfd wakes this one: OnWakeup). Datagrams on an association's socket
 // go to NtpEngine.OnDatagram. Which datagram goes where (time server, modes 6 and 7, peers,
 // association replies), restrict checks and every schedule (polls, pool upkeep, drift file,
-// sysstats) are the Engine's. A time reply's transmit timestamp is written as late as possible, just
+// sysstats) are the Engine's. Broadcast and manycast: group sockets (port 123 on a multicast group joined on
+// every multicast interface, or on an interface's broadcast address) are read apart and handed to the
+// Engine as group datagrams (a manycast server's reply leaves from the same socket, the kernel choosing
+// a unicast source address); a broadcast server sends through a server socket with SO_BROADCAST, a
+// manycast solicitor through its own with the multicast time-to-live. A time reply's transmit
+// timestamp is written as late as possible, just
 // before its sendto (SendBatch explains the stamping). After every event the server state is
 // published to the extra loops (ServerLoopGroup.Publish: a few compares unless it changed). The
 // time server path allocates nothing.
@@ -61,6 +66,7 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     private readonly List<ControlInterface> _interfaceCounters = [];
     private readonly Dictionary<UdpSocket, AssociationSocket> _associationSockets = [];
     private readonly Dictionary<int, AssociationSocket> _associationSocketsById = [];
+    private readonly List<UdpSocket> _groupSockets = [];
     private readonly bool _debugPackets;
     private readonly ServerDatagramPath _path;
     private NativeSocketAddress _source;
@@ -314,6 +320,12 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
             return;
         }
 
+        if (_groupSockets.Contains(socket))
+        {
+            ReadGroup(socket);
+            return;
+        }
+
         _engine.Control.Host.Wakeups++;
         _path.Serve(socket, _serverSockets.IndexOf(socket), _engine.Server, this);
         // A query may have changed what the extra loops serve (ntpq :config restrict ...).
@@ -452,6 +464,199 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         ServerLoops?.Publish(_engine);
     }
 
+    /// <summary>Joins the multicast groups of `multicastclient` and `manycastserver` on every multicast-capable
+    /// interface that is up (one socket bound to GROUP:port each), and for a broadcast client without an IPv4
+    /// wildcard socket binds each IPv4 interface's broadcast address; server sockets then receive only the groups
+    /// they joined themselves (none). Each socket is logged as ntpd logs its interfaces; failures are logged
+    /// and skipped.</summary>
+    public void BindGroups(IReadOnlyList<IPAddress> groups, bool broadcastClient, int port)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Count == 0 && !broadcastClient)
+        {
+            return;
+        }
+
+        foreach (UdpSocket server in _serverSockets)
+        {
+            server.ReceiveOnlyOwnGroups();
+        }
+
+        foreach (IPAddress group in groups)
+        {
+            UdpSocket? socket = UdpSocket.TryBind(new IPEndPoint(group, port), reuseAddress: true, out string? error);
+            if (socket is null)
+            {
+                DaemonLog.BindFailed(_logger, $"multicast group {group}: {error}");
+                continue;
+            }
+
+            var joined = new List<string>();
+            foreach ((int index, string name) in MulticastInterfaces(group.AddressFamily))
+            {
+                if (socket.JoinGroup(group, index) == 0)
+                {
+                    joined.Add(name);
+                }
+            }
+
+            if (joined.Count == 0 && socket.JoinGroup(group, 0) == 0)
+            {
+                joined.Add("default");
+            }
+
+            if (joined.Count == 0)
+            {
+                DaemonLog.BindFailed(_logger, $"multicast group {group}: no interface could join it");
+                socket.Dispose();
+                continue;
+            }
+
+            AddGroupSocket(socket, $"multicast {group} on {string.Join(',', joined)}");
+        }
+
+        bool ipv4Wildcard = _serverSockets.Exists(static s => s.LocalEndPoint.Address.Equals(IPAddress.Any));
+        if (broadcastClient && !ipv4Wildcard)
+        {
+            foreach ((IPAddress broadcast, string name) in BroadcastAddresses())
+            {
+                if (UdpSocket.TryBind(new IPEndPoint(broadcast, port), reuseAddress: true, out string? error) is { } socket)
+                {
+                    AddGroupSocket(socket, $"broadcast {broadcast} on {name}");
+                }
+                else
+                {
+                    DaemonLog.BindFailed(_logger, $"broadcast address {broadcast}: {error}");
+                }
+            }
+        }
+    }
+
+    private void AddGroupSocket(UdpSocket socket, string description)
+    {
+        _sockets.Add(socket);
+        _groupSockets.Add(socket);
+        DaemonLog.Info(_logger, $"Listen for {description} ({socket.LocalEndPoint})");
+        SocketsVersion++;
+    }
+
+    // Interfaces that are up and can multicast, with their index, for one address family.
+    private static List<(int Index, string Name)> MulticastInterfaces(System.Net.Sockets.AddressFamily family)
+    {
+        var result = new List<(int, string)>();
+        try
+        {
+            foreach (System.Net.NetworkInformation.NetworkInterface nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                if (nic.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Down || !nic.SupportsMulticast)
+                {
+                    continue;
+                }
+
+                System.Net.NetworkInformation.IPInterfaceProperties properties = nic.GetIPProperties();
+                int index = family == System.Net.Sockets.AddressFamily.InterNetworkV6
+                    ? properties.GetIPv6Properties()?.Index ?? -1
+                    : properties.GetIPv4Properties()?.Index ?? -1;
+                if (index > 0)
+                {
+                    result.Add((index, nic.Name));
+                }
+            }
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            // No interface list: the caller falls back to the kernel's choice.
+        }
+
+        return result;
+    }
+
+    // The broadcast address (address | ~mask) of every IPv4 address of an interface that is up, loopback excepted.
+    private static List<(IPAddress Broadcast, string Name)> BroadcastAddresses()
+    {
+        var result = new List<(IPAddress, string)>();
+        try
+        {
+            foreach (System.Net.NetworkInformation.NetworkInterface nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                if (nic.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Down
+                    || nic.NetworkInterfaceType == System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
+                {
+                    continue;
+                }
+
+                foreach (System.Net.NetworkInformation.UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    if (unicast.Address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || unicast.PrefixLength >= 31)
+                    {
+                        continue;
+                    }
+
+                    uint address = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(unicast.Address.GetAddressBytes());
+                    uint host = uint.MaxValue >> unicast.PrefixLength;
+                    byte[] bytes = new byte[4];
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, address | host);
+                    result.Add((new IPAddress(bytes), nic.Name));
+                }
+            }
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            // No interface list: no broadcast sockets.
+        }
+
+        return result;
+    }
+
+    /// <summary>Datagrams on a group socket, each handed to the Engine; a manycast server's reply is stamped,
+    /// signed when the request was, and sent back from the same socket.</summary>
+    private void ReadGroup(UdpSocket socket)
+    {
+        for (int i = 0; i < MaxDatagramsPerWakeup; i++)
+        {
+            if (!socket.TryReceive(_receiveBuffer, ref _source, out int length, out long kernelStamp, out int errno))
+            {
+                if (errno != 0)
+                {
+                    ReceiveErrors++;
+                }
+
+                break;
+            }
+
+            long receiveReal = kernelStamp != 0 ? _clock.MapKernelRealtime(kernelStamp) : _clock.ReadRealtimeNanoseconds();
+            var now = new LoopTime(_clock.ReadMonotonicNanoseconds(), NtpTimestamp.FromUnixNanoseconds(_clock.ReadRealtimeNanoseconds()));
+            var datagram = DatagramContext.ForGroup(_source.ToClientAddress(), NtpTimestamp.FromUnixNanoseconds(receiveReal), now,
+                _receiveBuffer.AsSpan(0, Math.Min(length, ReceiveBufferSize)), Executor);
+            DatagramResult result = _engine.OnDatagram(datagram, _replyBuffer, _actions);
+            if (result.Disposition == DatagramDisposition.Reply)
+            {
+                SendGroupReply(socket, result);
+            }
+
+            if (result.Disposition is DatagramDisposition.Association or DatagramDisposition.Reply or DatagramDisposition.Kod)
+            {
+                CarryOutAfterDatagram();
+            }
+        }
+
+        ServerLoops?.Publish(_engine);
+    }
+
+    private void SendGroupReply(UdpSocket socket, in DatagramResult result)
+    {
+        Span<byte> reply = _replyBuffer;
+        if (result.StampTransmit)
+        {
+            long now = _clock.ReadRealtimeNanoseconds() + result.TransmitOffsetNanoseconds;
+            new NtpTimestamp(NtpTimestamp.FromUnixNanoseconds(now).Raw & ~1UL).Write(reply[NtpHeader.TransmitTimeOffset..]);
+        }
+
+        int length = result.MacKey is { } key ? PacketMac.Append(key, reply, result.ReplyLength) : result.ReplyLength;
+        bool failed = socket.Send(reply[..length], ref _source) != 0;
+        CountSent(null, failed ? 0 : 1, failed ? 1 : 0);
+    }
+
     /// <summary>Carries out the actions of the last Engine call and clears them; returns the deadline they named.</summary>
     private long CarryOut()
     {
@@ -522,10 +727,15 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
     // One client socket per association, on a random ephemeral port (RFC 9109); a symmetric peer sends
     // from a server socket instead (port 123, where the peer's own packets arrive and are routed to the
     // association), ephemeral only when no server socket of the peer's family exists.
-    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort)
+    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, AssociationSocketOptions options)
     {
-        if (fromNtpPort && ServerSocketToward(remote) is { } server)
+        if (options.FromNtpPort && ServerSocketToward(remote) is { } server)
         {
+            if (options.ToGroup)
+            {
+                PrepareGroupSend(server, remote, options.Ttl);
+            }
+
             _associationSocketsById[associationId] = new AssociationSocket(associationId, server, remote) { SharesServerSocket = true };
             _engine.Control.Host.AssociationSockets[associationId] = AddressKnownBy(server.LocalEndPoint, remote);
             return;
@@ -539,12 +749,69 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
             return;
         }
 
+        if (options.ToGroup)
+        {
+            PrepareGroupSend(socket, remote, options.Ttl);
+        }
+
         var association = new AssociationSocket(associationId, socket, remote);
         _sockets.Add(socket);
         _associationSockets[socket] = association;
         _associationSocketsById[associationId] = association;
         _engine.Control.Host.AssociationSockets[associationId] = AddressKnownBy(socket.LocalEndPoint, remote);
         SocketsVersion++;
+    }
+
+    // A socket that sends to a broadcast address or multicast group: SO_BROADCAST, the multicast time-to-live
+    // (ntpd's default 127), and for a socket bound to one address the multicast interface that carries it.
+    private void PrepareGroupSend(UdpSocket socket, IPEndPoint remote, byte? ttl)
+    {
+        bool multicast = remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? remote.Address.IsIPv6Multicast
+            : (remote.Address.GetAddressBytes()[0] & 0xF0) == 0xE0;
+        if (!multicast)
+        {
+            if (!socket.EnableBroadcast())
+            {
+                DaemonLog.BindFailed(_logger, $"broadcast to {remote.Address}: SO_BROADCAST refused");
+            }
+
+            return;
+        }
+
+        _ = socket.SetMulticastTtl(ttl ?? Stratum.Core.Config.AssociationConfig.DefaultMulticastTtl);
+        IPAddress bound = socket.LocalEndPoint.Address;
+        if (!bound.Equals(IPAddress.Any) && !bound.Equals(IPAddress.IPv6Any) && InterfaceIndexOf(bound) is int index)
+        {
+            _ = socket.SetMulticastInterface(index);
+        }
+    }
+
+    // The index of the interface that carries <paramref name="address"/>, or null.
+    private static int? InterfaceIndexOf(IPAddress address)
+    {
+        try
+        {
+            foreach (System.Net.NetworkInformation.NetworkInterface nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                System.Net.NetworkInformation.IPInterfaceProperties properties = nic.GetIPProperties();
+                foreach (System.Net.NetworkInformation.UnicastIPAddressInformation unicast in properties.UnicastAddresses)
+                {
+                    if (unicast.Address.Equals(address))
+                    {
+                        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                            ? properties.GetIPv6Properties()?.Index
+                            : properties.GetIPv4Properties()?.Index;
+                    }
+                }
+            }
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            // Unknown: the kernel routes.
+        }
+
+        return null;
     }
 
     // The local end of a socket as the remote end sees it: a socket bound to the wildcard address sends from
@@ -595,6 +862,12 @@ public sealed class DaemonHost : IEventLoopHandler, IServerPathOwner, IDatagramS
         try
         {
             using var probe = new System.Net.Sockets.Socket(remote.AddressFamily, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            if (remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                // A broadcast address can be connected to only with SO_BROADCAST.
+                probe.EnableBroadcast = true;
+            }
+
             probe.Connect(remote);
             return (probe.LocalEndPoint as IPEndPoint)?.Address;
         }

@@ -71,7 +71,7 @@ public sealed class EngineActionExecutor : IPendingSlewSource
         {
             if (socket.Kind == SocketActionKind.Open && socket.Remote is not null)
             {
-                _sender.OpenAssociationSocket(socket.AssociationId, socket.Remote, socket.Name ?? socket.Remote.ToString(), socket.FromNtpPort);
+                _sender.OpenAssociationSocket(socket.AssociationId, socket.Remote, socket.Name ?? socket.Remote.ToString(), socket.Options);
             }
             else if (socket.Kind == SocketActionKind.Close)
             {

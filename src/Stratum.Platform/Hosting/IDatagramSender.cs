@@ -4,6 +4,7 @@
 // closed. The daemon implements it over UDP sockets (DaemonHost), the simulator over its simulated
 // network; both then share every other step of carrying out the Engine's actions.
 using System.Net;
+using Stratum.Engine;
 
 namespace Stratum.Platform.Hosting;
 
@@ -29,8 +30,8 @@ public interface IDatagramSender
     void SendAnswer(ReadOnlySpan<byte> datagram);
 
     /// <summary>Opens association <paramref name="associationId"/>'s own socket toward
-    /// <paramref name="remote"/> (<paramref name="name"/> for messages).</summary>
-    void OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort);
+    /// <paramref name="remote"/> (<paramref name="name"/> for messages), sending as <paramref name="options"/> say.</summary>
+    void OpenAssociationSocket(int associationId, IPEndPoint remote, string name, AssociationSocketOptions options);
 
     /// <summary>Closes association <paramref name="associationId"/>'s socket.</summary>
     void CloseAssociationSocket(int associationId);

@@ -34,6 +34,15 @@ internal static class Libc
     public const int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
     public const int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
     public const int IP_RECVERR = 11;
+    public const int SO_BROADCAST = 6;
+    public const int IP_MULTICAST_IF = 32;
+    public const int IP_MULTICAST_TTL = 33;
+    public const int IP_ADD_MEMBERSHIP = 35;
+    public const int IP_MULTICAST_ALL = 49;
+    public const int IPV6_MULTICAST_IF = 17;
+    public const int IPV6_MULTICAST_HOPS = 18;
+    public const int IPV6_ADD_MEMBERSHIP = 20;
+    public const int IPV6_MULTICAST_ALL = 29;
     public const int IPV6_RECVERR = 25;
     public const byte SO_EE_ORIGIN_TIMESTAMPING = 4;
     public const int ENOMSG = 42;

@@ -230,6 +230,75 @@ public sealed unsafe class UdpSocket : IDisposable
         }
     }
 
+    /// <summary>Lets the socket send to broadcast addresses (SO_BROADCAST); false when the kernel refuses.</summary>
+    public bool EnableBroadcast() => SocketCalls.SetIntOption(_fd, Libc.SOL_SOCKET, Libc.SO_BROADCAST, 1) == 0;
+
+    /// <summary>Sets the time-to-live (IPv4) or hop limit (IPv6) of the multicast datagrams it sends.</summary>
+    public bool SetMulticastTtl(int ttl) => LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6
+        ? SocketCalls.SetIntOption(_fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, ttl) == 0
+        : SocketCalls.SetIntOption(_fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, ttl) == 0;
+
+    /// <summary>Sends multicast datagrams out of interface <paramref name="interfaceIndex"/> (IP_MULTICAST_IF with an
+    /// ip_mreqn, IPV6_MULTICAST_IF).</summary>
+    public bool SetMulticastInterface(int interfaceIndex)
+    {
+        if (LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return SocketCalls.SetIntOption(_fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, interfaceIndex) == 0;
+        }
+
+        MulticastRequest request = default;
+        request.InterfaceIndex = interfaceIndex;
+        return SocketCalls.SetSockOpt(_fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, &request, (uint)sizeof(MulticastRequest)) == 0;
+    }
+
+    /// <summary>Joins multicast group <paramref name="group"/> on interface <paramref name="interfaceIndex"/> (0: the
+    /// kernel's choice); returns 0 or the errno.</summary>
+    public int JoinGroup(IPAddress group, int interfaceIndex)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        int result;
+        if (group.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            Ipv6MulticastRequest request = default;
+            group.TryWriteBytes(new Span<byte>(request.Group, 16), out _);
+            request.InterfaceIndex = interfaceIndex;
+            result = SocketCalls.SetSockOpt(_fd, Libc.IPPROTO_IPV6, Libc.IPV6_ADD_MEMBERSHIP, &request, (uint)sizeof(Ipv6MulticastRequest));
+        }
+        else
+        {
+            MulticastRequest request = default;
+            group.TryWriteBytes(new Span<byte>(&request.Group, 4), out _);
+            request.InterfaceIndex = interfaceIndex;
+            result = SocketCalls.SetSockOpt(_fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, &request, (uint)sizeof(MulticastRequest));
+        }
+
+        return result == 0 ? 0 : Libc.LastError;
+    }
+
+    /// <summary>Receives only the multicast groups this socket joined itself (IP_MULTICAST_ALL off), not every
+    /// group some socket of the host joined: a wildcard server socket then leaves group traffic to the group sockets.</summary>
+    public void ReceiveOnlyOwnGroups() => _ = LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6
+        ? SocketCalls.SetIntOption(_fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_ALL, 0)
+        : SocketCalls.SetIntOption(_fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0);
+
+    // struct ip_mreqn: group, local address (0: any), interface index.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MulticastRequest
+    {
+        public uint Group;
+        public uint Address;
+        public int InterfaceIndex;
+    }
+
+    // struct ipv6_mreq: group, interface index.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Ipv6MulticastRequest
+    {
+        public fixed byte Group[16];
+        public int InterfaceIndex;
+    }
+
     public void Dispose()
     {
         if (_fd >= 0)

@@ -186,7 +186,7 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
         }
     }
 
-    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, bool fromNtpPort)
+    void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, AssociationSocketOptions options)
     {
         _remotes[associationId] = remote;
         Engine.Control.Host.AssociationSockets[associationId] = new IPEndPoint(_context!.LocalAddress, AssociationPortBase + associationId);

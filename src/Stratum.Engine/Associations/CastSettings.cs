@@ -1,0 +1,33 @@
+// CastSettings: what the broadcast and manycast modes may do here (ntpd 4.2.8 confopt.html, authopt.html):
+// listen to broadcast servers (`broadcastclient`, `multicastclient`, `enable bclient`), with which
+// one-way delay (`broadcastdelay`, else measured), answer manycast clients (`manycastserver`), whether
+// packets that mobilize an association must be authenticated (`enable auth`, the default, as ntpd
+// 4.2.8p6 and later require of broadcast clients), and `tos bcpollbstep`.
+namespace Stratum.Engine.Associations;
+
+/// <summary>Broadcast and manycast options.</summary>
+public sealed record CastSettings
+{
+    public static CastSettings Default { get; } = new();
+
+    /// <summary>Mobilize a broadcast client association for each broadcast server heard.</summary>
+    public bool BroadcastClient { get; init; }
+
+    /// <summary>Answer client requests sent to a joined manycast group (only while synchronized).</summary>
+    public bool ManycastServer { get; init; }
+
+    /// <summary>`enable auth`: a broadcast or manycast server must sign with a trusted key to be mobilized.</summary>
+    public bool Authenticate { get; init; } = true;
+
+    /// <summary>`broadcastdelay`: the one-way delay to assume (no volley), or null to measure it.</summary>
+    public double? BroadcastDelay { get; init; }
+
+    /// <summary>`tos bcpollbstep`: poll intervals a broadcast server's backward step is held back (0..4).</summary>
+    public int BackstepPolls { get; init; }
+
+    /// <summary>`tos minclock`: a manycast solicitor stops soliciting once this many of its servers are reachable.</summary>
+    public int MinClock { get; init; } = 3;
+
+    /// <summary>`tos maxclock`: the most associations a manycast solicitor mobilizes.</summary>
+    public int MaxClock { get; init; } = EngineConfiguration.DefaultMaxClock;
+}
