@@ -67,10 +67,11 @@ internal static class InactiveConfiguration
         if (config.System with
             {
                 ClockDiscipline = defaults.ClockDiscipline, KernelDiscipline = defaults.KernelDiscipline, Mode7 = defaults.Mode7,
-                Monitoring = defaults.Monitoring, Statistics = defaults.Statistics,
+                Monitoring = defaults.Monitoring, Statistics = defaults.Statistics, Authentication = defaults.Authentication,
+                BroadcastClient = defaults.BroadcastClient,
             } != defaults)
         {
-            warnings.Add("enable/disable: only 'ntp', 'kernel', 'mode7', 'monitor' and 'stats' are acted on yet");
+            warnings.Add("enable/disable: only 'auth', 'bclient', 'ntp', 'kernel', 'mode7', 'monitor' and 'stats' are acted on yet");
         }
 
         return warnings;

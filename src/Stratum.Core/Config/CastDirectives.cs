@@ -2,8 +2,8 @@
 // miscopt.html): "broadcastclient [novolley]" accepts broadcast servers heard on any interface;
 // "multicastclient [GROUP ...]" joins multicast groups (224.0.1.1, the NTP group, when none is named)
 // and accepts the broadcast servers heard there; "manycastserver GROUP ..." joins groups and answers
-// the manycast clients that solicit there; "broadcastdelay SECONDS" gives the one-way delay to assume
-// for broadcasts instead of measuring it with a client/server volley.
+// the manycast clients that solicit there; "broadcastdelay SECONDS" gives the delay (round trip, half
+// of it added to each broadcast's offset) instead of measuring it with a client/server volley.
 using System.Net;
 
 namespace Stratum.Core.Config;

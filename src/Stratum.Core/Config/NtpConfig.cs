@@ -21,7 +21,7 @@ public sealed record NtpConfig
     /// <summary>manycastserver: the groups joined to answer manycast clients.</summary>
     public IReadOnlyList<System.Net.IPAddress> ManycastServerGroups { get; init; } = [];
 
-    /// <summary>broadcastdelay: the one-way delay (s) assumed for broadcasts, which skips the calibration
+    /// <summary>broadcastdelay: the delay (s, round trip) assumed for broadcasts, which skips the calibration
     /// volley; null measures it.</summary>
     public double? BroadcastDelay { get; init; }
 

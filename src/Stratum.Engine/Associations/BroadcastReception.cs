@@ -1,6 +1,6 @@
 // BroadcastReception: the listening half of a broadcast client association (ntpd's MODE_BCLIENT; RFC
-// 5905 §8 "broadcast mode": only T3 and T4 are known, so the offset is T3 - T4 plus the one-way
-// delay). The delay comes from `broadcastdelay` when configured; otherwise from the client/server
+// 5905 §8 "broadcast mode": only T3 and T4 are known, so the offset is T3 - T4 plus half the
+// delay, which NTP counts as a round trip). The delay comes from `broadcastdelay` when configured; otherwise from the client/server
 // volley that ran first: twice the difference between the volley's offset (from its least-delayed
 // exchange) and the first broadcast's T3 - T4, as ntpd 4.2.8 calibrates it; a volley nobody answered
 // leaves ntpd's documented default of 4 ms. Two checks guard the listening (ntpd 4.2.8p7 and later):
@@ -14,7 +14,7 @@ namespace Stratum.Engine.Associations;
 /// <summary>Delay calibration and arrival checks of one broadcast client association.</summary>
 internal sealed class BroadcastReception
 {
-    /// <summary>The one-way delay assumed when neither `broadcastdelay` nor a volley gives one (ntpd's default).</summary>
+    /// <summary>The delay assumed when neither `broadcastdelay` nor a volley gives one (ntpd's documented default).</summary>
     public const double DefaultDelaySeconds = 0.004;
 
     /// <summary>How much sooner than its poll interval a broadcast may arrive (the server's timer and ours drift).</summary>
@@ -31,7 +31,7 @@ internal sealed class BroadcastReception
 
     public BroadcastReception(double? configuredDelay) => Delay = configuredDelay;
 
-    /// <summary>The one-way delay in use, or null until the first broadcast after the volley fixes it.</summary>
+    /// <summary>The delay in use (round trip), or null until the first broadcast after the volley fixes it.</summary>
     public double? Delay { get; private set; }
 
     /// <summary>A volley exchange was measured: the least-delayed one's offset calibrates the delay.</summary>

@@ -1,6 +1,6 @@
 // CastSettings: what the broadcast and manycast modes may do here (ntpd 4.2.8 confopt.html, authopt.html):
 // listen to broadcast servers (`broadcastclient`, `multicastclient`, `enable bclient`), with which
-// one-way delay (`broadcastdelay`, else measured), answer manycast clients (`manycastserver`), whether
+// delay (`broadcastdelay`, else measured), answer manycast clients (`manycastserver`), whether
 // packets that mobilize an association must be authenticated (`enable auth`, the default, as ntpd
 // 4.2.8p6 and later require of broadcast clients), and `tos bcpollbstep`.
 namespace Stratum.Engine.Associations;
@@ -19,7 +19,8 @@ public sealed record CastSettings
     /// <summary>`enable auth`: a broadcast or manycast server must sign with a trusted key to be mobilized.</summary>
     public bool Authenticate { get; init; } = true;
 
-    /// <summary>`broadcastdelay`: the one-way delay to assume (no volley), or null to measure it.</summary>
+    /// <summary>`broadcastdelay`: the delay to assume (round trip, as NTP counts delay; half of it is the way
+    /// from the server), which skips the volley; null measures it.</summary>
     public double? BroadcastDelay { get; init; }
 
     /// <summary>`tos bcpollbstep`: poll intervals a broadcast server's backward step is held back (0..4).</summary>

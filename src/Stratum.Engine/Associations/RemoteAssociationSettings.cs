@@ -74,7 +74,7 @@ public sealed record RemoteAssociationSettings(
     /// config line: demobilized when it stays unreachable (ntpd's preemptible associations).</summary>
     public bool IsEphemeral { get; init; }
 
-    /// <summary>A broadcast client's one-way delay from `broadcastdelay` (no volley), or null: the volley
+    /// <summary>A broadcast client's delay from `broadcastdelay` (round trip; no volley), or null: the volley
     /// measures it.</summary>
     public double? BroadcastDelay { get; init; }
 

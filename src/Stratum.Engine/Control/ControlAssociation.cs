@@ -98,6 +98,12 @@ internal abstract class ControlAssociation
     /// <summary>ntpd's `flash`: the TEST1..TEST13 bits (FlashTest) at <paramref name="now"/>.</summary>
     public virtual ushort Flash(LoopTime now) => 0;
 
+    /// <summary>A configured association (ntpd's "conf" status bit); one a broadcast or manycast server mobilized is not.</summary>
+    public virtual bool IsConfigured => true;
+
+    /// <summary>An association that only sends to a broadcast address or group (ntpd's "bcst" status bit).</summary>
+    public virtual bool SendsToGroup => false;
+
     public ushort StatusWord()
     {
         byte evt = IsSystemPeer ? PeerStatusWord.EventSystemPeer : IsReachable ? PeerStatusWord.EventReachable : PeerStatusWord.EventMobilize;
@@ -106,7 +112,7 @@ internal abstract class ControlAssociation
 
     /// <summary>The status word with the given event counter and last event.</summary>
     public ushort StatusWord(byte eventCount, byte lastEvent) =>
-        new PeerStatusWord(true, KeyId != 0, IsAuthentic, IsReachable, false, Selection, eventCount, lastEvent).Encode();
+        new PeerStatusWord(IsConfigured, KeyId != 0, IsAuthentic, IsReachable, SendsToGroup, Selection, eventCount, lastEvent).Encode();
 
     /// <summary>
     /// The refid as ntpd prints a peer's: text for a refclock, for stratum 0, 1 and 16 (kiss codes,

@@ -36,6 +36,10 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
 
     public override int Unreach => source.Association.Unreach;
 
+    public override bool IsConfigured => !source.Association.Settings.IsEphemeral;
+
+    public override bool SendsToGroup => source.Association.Settings.SendsToGroup;
+
     public override long InterleavedReplies => source.Association.InterleavedReplies;
 
     public override ushort Flash(LoopTime now) =>
