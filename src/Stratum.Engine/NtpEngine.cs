@@ -331,7 +331,13 @@ public sealed class NtpEngine
         {
             RestrictFlags flags = Server.Access?.Match(datagram.Source).Flags ?? RestrictFlags.None;
             IPAddress server = datagram.Source.ToIPAddress();
-            if (_cast.ForBroadcast(packet, server, flags) is not { } settings)
+            int existing = 0;
+            foreach (RemoteSource source in Sources.Sources)
+            {
+                existing += source.Association.Settings.Mode == AssociationMode.BroadcastClient ? 1 : 0;
+            }
+
+            if (_cast.ForBroadcast(packet, server, flags, existing) is not { } settings)
             {
                 return DatagramResult.Ignored;
             }

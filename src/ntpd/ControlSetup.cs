@@ -15,6 +15,7 @@ internal static class ControlSetup
         host.Kernel = config.System.KernelDiscipline;
         host.Statistics = config.System.Statistics;
         host.Authenticate = config.System.Authentication;
+        host.BroadcastClient = config.System.BroadcastClient;
         host.Monitor = Stratum.Engine.Access.AccessSettings.MonitorWanted(config.System.Monitoring, config.Restrictions);
     }
 }

@@ -27,8 +27,10 @@ public sealed class CastMobilizer(CastSettings settings, KeyRing keys)
     public long Declined { get; private set; }
 
     /// <summary>The settings of a broadcast client association for the server that sent <paramref name="packet"/>
-    /// (mode 5), or null when it may not be mobilized.</summary>
-    public RemoteAssociationSettings? ForBroadcast(in NtpPacket packet, IPAddress source, RestrictFlags flags)
+    /// (mode 5), or null when it may not be mobilized. <paramref name="existing"/> counts the broadcast client
+    /// associations already there: beyond `tos maxclock` of them nothing more is mobilized (a flood of forged
+    /// broadcasts with `disable auth` cannot grow the association list without bound).</summary>
+    public RemoteAssociationSettings? ForBroadcast(in NtpPacket packet, IPAddress source, RestrictFlags flags, int existing)
     {
         if (!Settings.BroadcastClient || (flags & (RestrictFlags.Ignore | RestrictFlags.NoServe)) != 0)
         {
@@ -44,7 +46,7 @@ public sealed class CastMobilizer(CastSettings settings, KeyRing keys)
         }
 
         NtpHeader header = packet.Header;
-        if (!CanHelp(header))
+        if (!CanHelp(header) || existing >= Settings.MaxClock)
         {
             Declined++;
             return null;

@@ -50,6 +50,9 @@ public sealed class ControlHostState
     /// <summary>enable/disable flags for sysinfo: auth, monitor, kernel, stats (ntp comes from the Engine).</summary>
     public bool Authenticate { get; set; } = true;
 
+    /// <summary>`enable bclient` (broadcastclient, multicastclient): broadcast servers are listened to.</summary>
+    public bool BroadcastClient { get; set; }
+
     /// <summary>`enable monitor` (ntpd's default): the MRU list of clients is kept.</summary>
     public bool Monitor { get; set; } = true;
 

@@ -123,7 +123,7 @@ public sealed class Mode7Responder
             system.ReferenceTime.Raw,
             (uint)discipline.TimeConstant,
             _control.SystemFlags(),
-            0,
+            Mode7Fixed.ToShort(_engine.Casting.Settings.BroadcastDelay ?? 0),
             Mode7Fixed.ToShort(_engine.Sources.SystemJitter),
             0,
             Mode7Fixed.ToUnsignedShort(discipline.Wander * 1e6));

@@ -84,7 +84,8 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
             case "clk_wander": writer.AddFixed3(name, discipline.Wander * 1e6); break;
             case "peeradr": writer.AddRaw(name, peer is null ? "0.0.0.0:0" : FormatEndpoint(peer.Source)); break;
             case "peermode": writer.AddInteger(name, peer?.HostMode ?? 0); break;
-            case "bcastdelay" or "authdelay": writer.AddMilliseconds(name, 0); break;
+            case "bcastdelay": writer.AddMilliseconds(name, engine.Casting.Settings.BroadcastDelay ?? 0); break;
+            case "authdelay": writer.AddMilliseconds(name, 0); break;
             case "sysflags": writer.AddHex(name, responder.SystemFlags()); break;
             case "peer_reason": writer.AddString(name, engine.Sources.SystemPeerReason); break;
             case "peer_changes": writer.AddInteger(name, engine.Sources.SystemPeerChanges); break;
@@ -231,7 +232,7 @@ internal sealed class SystemVariableSet(NtpEngine engine, ControlResponder respo
     /// <summary>INFO_FLAG_* bits of ntpdc sysinfo "system flags".</summary>
     public static byte Flags(ControlHostState host)
     {
-        byte flags = 0;
+        byte flags = host.BroadcastClient ? SystemInfoItem.FlagBroadcastClient : (byte)0;
         if (host.Authenticate)
         {
             flags |= SystemInfoItem.FlagAuthenticate;

@@ -108,6 +108,22 @@ public sealed class BroadcastModeTests
     }
 
     [Fact]
+    public void ForgedBroadcastsFromManySources_MobilizeNoMoreThanMaxclock()
+    {
+        NtpEngine engine = Client(new CastSettings { BroadcastClient = true, Authenticate = false, MaxClock = 4 });
+        engine.Start(_clock.Now, _actions);
+        for (uint i = 0; i < 50; i++)
+        {
+            byte[] packet = Broadcast(ServerTime(), key: null);
+            ClientAddress source = ClientAddress.FromIPv4(0xC6336400u + i, 123);
+            engine.OnDatagram(DatagramContext.ForServer(source, _clock.Now.Real, _clock.Mono, packet), _reply, _actions);
+        }
+
+        Assert.Equal(4, engine.Sources.Sources.Count);
+        Assert.Equal(46, engine.Casting.Declined);
+    }
+
+    [Fact]
     public void Broadcast_WithoutBroadcastClient_OrFromAnUnsynchronizedServer_MobilizesNothing()
     {
         NtpEngine disabled = Client(new CastSettings());
