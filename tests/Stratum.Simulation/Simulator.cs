@@ -68,6 +68,7 @@ public sealed class Simulator
         var context = new SimContext(index, new SimulatedClockDriver(clock), nodeRandom, Time, Network);
         var node = new SimulatedNode(index, name, clock, program, context, new ErrorSeries(1.0 / Options.TickRate, 4096));
         _nodes.Add(node);
+        Network.NodeCount = _nodes.Count;
         return node;
     }
 

@@ -2,7 +2,10 @@
 // 192.168.123.(index + 1); each direction has a NetworkLink (an explicit one, or one with the default
 // delay model created the first time the direction is used). A sent datagram arrives at
 // send_time + delay; the queue is ordered by arrival time, ties by send order, so jitter can reorder
-// packets and the order is always deterministic. Limits: no TCP, broadcast or bandwidth model.
+// packets and the order is always deterministic. A datagram to the subnet's broadcast address
+// (192.168.123.255, or 255.255.255.255) or to a multicast group (224.0.0.0/4) reaches every other node,
+// one copy per node in index order, each with its own link's delay draw and loss; every node is in
+// every group. Limits: no TCP, group membership, TTL or bandwidth model.
 using System.Net;
 using Stratum.Simulation.Randomness;
 
@@ -26,6 +29,24 @@ public sealed class SimulatedNetwork
     public DelayModel DefaultDelay { get; set; }
 
     public int InFlight => _inFlight.Count;
+
+    /// <summary>Nodes a broadcast or multicast datagram is copied to (the simulator counts them as it adds them).</summary>
+    public int NodeCount { get; set; }
+
+    /// <summary>The simulated subnet's broadcast address, 192.168.123.255.</summary>
+    public static IPAddress BroadcastAddress { get; } = new(new byte[] { 192, 168, 123, 255 });
+
+    /// <summary>True for an IPv4 multicast group (224.0.0.0/4).</summary>
+    public static bool IsMulticast(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        byte[] bytes = address.GetAddressBytes();
+        return bytes.Length == 4 && (bytes[0] & 0xF0) == 0xE0;
+    }
+
+    /// <summary>True for an address every node receives: the subnet's broadcast address, 255.255.255.255, or a multicast group.</summary>
+    public static bool IsGroup(IPAddress address) =>
+        IsMulticast(address) || address.Equals(BroadcastAddress) || address.Equals(IPAddress.Broadcast);
 
     /// <summary>The address of node <paramref name="index"/>.</summary>
     public static IPAddress AddressOf(int index)
@@ -66,15 +87,31 @@ public sealed class SimulatedNetwork
         return link;
     }
 
-    /// <summary>Queues a datagram sent at true time <paramref name="sendTime"/>; false when it is lost.</summary>
+    /// <summary>Queues a datagram sent at true time <paramref name="sendTime"/>; false when it is lost (a group
+    /// datagram: when every copy is).</summary>
     public bool Send(int fromNode, IPEndPoint source, IPEndPoint destination, ReadOnlySpan<byte> payload, double sendTime)
     {
-        int toNode = IndexOf(destination.Address);
-        if (toNode < 0 || toNode == fromNode)
+        if (IsGroup(destination.Address))
         {
-            return false;
+            bool queued = false;
+            for (int toNode = 0; toNode < NodeCount; toNode++)
+            {
+                if (toNode != fromNode)
+                {
+                    queued |= Enqueue(fromNode, toNode, source, destination, payload, sendTime);
+                }
+            }
+
+            return queued;
         }
 
+        int to = IndexOf(destination.Address);
+        return to >= 0 && to != fromNode && Enqueue(fromNode, to, source, destination, payload, sendTime);
+    }
+
+    // One copy over the link fromNode → toNode: its delay drawn, or lost.
+    private bool Enqueue(int fromNode, int toNode, IPEndPoint source, IPEndPoint destination, ReadOnlySpan<byte> payload, double sendTime)
+    {
         double? delay = LinkOf(fromNode, toNode).NextDelay();
         if (delay is not double seconds)
         {

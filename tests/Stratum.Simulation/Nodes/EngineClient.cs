@@ -5,7 +5,11 @@
 // socket; 40000 + id: association id's own socket), SimContext time becomes LoopTime, the executor
 // sends through the simulated network (this class's IDatagramSender) and adjusts the node's
 // SimulatedClockDriver, and notices are kept for the tests (ILogSink). A time reply is stamped and
-// sent here, as the daemon's server path does it.
+// sent here, as the daemon's server path does it. Broadcast and multicast: a datagram sent to a
+// multicast group arrives on the group socket (DatagramContext.ForGroup), one sent to the subnet's
+// broadcast address on the listening socket; a broadcast server's association sends from port 123.
+// Keys, casting options and local clocks (`server 127.127.1.0`, a stratum-1 server with `fudge
+// stratum 0`) are set before the run starts.
 using System.Net;
 using Stratum.Core.Auth;
 using Stratum.Core.Time;
@@ -18,6 +22,7 @@ using Stratum.Engine.Selection;
 using Stratum.Engine.SystemState;
 using Stratum.Platform.Clock;
 using Stratum.Platform.Hosting;
+using Stratum.Simulation.Network;
 using Stratum.Simulation.Randomness;
 
 namespace Stratum.Simulation.Nodes;
@@ -35,7 +40,7 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
     private readonly SelectionParameters _selection;
     private readonly EngineActions _actions = new();
     private readonly List<EngineNotice> _notices = [];
-    private readonly Dictionary<int, IPEndPoint> _remotes = [];
+    private readonly Dictionary<int, (IPEndPoint Remote, AssociationSocketOptions Options)> _remotes = [];
     private readonly byte[] _reply = new byte[NtpHeader.Size + NtpPacket.MaxMacLength];
     private NtpEngine? _engine;
     private EngineActionExecutor? _executor;
@@ -59,6 +64,15 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
 
     /// <summary>`enable kernel` (true, ntpd's default): phase corrections go to the kernel PLL; false: adjtime.</summary>
     public bool UseKernel { get; init; } = true;
+
+    /// <summary>`keys` and `trustedkey`, or null for none.</summary>
+    public KeyRing? Keys { get; init; }
+
+    /// <summary>`broadcastclient`, `manycastserver`, `enable auth`, `broadcastdelay` and the casting `tos` words.</summary>
+    public CastSettings Casting { get; init; } = CastSettings.Default;
+
+    /// <summary>Local clock drivers (`server 127.127.1.u` with its `fudge`).</summary>
+    public IReadOnlyList<LocalClockSettings> LocalClocks { get; init; } = [];
 
     /// <summary>`server ADDRESS iburst minpoll N maxpoll N` for each endpoint; <paramref name="useKernel"/>
     /// false is `disable kernel` (user-space discipline: phase corrections by adjtime).</summary>
@@ -93,8 +107,12 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
-        var configuration = new EngineConfiguration([], [], DisciplineEnabled: true, RemoteAssociations: _associations,
-            Discipline: _discipline, Selection: Orphan is { } orphan ? _selection with { OrphanStratum = orphan.Stratum } : _selection, Orphan: Orphan);
+        var configuration = new EngineConfiguration(LocalClocks, [], DisciplineEnabled: true, RemoteAssociations: _associations,
+            Discipline: _discipline, Selection: Orphan is { } orphan ? _selection with { OrphanStratum = orphan.Stratum } : _selection, Orphan: Orphan,
+            Keys: Keys)
+        {
+            Casting = Casting,
+        };
         _engine = new NtpEngine(configuration, Precision, new RandomAdapter(context.Random));
         _engine.Sources.LeapTable = LeapTable;
         _executor = new EngineActionExecutor(_engine, context.Clock, this, this, UseKernel);
@@ -118,9 +136,11 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
         ArgumentNullException.ThrowIfNull(destination);
         ClientAddress from = ClientAddress.From(source.Address, source.Port);
         NtpTimestamp receiveTime = NtpTimestamp.FromUnixNanoseconds(receiveRealtimeNanoseconds);
-        DatagramContext received = destination.Port == SimContext.NtpPort
-            ? DatagramContext.ForServer(from, receiveTime, context.Clock.ReadMonotonicNanoseconds(), datagram, _executor)
-            : DatagramContext.ForAssociation(destination.Port - AssociationPortBase, from, receiveTime, context.Now, datagram, _executor);
+        DatagramContext received = destination.Port != SimContext.NtpPort
+            ? DatagramContext.ForAssociation(destination.Port - AssociationPortBase, from, receiveTime, context.Now, datagram, _executor)
+            : SimulatedNetwork.IsMulticast(destination.Address)
+                ? DatagramContext.ForGroup(from, receiveTime, context.Now, datagram, _executor)
+                : DatagramContext.ForServer(from, receiveTime, context.Clock.ReadMonotonicNanoseconds(), datagram, _executor);
         _answerTo = source;
         _answerFromPort = destination.Port;
         DatagramResult result = Engine.OnDatagram(received, _reply, _actions);
@@ -168,13 +188,15 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
 
     SendResult IDatagramSender.SendToAssociation(int associationId, ReadOnlySpan<byte> packet)
     {
-        if (!_remotes.TryGetValue(associationId, out IPEndPoint? remote))
+        if (!_remotes.TryGetValue(associationId, out (IPEndPoint Remote, AssociationSocketOptions Options) socket))
         {
             return SendResult.NoSocket;
         }
 
-        // A datagram the network loses was still sent, as far as the node can tell.
-        _context!.Send(remote, packet, sourcePort: AssociationPortBase + associationId);
+        // A datagram the network loses was still sent, as far as the node can tell. A broadcast server sends
+        // from port 123 (DaemonHost: the server socket); a symmetric peer still sends from its own socket here.
+        int sourcePort = socket.Options is { FromNtpPort: true, ToGroup: true } ? SimContext.NtpPort : AssociationPortBase + associationId;
+        _context!.Send(socket.Remote, packet, sourcePort);
         return SendResult.Sent;
     }
 
@@ -188,7 +210,7 @@ public sealed class EngineClient : ISimulatedClient, IDatagramSender, ILogSink
 
     void IDatagramSender.OpenAssociationSocket(int associationId, IPEndPoint remote, string name, AssociationSocketOptions options)
     {
-        _remotes[associationId] = remote;
+        _remotes[associationId] = (remote, options);
         Engine.Control.Host.AssociationSockets[associationId] = new IPEndPoint(_context!.LocalAddress, AssociationPortBase + associationId);
     }
 
