@@ -78,6 +78,10 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
             case "reslist": OrderedList("addr_restrictions"); break;
             case "mrulist": MruList(arguments); break;
             case "timeout": Timeout(arguments); break;
+            case "delay": AuthenticationDelay(arguments); break;
+            case "poll": stdout.Write("poll not implemented yet\n"); break;
+            case "ntpversion": NtpVersion(arguments); break;
+            case "drefid": ReferenceIdDisplay(arguments); break;
             case "debug": Debug(arguments); break;
             case "host": Host(arguments); break;
             case "hostnames": HostNames(arguments); break;
@@ -165,7 +169,7 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
             return;
         }
 
-        var table = new PeersTable(_numeric, Stratum.Client.Transport.QueryHost.ReverseLookup, variant, wide);
+        var table = new PeersTable(_numeric, Stratum.Client.Transport.QueryHost.ReverseLookup, variant, wide, _hashRefids);
         stdout.Write(table.HeaderText);
         foreach ((ushort id, ushort status) in _associations)
         {
@@ -376,6 +380,72 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
         _client.TimeoutNanoseconds = milliseconds * 1_000_000;
     }
 
+    // ntpq's auth_delay: the delay (ms) ntpq 4.2.8 keeps for encryption time stamps; mode 6 MACs carry no
+    // time stamp, so it is only shown and set.
+    private void AuthenticationDelay(string[] arguments)
+    {
+        if (arguments.Length == 0)
+        {
+            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"delay {_authenticationDelayMilliseconds} ms\n"));
+            return;
+        }
+
+        if (!long.TryParse(arguments[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long milliseconds))
+        {
+            stderr.Write($"***Illegal integer value {arguments[0]}\n");
+            return;
+        }
+
+        _authenticationDelayMilliseconds = milliseconds;
+    }
+
+    private long _authenticationDelayMilliseconds;
+
+    // The version field of requests: shown, or set to 1..4.
+    private void NtpVersion(string[] arguments)
+    {
+        if (arguments.Length == 0)
+        {
+            stdout.Write(string.Create(CultureInfo.InvariantCulture, $"NTP version being claimed is {_client.Version}\n"));
+            return;
+        }
+
+        if (!uint.TryParse(arguments[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint version))
+        {
+            stderr.Write($"***Illegal unsigned value {arguments[0]}\n");
+            return;
+        }
+
+        if (version is < 1 or > 4)
+        {
+            stderr.Write("versions 1 to 4, please\n");
+            return;
+        }
+
+        _client.Version = (byte)version;
+    }
+
+    // How the peers table shows address refids: as IPv4 (default) or as hex, as apeers does (`hash`).
+    private void ReferenceIdDisplay(string[] arguments)
+    {
+        if (arguments.Length == 0)
+        {
+            stdout.Write($"drefid value is {(_hashRefids ? "hash" : "ipv4")}\n");
+            return;
+        }
+
+        switch (arguments[0])
+        {
+            case "hash": _hashRefids = true; break;
+            case "ipv4": _hashRefids = false; break;
+            default: stdout.Write("What?\n"); return;
+        }
+
+        stdout.Write($"drefid value set to {(_hashRefids ? "hash" : "ipv4")}\n");
+    }
+
+    private bool _hashRefids;
+
     /// <summary>ntpq's setdebug: `debug` shows the level, `no`/`more`/`less` change it (it may go negative, as in ntpq).</summary>
     private void Debug(string[] arguments)
     {
@@ -402,6 +472,7 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
         }
 
         next.TimeoutNanoseconds = _client.TimeoutNanoseconds;
+        next.Version = _client.Version;
         next.Trace ??= _client.Trace;
         _client = next;
         _host = arguments[0];

@@ -10,7 +10,8 @@
 // the next line after 17 spaces. opeers shows the local address (trunc_left to 15) and the
 // dispersion; apeers the refid (addresses in hex) padded to 9 and the association id.
 // Limits: single host only (ntpq's "server" column for several hosts is not printed); the
-// `srchost` variable (ntpd's configured host name) is not used; refids always as IPv4 (no drefid).
+// `srchost` variable (ntpd's configured host name) is not used; `drefid hash` shows address refids in hex,
+// as apeers does.
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -29,7 +30,7 @@ internal enum PeersVariant
 
 /// <summary>Formats the `peers` header and lines.</summary>
 internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? reverseLookup, PeersVariant variant = PeersVariant.Peers,
-    bool wide = false)
+    bool wide = false, bool hashRefids = false)
 {
     public const string Header =
         "     remote           refid      st t when poll reach   delay   offset  jitter\n"
@@ -90,7 +91,7 @@ internal sealed class PeersTable(bool numericHosts, Func<IPAddress, string?>? re
                 ? TruncateLeft(local.ToString(), 15)
                 : string.Empty,
             _ when loop => "(loop)",
-            _ => RefidText(variables.RawValue("refid"), hex: variant == PeersVariant.AssociationPeers),
+            _ => RefidText(variables.RawValue("refid"), hex: variant == PeersVariant.AssociationPeers || hashRefids),
         };
         if (variant == PeersVariant.AssociationPeers)
         {

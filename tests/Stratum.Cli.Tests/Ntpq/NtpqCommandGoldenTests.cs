@@ -275,22 +275,42 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
     [Fact]
     public void Help_ListsCommandsInColumns() => AssertOutput(
         "ntpq commands:\n"
-        + ":config          exit             mreadlist        readvar          \n"
-        + "addvars          help             mreadvar         reslist          \n"
-        + "apeers           host             mrl              rl               \n"
-        + "associations     hostnames        mrulist          rmvars           \n"
-        + "authenticate     ifstats          mrv              rv               \n"
-        + "authinfo         iostats          opeers           saveconfig       \n"
-        + "cl               kerninfo         passociations    showvars         \n"
-        + "clearvars        keyid            passwd           sysinfo          \n"
-        + "clocklist        keytype          peers            sysstats         \n"
-        + "clockvar         lassociations    pstats           timeout          \n"
-        + "config-from-file lopeers          pstatus          timerstats       \n"
-        + "cooked           lpassociations   quit             version          \n"
-        + "cv               lpeers           raw              writelist        \n"
-        + "debug            monstats         readlist         writevar         \n"
+        + ":config          drefid           mreadlist        readlist         \n"
+        + "addvars          exit             mreadvar         readvar          \n"
+        + "apeers           help             mrl              reslist          \n"
+        + "associations     host             mrulist          rl               \n"
+        + "authenticate     hostnames        mrv              rmvars           \n"
+        + "authinfo         ifstats          ntpversion       rv               \n"
+        + "cl               iostats          opeers           saveconfig       \n"
+        + "clearvars        kerninfo         passociations    showvars         \n"
+        + "clocklist        keyid            passwd           sysinfo          \n"
+        + "clockvar         keytype          peers            sysstats         \n"
+        + "config-from-file lassociations    poll             timeout          \n"
+        + "cooked           lopeers          pstats           timerstats       \n"
+        + "cv               lpassociations   pstatus          version          \n"
+        + "debug            lpeers           quit             writelist        \n"
+        + "delay            monstats         raw              writevar         \n"
         + "function: read system or peer variables\n"
         + "usage: readvar [ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]\n", "help", "help readvar");
+
+    [Fact]
+    public void Builtins_DelayNtpversionDrefidPoll_AsNtpq428()
+    {
+        (string stdout, string stderr) = Ntpq("delay", "delay 15", "delay", "ntpversion", "ntpversion 3", "ntpversion", "ntpversion 7",
+            "drefid", "drefid hash", "drefid", "drefid x", "poll");
+        Assert.Equal(
+            "delay 0 ms\n"
+            + "delay 15 ms\n"
+            + "NTP version being claimed is 2\n"
+            + "NTP version being claimed is 3\n"
+            + "drefid value is ipv4\n"
+            + "drefid value set to hash\n"
+            + "drefid value is hash\n"
+            + "What?\n"
+            + "poll not implemented yet\n",
+            stdout);
+        Assert.Equal("versions 1 to 4, please\n", stderr);
+    }
 
     [Fact]
     public void Errors_UnknownCommandAssociationAndVariable_UseNtpqWording()
