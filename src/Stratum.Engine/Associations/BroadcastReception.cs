@@ -2,7 +2,8 @@
 // 5905 §8 "broadcast mode": only T3 and T4 are known, so the offset is T3 - T4 plus half the
 // delay, which NTP counts as a round trip). The delay comes from `broadcastdelay` when configured; otherwise from the client/server
 // volley that ran first: twice the difference between the volley's offset (from its least-delayed
-// exchange) and the first broadcast's T3 - T4, as ntpd 4.2.8 calibrates it; a volley nobody answered
+// exchange, kept referred to the clock as the discipline corrects it) and the first broadcast's T3 - T4,
+// as ntpd 4.2.8 calibrates it; a volley nobody answered
 // leaves ntpd's documented default of 4 ms. Two checks guard the listening (ntpd 4.2.8p7 and later):
 // a broadcast sooner after the last one than the server's poll interval allows is refused (a replay
 // under a fresh transmit time or a flood), and, with `tos bcpollbstep N`, a server whose time goes
@@ -28,19 +29,33 @@ internal sealed class BroadcastReception
     private double _holdUntil = double.NegativeInfinity;
     private double _volleyOffset = double.NaN;
     private double _volleyDelay = double.PositiveInfinity;
+    private double _volleyTime;
 
     public BroadcastReception(double? configuredDelay) => Delay = configuredDelay;
 
     /// <summary>The delay in use (round trip), or null until the first broadcast after the volley fixes it.</summary>
     public double? Delay { get; private set; }
 
-    /// <summary>A volley exchange was measured: the least-delayed one's offset calibrates the delay.</summary>
-    public void RecordVolley(double offset, double delay)
+    /// <summary>A volley exchange was measured (its offset referred to the corrected clock, at monotonic
+    /// <paramref name="time"/>): the least-delayed one's offset calibrates the delay.</summary>
+    public void RecordVolley(double offset, double delay, double time)
     {
         if (delay < _volleyDelay)
         {
             _volleyDelay = delay;
             _volleyOffset = offset;
+            _volleyTime = time;
+        }
+    }
+
+    /// <summary>The clock was corrected by <paramref name="phase"/> and its frequency by <paramref name="frequencyChange"/>
+    /// at <paramref name="time"/>: the volley's offset is referred to the corrected clock (as ClockFilter.Correct does),
+    /// or the first broadcast would read the volley-time correction as network delay.</summary>
+    public void Correct(double time, double phase, double frequencyChange)
+    {
+        if (!double.IsNaN(_volleyOffset) && _volleyTime <= time)
+        {
+            _volleyOffset += (frequencyChange * (time - _volleyTime)) - phase;
         }
     }
 
@@ -82,13 +97,14 @@ internal sealed class BroadcastReception
         _lastTransmit = transmit;
     }
 
-    /// <summary>The offset and delay of a broadcast sent at <paramref name="t3"/> and received at <paramref name="t4"/>.</summary>
-    public (double Offset, double Delay) Measure(NtpTimestamp t3, NtpTimestamp t4)
+    /// <summary>The offset and delay of a broadcast sent at <paramref name="t3"/> and received at <paramref name="t4"/>, with
+    /// <paramref name="pendingSlew"/> still to be slewed (the calibration compares both offsets on the corrected clock).</summary>
+    public (double Offset, double Delay) Measure(NtpTimestamp t3, NtpTimestamp t4, double pendingSlew)
     {
         double raw = (t3 - t4).TotalSeconds;
         if (Delay is null)
         {
-            double calibrated = double.IsNaN(_volleyOffset) ? DefaultDelaySeconds : 2 * Math.Abs(_volleyOffset - raw);
+            double calibrated = double.IsNaN(_volleyOffset) ? DefaultDelaySeconds : 2 * Math.Abs(_volleyOffset - (raw - pendingSlew));
             Delay = calibrated <= MaxCalibratedDelaySeconds ? calibrated : DefaultDelaySeconds;
         }
 

@@ -98,6 +98,13 @@ public sealed class RemoteAssociation
     /// <summary>A broadcast client past its volley: it only listens.</summary>
     public bool IsListening => _broadcast is not null && _volleyDone;
 
+    /// <summary>A volley exchange of a broadcast client, its offset referred to the corrected clock (the pending
+    /// slew taken off), at monotonic <paramref name="time"/>: the least-delayed one calibrates the delay.</summary>
+    internal void RecordVolley(double offset, double delay, double time) => _broadcast?.RecordVolley(offset, delay, time);
+
+    /// <summary>The discipline corrected the clock: the recorded volley offset follows, as the clock filter's samples do.</summary>
+    internal void CorrectVolley(double time, double phase, double frequencyChange) => _broadcast?.Correct(time, phase, frequencyChange);
+
     /// <summary>The one-way delay a broadcast client uses, once known.</summary>
     public double? BroadcastDelay => _broadcast?.Delay;
 
@@ -457,7 +464,6 @@ public sealed class RemoteAssociation
             + (SystemVariables.FrequencyTolerance * Math.Max(roundTrip, 0));
         sample = new ClockSample(offset, delay, dispersion, monoSeconds, header.Leap, header.Stratum,
             header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
-        _broadcast?.RecordVolley(offset, delay);
         LastSample = sample;
         ReferenceTime = header.ReferenceTime;
         LastExchange = new RawExchange(interleaved ? header with { ReceiveTime = t2 } : header, t1, t4);
@@ -469,9 +475,9 @@ public sealed class RemoteAssociation
     /// `tos bcpollbstep` (BroadcastReception), and measured with the calibrated delay. While the volley
     /// runs a broadcast is only noted.</summary>
     public ReplyVerdict OnBroadcast(ReadOnlySpan<byte> data, NtpTimestamp receiveTime, double monoSeconds, sbyte localPrecision, int backstepPolls,
-        out ClockSample sample)
+        out ClockSample sample, double pendingSlew = 0)
     {
-        ReplyVerdict verdict = CheckBroadcast(data, receiveTime, monoSeconds, localPrecision, backstepPolls, out sample);
+        ReplyVerdict verdict = CheckBroadcast(data, receiveTime, monoSeconds, localPrecision, backstepPolls, pendingSlew, out sample);
         if (verdict != ReplyVerdict.Accepted)
         {
             DroppedReplies[(int)verdict]++;
@@ -481,7 +487,7 @@ public sealed class RemoteAssociation
     }
 
     private ReplyVerdict CheckBroadcast(ReadOnlySpan<byte> data, NtpTimestamp receiveTime, double monoSeconds, sbyte localPrecision, int backstepPolls,
-        out ClockSample sample)
+        double pendingSlew, out ClockSample sample)
     {
         sample = default;
         if (_broadcast is null)
@@ -541,7 +547,7 @@ public sealed class RemoteAssociation
 
         Reach |= 1;
         _pollsWithoutReply = 0;
-        (double offset, double delay) = _broadcast.Measure(header.TransmitTime, receiveTime);
+        (double offset, double delay) = _broadcast.Measure(header.TransmitTime, receiveTime, pendingSlew);
         double dispersion = Math.ScaleB(1.0, localPrecision) + Math.ScaleB(1.0, header.Precision) + (SystemVariables.FrequencyTolerance * delay);
         sample = new ClockSample(offset, Math.Max(delay, Math.ScaleB(1.0, localPrecision)), dispersion, monoSeconds, header.Leap, header.Stratum,
             header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
@@ -603,7 +609,8 @@ public sealed class RemoteAssociation
             Unreach = 0;
         }
 
-        bool burst = Reach == 0 ? Settings.Iburst : Settings.Burst;
+        // A manycast solicitor's reach never rises (no reply is its own): one request per poll, as ntpd sends.
+        bool burst = !Settings.IsManycastSolicitor && (Reach == 0 ? Settings.Iburst : Settings.Burst);
         _burstRemaining = burst ? BurstLength : 1;
         if (Reach == 0 && _pollsWithoutReply >= UnreachableBackoffPolls && HostPoll < Settings.MaxPoll)
         {

@@ -373,6 +373,11 @@ public sealed class SourceManager
             actions.RecordRaw(new RawStatsRecord(source.Id, source.Association.Settings.Address.Address.ToString(), exchange));
         }
 
+        if (source.Association.Settings.Mode == AssociationMode.BroadcastClient)
+        {
+            source.Association.RecordVolley(sample.Offset - pendingSlew, sample.Delay, sample.MonoSeconds);
+        }
+
         AcceptSample(source, sample, now, actions, pendingSlew, pendingSlewUncertainty);
         return verdict;
     }
@@ -389,7 +394,7 @@ public sealed class SourceManager
         }
 
         bool wasReachable = source.Association.IsReachable;
-        ReplyVerdict verdict = source.Association.OnBroadcast(data, receiveTime, now.MonoSeconds, _precision, BroadcastBackstepPolls, out ClockSample sample);
+        ReplyVerdict verdict = source.Association.OnBroadcast(data, receiveTime, now.MonoSeconds, _precision, BroadcastBackstepPolls, out ClockSample sample, pendingSlew);
         if (!wasReachable && source.Association.IsReachable)
         {
             ReportPeerEvent(source, Control.ProtocolEvents.Reachable, null, actions);
@@ -440,6 +445,7 @@ public sealed class SourceManager
             foreach (RemoteSource source in _sources)
             {
                 source.Filter.Correct(now.MonoSeconds, outcome.Slew, outcome.Frequency - previousFrequency);
+                source.Association.CorrectVolley(now.MonoSeconds, outcome.Slew, outcome.Frequency - previousFrequency);
             }
         }
 

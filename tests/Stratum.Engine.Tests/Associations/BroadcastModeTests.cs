@@ -301,10 +301,10 @@ public sealed class BroadcastModeTests
         Assert.Equal(1u, found.Settings.KeyId);
         Assert.Equal(4, found.Settings.MinPoll);
 
-        // The same server again, and an unsigned one: nothing new.
-        _clock.Advance(2);
+        // At the next solicitations (one request each, no burst), the same server again and an unsigned one: nothing new.
+        _clock.Advance(17);
         AnswerRequests(engine, s_key, from: s_server);
-        _clock.Advance(2);
+        _clock.Advance(17);
         AnswerRequests(engine, key: null, from: IPAddress.Parse("192.0.2.12"));
         Assert.Equal(2, engine.Sources.Sources.Count);
         Assert.True(engine.Casting.Declined >= 1);
