@@ -27,6 +27,7 @@ internal static class FuzzTargets
         ("server", Targets.ServerResponderTarget.Run),
         ("reply", Targets.AssociationReplyTarget.Run),
         ("nmea", Targets.NmeaTarget.Run),
+        ("broadcast", Targets.BroadcastTarget.Run),
     ];
 
     public static IEnumerable<string> Names

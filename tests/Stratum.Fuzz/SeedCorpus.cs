@@ -1,11 +1,13 @@
 // SeedCorpus: the seed inputs of the responder targets, written by `Stratum.Fuzz --write-seeds DIR`
 // into DIR/<target>/ (tests/Stratum.Fuzz/corpus is what it wrote). Each seed is a valid request as a
 // client sends it (ntpq `rv`, `associations`, `cv`, `:config`, `mrulist`, `ifstats`, `reslist`; ntpdc
-// `sysinfo`, `listpeers`, `showpeer`, `kerninfo`; a client's mode 3 request, signed or not) or a valid
-// server reply, framed the way each target reads its input (option octets and records; see the
-// header of each target). Continuation seeds name real entries of the EngineFixture's MRU list, and
-// association numbers are the fixture's (1 local clock, 2 SHM, 3 192.0.2.1, 4 192.0.2.2,
-// 5 2001:db8::1, 6 the peer 198.51.100.7), so AFL starts from inputs that reach deep paths.
+// `sysinfo`, `listpeers`, `showpeer`, `kerninfo`; a client's mode 3 request, signed or not), a valid
+// server reply, or a broadcast and manycast exchange (mobilization, the volley, listening, too-soon and
+// backstep broadcasts, a manycast mobilization), framed the way each target reads its input (option
+// octets and records; see the header of each target). Continuation seeds name real entries of the
+// EngineFixture's MRU list, and association numbers are the fixture's (1 local clock, 2 SHM,
+// 3 192.0.2.1, 4 192.0.2.2, 5 2001:db8::1, 6 the peer 198.51.100.7), so AFL starts from inputs that
+// reach deep paths.
 using System.Text;
 using Stratum.Core.Auth;
 using Stratum.Core.Mode6;
@@ -59,6 +61,11 @@ internal static class SeedCorpus
         foreach ((string name, byte[] input) in ReplySeeds())
         {
             yield return ("reply", name, input);
+        }
+
+        foreach ((string name, byte[] input) in BroadcastSeeds())
+        {
+            yield return ("broadcast", name, input);
         }
     }
 
@@ -180,6 +187,103 @@ internal static class SeedCorpus
         yield return ("unsynchronized", Record(Origin | FitMode | NextDeadline, PlausibleTimes, ServerReply(16, LeapIndicator.Unsynchronized, ReferenceId.FromAscii("INIT"))));
         yield return ("crypto-nak-to-keyed", Record(1 | Origin | FitMode | NextDeadline, PlausibleTimes, [.. good, 0, 0, 0, 0]));
         yield return ("spoofed-and-bogus", [.. Record(Origin | FitMode | Stranger | NextDeadline, PlausibleTimes, good), .. Record(FitMode, PlausibleTimes, good)]);
+    }
+
+    // broadcast: two option octets, then records of (place, fix-ups, timing, length, datagram); see BroadcastTarget.
+    // Sources by index: 0..3 are 192.0.2.1..4, 4 is 192.0.2.5 (nopeer), 5 is 192.0.2.6 (noserve).
+    private static IEnumerable<(string, byte[])> BroadcastSeeds()
+    {
+        const byte Auth = 0x01, SolicitorKey = 0x10, Synchronized = 0x20, DelayFraction = 0x40;
+        const byte FromPort = 0x08, Group = 0x10, Solicitor = 0x20, Own = 0x30, FourSeconds = 0x40, NextDeadline = 0x80, TwentySeconds = 0xC0;
+        const byte Mode5 = 1, Mode4 = 2, Mode3 = 3, Origin = 0x04, Plausible = 0x80;
+        const byte Md5 = (byte)MacChoice.Md5 << 3, Untrusted = (byte)MacChoice.UntrustedKey << 3, Corrupted = (byte)MacChoice.CorruptedDigest << 3;
+        byte[] broadcast = BroadcastPacket();
+        byte[] reply = ServerReply(2, LeapIndicator.NoWarning, ReferenceId.FromAddress(System.Net.IPAddress.Parse("192.0.2.254")));
+        byte[] request = ClientRequest(4, NtpMode.Client, 0x0123456789abcdefUL);
+
+        // A signed broadcast mobilizes; the volley (eight requests answered on the association's socket); then listening.
+        var volley = new List<byte>(Cast(Group, Mode5 | Md5 | Plausible, Milliseconds(10), broadcast));
+        for (int i = 0; i < 8; i++)
+        {
+            volley.AddRange(Cast(Own | NextDeadline, Mode4 | Origin | Md5 | Plausible, Milliseconds(10), reply));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            volley.AddRange(Cast(Group | TwentySeconds, Mode5 | Md5 | Plausible, Milliseconds(10), broadcast));
+        }
+
+        yield return ("volley-then-listen", [Auth, 0, .. volley]);
+
+        // broadcastdelay 2/255 s and bcpollbstep 2: accepted at once, too soon 4 s later, a 30 s backward step held back
+        // for two poll intervals, then believed.
+        yield return ("too-soon-and-backstep", [Auth | (2 << 1) | DelayFraction, 2,
+            .. Cast(1, Mode5 | Md5 | Plausible, Milliseconds(5), broadcast),
+            .. Cast(1 | FourSeconds, Mode5 | Md5 | Plausible, Milliseconds(5), broadcast),
+            .. Cast(1 | TwentySeconds, Mode5 | Md5 | Plausible, Seconds(-30), broadcast),
+            .. Cast(1 | TwentySeconds, Mode5 | Md5 | Plausible, Seconds(-30), broadcast),
+            .. Cast(1 | TwentySeconds, Mode5 | Md5 | Plausible, Seconds(-30), broadcast)]);
+
+        // `disable auth`: unsigned broadcasts; nopeer and noserve sources refused, then maxclock reached.
+        var flood = new List<byte>();
+        foreach (byte source in new byte[] { 4, 5, 0, 1 | FromPort, 2, 3, 4 })
+        {
+            flood.AddRange(Cast(source, Mode5 | Plausible | (source == 4 && flood.Count > 0 ? Md5 : 0), Milliseconds(3), broadcast));
+        }
+
+        yield return ("unsigned-auth-off", [0x00, 0, .. flood]);
+        yield return ("unsigned-auth-on", [Auth | DelayFraction, 1,
+            .. Cast(0, Mode5 | Plausible, Milliseconds(3), broadcast),
+            .. Cast(0, Mode5 | Untrusted | Plausible, Milliseconds(3), broadcast),
+            .. Cast(0, Mode5 | Corrupted | Plausible, Milliseconds(3), broadcast),
+            .. Cast(0 | Group, Mode5 | Md5 | Plausible, Milliseconds(3), broadcast),
+            .. Cast(0 | Group | TwentySeconds, Mode5 | Plausible, Milliseconds(3), broadcast)]);
+
+        // The solicitor's request answered by two signed servers (mobilized), an unsigned one (refused) and a
+        // duplicate; then the new associations poll and their servers answer.
+        var manycast = new List<byte>();
+        manycast.AddRange(Cast(1 | Solicitor | NextDeadline, Mode4 | Origin | Md5 | Plausible, Milliseconds(3), reply));
+        manycast.AddRange(Cast(2 | Solicitor, Mode4 | Origin | Md5 | Plausible, Milliseconds(4), reply));
+        manycast.AddRange(Cast(3 | Solicitor, Mode4 | Origin | Plausible, Milliseconds(4), reply));
+        manycast.AddRange(Cast(1 | FromPort | Solicitor, Mode4 | Origin | Md5 | Plausible, Milliseconds(3), reply));
+        for (int i = 0; i < 4; i++)
+        {
+            manycast.AddRange(Cast(1 | Own | NextDeadline, Mode4 | Origin | Md5 | Plausible, Milliseconds(3), reply));
+            manycast.AddRange(Cast(2 | Own, Mode4 | Origin | Md5 | Plausible, Milliseconds(4), reply));
+        }
+
+        yield return ("manycast-mobilization", [Auth | SolicitorKey, 0, .. manycast]);
+
+        // A manycast client's request on the group socket: answered while synchronized, not otherwise.
+        yield return ("group-request-synchronized", [Synchronized, 0,
+            .. Cast(3 | FromPort | Group, Mode3, 0, request), .. Cast(3 | Group, 0, 0, reply)]);
+        yield return ("group-request-unsynchronized", [0, 0, .. Cast(3 | FromPort | Group, Mode3, 0, request)]);
+
+        // A broadcast server heard once, then silent: its association is demobilized.
+        var silent = new List<byte>(Cast(0, Mode5 | Md5 | Plausible, Milliseconds(2), broadcast));
+        for (int i = 0; i < 24; i++)
+        {
+            silent.AddRange(Cast(TwentySeconds, 0, 0, []));
+        }
+
+        yield return ("silent-server-expires", [Auth | DelayFraction, 1, .. silent]);
+    }
+
+    private static byte Milliseconds(int value) => (byte)((value * 2) & 0xFE);
+
+    private static byte Seconds(int value) => (byte)(((value * 2) & 0xFE) | 1);
+
+    private static byte[] Cast(int place, int fixups, byte timing, byte[] datagram) => [(byte)place, (byte)fixups, timing, (byte)datagram.Length, .. datagram];
+
+    /// <summary>A broadcast server's mode 5 packet (stratum 2, poll 4); the target's options write its transmit time.</summary>
+    private static byte[] BroadcastPacket()
+    {
+        var header = new NtpHeader(LeapIndicator.NoWarning, 4, NtpMode.Broadcast, 2, 4, -20, NtpShort.FromSeconds(0.001), NtpShort.FromSeconds(0.002),
+            ReferenceId.FromAddress(System.Net.IPAddress.Parse("192.0.2.254")), NtpTimestamp.FromParts(0xeea80500, 0), NtpTimestamp.Zero, NtpTimestamp.Zero,
+            NtpTimestamp.FromParts(0xeea80600, 0));
+        var bytes = new byte[NtpHeader.Size];
+        header.Write(bytes);
+        return bytes;
     }
 
     private static byte[] Control(ControlOpcode opcode, ushort associationId, string text)

@@ -64,6 +64,14 @@ internal static class AssociationDirectives
 
         var options = AssociationOptions.Parse(line, isRefClock: false);
         (sbyte minPoll, sbyte maxPoll) = options.ResolvePolls(line);
+        foreach (ConfigToken option in options.Written)
+        {
+            if (IgnoredBy(kind, option.Text))
+            {
+                line.Warning(option, $"option {DiagnosticText.Quote(option.Text)} has no effect on a {DiagnosticText.Quote(line.Name)} line");
+            }
+        }
+
         if (options.Ttl is not null && !cast)
         {
             line.Warning(options.TtlToken, $"option 'ttl' only applies to 'broadcast' and 'manycastclient' lines and is ignored on {DiagnosticText.Quote(line.Name)}");
@@ -93,6 +101,15 @@ internal static class AssociationDirectives
             Ttl = cast ? (byte?)options.Ttl : null,
         });
     }
+
+    // A broadcast server sends basic mode 5 at minpoll and selects nothing; a manycast solicitor passes only
+    // iburst (and its poll range, key and version) to the associations it mobilizes, as ntpd does.
+    private static bool IgnoredBy(AssociationKind kind, string option) => kind switch
+    {
+        AssociationKind.Broadcast => option is "iburst" or "burst" or "prefer" or "noselect" or "true" or "maxpoll" or "xleave",
+        AssociationKind.ManycastClient => option is "burst" or "prefer" or "noselect" or "true" or "xleave",
+        _ => false,
+    };
 
     // A broadcast line needs an IPv4 broadcast address or a multicast group (an IPv6 one must be a group:
     // IPv6 has no broadcast); a manycastclient line needs a multicast group. Names are not looked up.

@@ -35,6 +35,9 @@ internal sealed class AssociationOptions
 
     public int? Ttl { get; private set; }
 
+    /// <summary>Every option word as written, in order (for warnings about options a line's kind ignores).</summary>
+    public List<ConfigToken> Written { get; } = [];
+
     /// <summary>Where <c>ttl</c> was written, for a warning on lines it does not apply to.</summary>
     public ConfigToken TtlToken { get; private set; }
 
@@ -70,6 +73,7 @@ internal sealed class AssociationOptions
 
     private void ParseOne(DirectiveLine line, ConfigToken option, bool isRefClock)
     {
+        Written.Add(option);
         int value;
         switch (option.Text)
         {

@@ -208,11 +208,11 @@ internal static class AssociationReplyTarget
         return verdict;
     }
 
-    private static bool Finite(in ClockSample sample) =>
+    internal static bool Finite(in ClockSample sample) =>
         double.IsFinite(sample.Offset) && double.IsFinite(sample.Delay) && sample.Delay > 0 && double.IsFinite(sample.Dispersion) && sample.Dispersion >= 0
         && double.IsFinite(sample.RootDelay) && double.IsFinite(sample.RootDispersion);
 
-    private static void CheckClockActions(EngineActions actions)
+    internal static void CheckClockActions(EngineActions actions)
     {
         foreach (ClockAction action in actions.ClockActions)
         {

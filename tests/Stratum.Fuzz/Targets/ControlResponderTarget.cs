@@ -132,25 +132,28 @@ internal static class ControlResponderTarget
     }
 
     /// <summary>READSTAT, then READVAR of the system and of every association it lists: all well-formed.</summary>
-    internal static void ReadEveryAssociation(EngineFixture fixture)
+    internal static void ReadEveryAssociation(EngineFixture fixture) => ReadEveryAssociation(fixture.Engine, fixture.Now);
+
+    /// <summary>READSTAT, then READVAR of the system and of every association it lists, asked of <paramref name="engine"/> at <paramref name="now"/>.</summary>
+    internal static void ReadEveryAssociation(NtpEngine engine, LoopTime now)
     {
-        byte[] status = Ask(fixture, ControlOpcode.ReadStatus, 0, out List<byte[]> answers);
+        byte[] status = Ask(engine, now, ControlOpcode.ReadStatus, 0, out List<byte[]> answers);
         byte[] ids = ControlAnswerChecks.Check(status, answers, null);
         FuzzInvariantException.Check(answers.Count > 0 && ControlAnswerChecks.ErrorOf(answers) is null && ids.Length % 4 == 0, "READSTAT of the system failed");
         for (int offset = -4; offset < ids.Length; offset += 4)
         {
             ushort id = offset < 0 ? (ushort)0 : BinaryPrimitives.ReadUInt16BigEndian(ids.AsSpan(offset));
-            byte[] request = Ask(fixture, ControlOpcode.ReadVariables, id, out answers);
+            byte[] request = Ask(engine, now, ControlOpcode.ReadVariables, id, out answers);
             ControlAnswerChecks.Check(request, answers, null);
             FuzzInvariantException.Check(answers.Count > 0 && ControlAnswerChecks.ErrorOf(answers) is null, $"READVAR of listed association {id} failed");
         }
     }
 
-    private static byte[] Ask(EngineFixture fixture, ControlOpcode opcode, ushort associationId, out List<byte[]> answers)
+    private static byte[] Ask(NtpEngine engine, LoopTime now, ControlOpcode opcode, ushort associationId, out List<byte[]> answers)
     {
         var request = new byte[ControlMessage.HeaderSize];
         ControlMessage.Write(ControlHeader.Request(opcode, 2, associationId, 0), [], request);
-        answers = [.. fixture.Engine.Control.Respond(request, fixture.Now, EngineFixture.Clients[0], RestrictFlags.None)];
+        answers = [.. engine.Control.Respond(request, now, EngineFixture.Clients[0], RestrictFlags.None)];
         return request;
     }
 
