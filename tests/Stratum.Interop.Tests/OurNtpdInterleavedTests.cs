@@ -2,7 +2,9 @@
 // chronyd (-x, never touching the clock) polling our ntpd with `xleave` four times a second must report
 // "Interleaved : Yes" in `chronyc ntpdata` (our server reads its replies' kernel transmit stamps back and
 // hands them out), and our ntpd with `server CHRONYD xleave` must count interleaved replies from
-// chronyd's server (peer variable `interleaved`).
+// chronyd's server (peer variable `interleaved`). The interleaved symmetric mode: our ntpd and a chronyd
+// of its own (port 123 on 127.0.0.36, `local stratum 3`) as `peer … xleave` of each other, both polling
+// every 8 s: chronyc ntpdata must show our packets as interleaved and ours must count interleaved ones.
 using System.Globalization;
 using Stratum.Interop.Tests.Harness;
 
@@ -70,6 +72,51 @@ public class OurNtpdInterleavedTests(AnchorServers anchors)
         }
 
         Assert.True(Interleaved(variables) >= 3, $"{variables}\n{ours.Diagnostics()}");
+    }
+
+    [Fact]
+    public async Task SymmetricPeersWithXleave_OurNtpdAndChronyd_ExchangeInterleavedPackets()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        System.Net.IPAddress oursAddress = InteropAddresses.OurInterleavedPeer;
+        System.Net.IPAddress chronydAddress = InteropAddresses.ChronydInterleavedPeer;
+        await using RunningDaemon ours = await DaemonLauncher.StartOurNtpdAsync(oursAddress,
+            $"peer {chronydAddress} minpoll 3 maxpoll 3 xleave", 11, cancellationToken);
+        InteropEnvironment.RequirePortFree(chronydAddress);
+        string run = Directory.CreateTempSubdirectory("stratum-interop-chronyd-peer-").FullName;
+        string socket = Path.Combine(run, "chronyd.sock");
+        string config = Path.Combine(run, "chrony.conf");
+        await File.WriteAllTextAsync(config, $"""
+            # chronyd -x as an interleaved symmetric peer of our ntpd, serving stratum 3 from its local clock.
+            peer {oursAddress} minpoll 3 maxpoll 3 xleave
+            bindaddress {chronydAddress}
+            port 123
+            local stratum 3
+            bindcmdaddress {socket}
+            pidfile {Path.Combine(run, "chronyd.pid")}
+            """ + "\n", cancellationToken);
+        await using ManagedProcess chronyd = ManagedProcess.Start(InteropEnvironment.Chronyd(), ["-x", "-d", "-u", "root", "-f", config],
+            DaemonLauncher.DaemonHardTimeout, run);
+        ProcessResult? data = null;
+        string variables = string.Empty;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(2000, cancellationToken);
+            data = await ManagedProcess.RunAsync(InteropEnvironment.Chronyc(), ["-h", socket, "ntpdata", oursAddress.ToString()],
+                TimeSpan.FromSeconds(5), cancellationToken);
+            variables = (await ClientTools.OurNtpqAsync(["-c", "rv 2 srcadr,interleaved,reach", oursAddress.ToString()], cancellationToken)).StandardOutput;
+            if (Field(data.StandardOutput, "Interleaved") == "Yes" && Interleaved(variables) >= 3)
+            {
+                break;
+            }
+        }
+
+        string context = $"{data?.Describe()}\n{variables}\nchronyd:\n{chronyd.StandardError}\n{ours.Diagnostics()}";
+        Assert.NotNull(data);
+        Assert.True(Field(data.StandardOutput, "Interleaved") == "Yes", context);
+        Assert.Contains($"srcadr={chronydAddress},", variables, StringComparison.Ordinal);
+        Assert.True(Interleaved(variables) >= 3, context);
     }
 
     // `ntpq -c "rv N srcadr,interleaved"` for the association whose srcadr is the upstream.

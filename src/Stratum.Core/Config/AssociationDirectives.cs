@@ -77,10 +77,6 @@ internal static class AssociationDirectives
             line.Warning(options.TtlToken, $"option 'ttl' only applies to 'broadcast' and 'manycastclient' lines and is ignored on {DiagnosticText.Quote(line.Name)}");
         }
 
-        if (options.Xleave && kind == AssociationKind.Peer)
-        {
-            line.Warning(line.Directive, "option 'xleave' is not implemented for 'peer' lines (the interleaved symmetric mode); the peer runs in basic mode");
-        }
 
         config.Associations.Add(new AssociationConfig(
             kind,

@@ -10,6 +10,8 @@
 // per poll (OnRefclockPoll), which becomes a sample at the fudge stratum and refid.
 // For ntpq it also keeps ntpd's `unreach` (polls while the reach register stays empty, transmit())
 // and the packet half of `flash` (which checks the last packet from the remote end failed).
+// With `xleave` a client names its last exchange (RFC 9769 §2) and a symmetric peer sends when its previous
+// packet left (§3), so the server's or peer's send-path delay drops out of the measurement.
 // Broadcast modes (RFC 5905 §8, ntpd 4.2.8): a `broadcast` association sends mode 5 with our system
 // variables at every 2^minpoll s while we are synchronized and expects nothing; a broadcast client
 // association first runs a client volley (iburst) and then only listens (OnBroadcast, measured by
@@ -48,6 +50,32 @@ public sealed class RemoteAssociation
     // next packet carries them as origin and receive, so the peer can match it and measure.
     private NtpTimestamp _peerTransmit;
     private NtpTimestamp _peerReceivedAt;
+
+    // Interleaved symmetric mode (RFC 9769 §3, `xleave` on a peer line): the peer's receive timestamp of our
+    // last packet (from its last packet), the receive field we sent last, and when our last packet really left
+    // (the host's clock read just before the send). An interleaved packet carries, as origin, the receive field
+    // of the other side's last packet and, as transmit, when its previous packet left; so it is recognized by
+    // its origin being our last receive field, and measures our last packet (T1, T2) against the peer's
+    // previous one (T3, T4 = when it arrived here).
+    private NtpTimestamp _peerReceiveField;
+    private NtpTimestamp _sentReceiveField;
+    private NtpTimestamp _lastSendTime;
+
+    private bool IsInterleavedPeer => IsSymmetric && Settings.Xleave;
+
+    // Whether the peer answers in the interleaved mode, whether our last packet was interleaved and got a valid
+    // answer, and how many polls to wait before trying the interleaved mode again after a peer ignored it.
+    private bool _peerInterleaves;
+    private bool _lastSentInterleaved;
+    private bool _answeredLast;
+    private int _interleaveHoldPolls;
+
+    /// <summary>Polls an interleaved peer sends basic packets after its interleaved one went unanswered (a peer
+    /// without the mode), before it tries again.</summary>
+    private const int InterleaveRetryPolls = 8;
+
+    /// <summary>How far below zero an interleaved peer's delay may come (timestamp rounding) and still count.</summary>
+    private const double InterleavedDelayTolerance = 1e-6;
 
     // Interleaved client mode (RFC 9769 §2, `xleave`): the server's receive timestamp of its last reply to us
     // and our arrival time of that reply go out as origin and receive of the next request, with our transmit
@@ -324,12 +352,17 @@ public sealed class RemoteAssociation
     public int UnansweredPolls => _pollsWithoutReply;
 
     /// <summary>Records T1: the host calls this with its clock reading just before sending.</summary>
-    /// <remarks>In symmetric mode the packet itself carries T1 (the peer uses it), so it is kept as built.</remarks>
+    /// <remarks>In basic symmetric mode the packet itself carries T1 (the peer uses it), so it is kept as built;
+    /// an interleaved peer keeps this reading and sends it in its next packet.</remarks>
     public void MarkSent(NtpTimestamp transmitTime)
     {
         if (!IsSymmetric)
         {
             _transmitTime = transmitTime;
+        }
+        else if (IsInterleavedPeer)
+        {
+            _lastSendTime = transmitTime;
         }
     }
 
@@ -396,12 +429,18 @@ public sealed class RemoteAssociation
         }
 
         bool interleaved = _awaitingReply && !IsSymmetric && !_namedArrival.IsZero && header.OriginTime == _namedArrival;
-        bool answersOurs = (_awaitingReply && header.OriginTime == _cookie) || interleaved;
+        bool basicAnswer = _awaitingReply && header.OriginTime == _cookie;
+        bool interleavedPeer = IsInterleavedPeer && _awaitingReply && !basicAnswer && !_sentReceiveField.IsZero && header.OriginTime == _sentReceiveField;
+        bool answersOurs = basicAnswer || interleaved || interleavedPeer;
+
+        // The peer's previous packet arrived here at this time: T4 of an interleaved peer's measurement.
+        NtpTimestamp previousPeerArrival = _peerReceivedAt;
         if (IsSymmetric && !header.TransmitTime.IsZero && header.TransmitTime != _peerTransmit && MayEcho(header.OriginTime, answersOurs))
         {
             // The peer's packet is the one our next packet must echo (RFC 5905 §9.2: org and rec).
             _peerTransmit = header.TransmitTime;
             _peerReceivedAt = receiveTime;
+            _peerReceiveField = header.ReceiveTime;
         }
 
         if (!answersOurs)
@@ -440,20 +479,36 @@ public sealed class RemoteAssociation
             return ReplyVerdict.Unsynchronized;
         }
 
-        Reach |= 1;
-        _pollsWithoutReply = 0;
-
         // RFC 5905 §8: T1 our transmit, T2 their receive, T3 their transmit, T4 our receive; in an interleaved
-        // reply T3 belongs to the exchange the request named, so T1, T2 and T4 are that exchange's.
-        NtpTimestamp t1 = interleaved ? _namedTransmit : _transmitTime;
+        // reply T3 belongs to the exchange the request named, so T1, T2 and T4 are that exchange's. An interleaved
+        // peer's packet measures our last packet (T1 when it left, T2) against the peer's previous one (T3, T4).
+        // A basic answer to an interleaved peer is measured from when our packet really left.
+        NtpTimestamp t1 = interleaved ? _namedTransmit : IsInterleavedPeer && !_lastSendTime.IsZero ? _lastSendTime : _transmitTime;
         NtpTimestamp t2 = interleaved ? _namedServerReceive : header.ReceiveTime;
-        NtpTimestamp t4 = interleaved ? _namedArrival : receiveTime;
+        NtpTimestamp t4 = interleaved ? _namedArrival : interleavedPeer ? previousPeerArrival : receiveTime;
         double t2MinusT1 = (t2 - t1).TotalSeconds;
         double t3MinusT4 = (header.TransmitTime - t4).TotalSeconds;
         double roundTrip = (t4 - t1).TotalSeconds;
         double serverTime = (header.TransmitTime - t2).TotalSeconds;
-        LastReplyInterleaved = interleaved;
-        if (interleaved)
+        double pairDelay = roundTrip - serverTime;
+        if (interleavedPeer && (previousPeerArrival.IsZero || serverTime >= 0 || pairDelay < -InterleavedDelayTolerance
+            || pairDelay > Math.ScaleB(0.5, Math.Min(HostPoll, header.Poll))))
+        {
+            // RFC 9769 §3: the peer's previous packet must have left before our last one arrived there, and the
+            // delay must be positive and fit in half a poll interval; otherwise a packet was lost or crossed (the
+            // pair is then a poll interval apart) and the pair is not an exchange. The packet still sets what our
+            // next one echoes.
+            PacketTests = FlashTest.Bogus;
+            return ReplyVerdict.BogusOrigin;
+        }
+
+        Reach |= 1;
+        _pollsWithoutReply = 0;
+        _answeredLast = true;
+        _peerInterleaves = interleavedPeer || (_peerInterleaves && !basicAnswer);
+        bool interleavedSample = interleaved || interleavedPeer;
+        LastReplyInterleaved = interleavedSample;
+        if (interleavedSample)
         {
             InterleavedReplies++;
         }
@@ -461,7 +516,7 @@ public sealed class RemoteAssociation
         double offset = (t2MinusT1 + t3MinusT4) / 2;
         double delay = Math.Max(roundTrip - serverTime, Math.ScaleB(1.0, localPrecision));
         double dispersion = Math.ScaleB(1.0, localPrecision) + Math.ScaleB(1.0, header.Precision)
-            + (SystemVariables.FrequencyTolerance * Math.Max(roundTrip, 0));
+            + (SystemVariables.FrequencyTolerance * Math.Abs(roundTrip));
         sample = new ClockSample(offset, delay, dispersion, monoSeconds, header.Leap, header.Stratum,
             header.RootDelay.TotalSeconds, header.RootDispersion.TotalSeconds, header.ReferenceId, header.Precision, header.Poll);
         LastSample = sample;
@@ -562,6 +617,25 @@ public sealed class RemoteAssociation
     public bool AnswersSolicitation(in NtpHeader header) =>
         Settings.IsManycastSolicitor && !_cookie.IsZero && header.Mode == NtpMode.Server && header.OriginTime == _cookie;
 
+    // An interleaved peer sends interleaved while the peer answers so, and otherwise tries it after a valid
+    // exchange (a peer that ignores it, having no such mode, is left alone for a few polls: its answers fail).
+    private bool ChooseInterleaved()
+    {
+        if (_lastSentInterleaved && !_answeredLast && !_peerInterleaves)
+        {
+            _interleaveHoldPolls = InterleaveRetryPolls;
+        }
+        else if (_interleaveHoldPolls > 0)
+        {
+            _interleaveHoldPolls--;
+        }
+
+        bool interleave = _peerInterleaves || (_answeredLast && _interleaveHoldPolls == 0);
+        _lastSentInterleaved = interleave;
+        _answeredLast = false;
+        return interleave;
+    }
+
     /// <summary>Whether a symmetric peer's packet may set what our next packet echoes.</summary>
     /// <remarks>
     /// RFC 5905's receive() takes every packet's transmit time as the next origin, so a blind spoofer who
@@ -635,8 +709,13 @@ public sealed class RemoteAssociation
         // A client sends a random cookie as its transmit timestamp (the server only echoes it, and an
         // off-path attacker cannot guess it); a symmetric peer needs our real transmit time as its T3.
         _previousCookie = _cookie;
-        _cookie = IsSymmetric ? now.Real : new NtpTimestamp(_random.NextUInt64());
+        // An interleaved peer sends, as transmit, when its previous packet left and, as origin, the peer's receive
+        // timestamp of it (RFC 9769 §3), once it has both; until then it sends basic packets.
+        bool interleavePeer = IsInterleavedPeer && !_lastSendTime.IsZero && !_peerReceiveField.IsZero && !_peerReceivedAt.IsZero
+            && ChooseInterleaved();
+        _cookie = interleavePeer ? _lastSendTime : IsSymmetric ? now.Real : new NtpTimestamp(_random.NextUInt64());
         _transmitTime = now.Real;
+        _sentReceiveField = _peerReceivedAt;
         _awaitingReply = true;
         bool interleave = Settings.Xleave && !IsSymmetric && !_lastServerReceive.IsZero;
         _namedServerReceive = interleave ? _lastServerReceive : NtpTimestamp.Zero;
@@ -656,7 +735,7 @@ public sealed class RemoteAssociation
             peer ? NtpShort.FromSeconds(_system.RootDispersionAt(now.MonoSeconds)) : NtpShort.Zero,
             peer ? _system.ReferenceId : ReferenceId.None,
             peer ? _system.ReferenceTime : NtpTimestamp.Zero,
-            peer ? _peerTransmit : _namedServerReceive,
+            peer ? (interleavePeer ? _peerReceiveField : _peerTransmit) : _namedServerReceive,
             peer ? _peerReceivedAt : _namedArrival,
             _cookie);
         int length = request.Write(packet);

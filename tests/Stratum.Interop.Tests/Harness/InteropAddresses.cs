@@ -33,4 +33,8 @@ public static class InteropAddresses
     /// <summary>Interleaved mode (RFC 9769): our server for chronyd's `xleave`, and our `xleave` client of chronyd.</summary>
     public static readonly IPAddress OurInterleavedServer = IPAddress.Parse("127.0.0.38");
     public static readonly IPAddress OurInterleavedClient = IPAddress.Parse("127.0.0.39");
+
+    /// <summary>Interleaved symmetric mode: our ntpd and a chronyd of its own as `peer … xleave` of each other.</summary>
+    public static readonly IPAddress OurInterleavedPeer = IPAddress.Parse("127.0.0.37");
+    public static readonly IPAddress ChronydInterleavedPeer = IPAddress.Parse("127.0.0.36");
 }
