@@ -52,6 +52,93 @@ internal sealed partial class NtpqSession(Func<string, Mode6Client?> connect, Mo
         }
 
         string[] arguments = words[1..];
+        if (!TakeRedirection(ref arguments, out TextWriter? redirected) || !ResolveAssociationIndexes(arguments))
+        {
+            return true;
+        }
+
+        if (redirected is null)
+        {
+            return Run(keyword, arguments);
+        }
+
+        // `> file`: the command's output goes to the file (ntpq's current_output); errors stay on stderr.
+        TextWriter console = stdout;
+        stdout = redirected;
+        try
+        {
+            return Run(keyword, arguments);
+        }
+        finally
+        {
+            stdout = console;
+            redirected.Dispose();
+        }
+    }
+
+    // ntpq's docmd: a word starting with '>' sends the output to the file it names (the rest of the word, or the
+    // next word); the words after it are not arguments. False (with ntpq's message) when no file can be opened.
+    private bool TakeRedirection(ref string[] arguments, out TextWriter? redirected)
+    {
+        redirected = null;
+        int at = Array.FindIndex(arguments, static word => word.StartsWith('>'));
+        if (at < 0)
+        {
+            return true;
+        }
+
+        string? name = arguments[at].Length > 1 ? arguments[at][1..] : at + 1 < arguments.Length ? arguments[at + 1] : null;
+        arguments = arguments[..at];
+        if (name is null)
+        {
+            stderr.Write("***No file for redirect\n");
+            return false;
+        }
+
+        try
+        {
+            redirected = new StreamWriter(name, append: false) { NewLine = "\n" };
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            stderr.Write($"***Error opening {name}: {e.Message}\n");
+            return false;
+        }
+    }
+
+    // ntpq's getarg: `&N` stands for the N-th association of the last list (fetched first if there is none; an
+    // index past the end is the last one). False (with ntpq's message) for an index it cannot resolve.
+    private bool ResolveAssociationIndexes(string[] arguments)
+    {
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            string word = arguments[i];
+            if (!word.StartsWith('&'))
+            {
+                continue;
+            }
+
+            if (!uint.TryParse(word.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out uint index) || index == 0)
+            {
+                stderr.Write($"***Association index `{word}' invalid/undecodable\n");
+                return false;
+            }
+
+            if (_associations.Count == 0 && (!Fetch() || _associations.Count == 0))
+            {
+                stderr.Write($"***No associations found, `{word}' unknown\n");
+                return false;
+            }
+
+            arguments[i] = _associations[(int)Math.Min(index, (uint)_associations.Count) - 1].Id.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return true;
+    }
+
+    private bool Run(string keyword, string[] arguments)
+    {
         switch (keyword)
         {
             case "peers": Peers(false, PeersVariant.Peers, arguments); break;

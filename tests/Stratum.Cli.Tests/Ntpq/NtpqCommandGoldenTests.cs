@@ -294,6 +294,42 @@ public sealed class NtpqCommandGoldenTests(GoldenDaemons daemons) : IClassFixtur
         + "usage: readvar [ assocID ] [ varname1 ] [ varname2 ] [ varname3 ]\n", "help", "help readvar");
 
     [Fact]
+    public void AssociationIndex_NamesTheNthAssociation_FetchingTheListFirst()
+    {
+        (string byIndex, string indexErrors) = Ntpq("rv &1 srcadr,stratum", "rv &5 srcadr,stratum");
+        (string byId, _) = Ntpq("rv 1 srcadr,stratum", "rv 1 srcadr,stratum");
+        Assert.Equal(string.Empty, indexErrors);
+        Assert.Equal(byId, byIndex);
+
+        (_, string errors) = Ntpq("rv &0", "rv &x", "pstats &");
+        Assert.Equal(
+            "***Association index `&0' invalid/undecodable\n"
+            + "***Association index `&x' invalid/undecodable\n"
+            + "***Association index `&' invalid/undecodable\n",
+            errors);
+    }
+
+    [Fact]
+    public void Redirection_SendsTheOutputToAFile()
+    {
+        string directory = Directory.CreateTempSubdirectory("stratum-ntpq-redirect-").FullName;
+        try
+        {
+            string first = Path.Combine(directory, "peers.txt");
+            string second = Path.Combine(directory, "rv.txt");
+            (string stdout, string stderr) = Ntpq($"peers >{first}", $"rv 0 stratum > {second}", "rv 0 stratum >", $"rv 0 >{directory}/missing/x");
+            Assert.Equal(string.Empty, stdout);
+            Assert.StartsWith("***No file for redirect\n***Error opening " + directory + "/missing/x: ", stderr, StringComparison.Ordinal);
+            Assert.Equal(PeersTable.Header + PeersLine, GoldenMask.Apply(File.ReadAllText(first)));
+            Assert.Equal("stratum=11\n", File.ReadAllText(second));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Builtins_DelayNtpversionDrefidPoll_AsNtpq428()
     {
         (string stdout, string stderr) = Ntpq("delay", "delay 15", "delay", "ntpversion", "ntpversion 3", "ntpversion", "ntpversion 7",
