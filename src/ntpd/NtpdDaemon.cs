@@ -308,6 +308,26 @@ internal static class NtpdDaemon
         return null;
     }
 
+    // `fudge 127.127.22.u flag3 1`: the pulses go to the kernel's hardpps, which then disciplines the clock's phase
+    // and frequency itself (ntpd's kernel PPS discipline); only where the daemon disciplines the real clock.
+    private static void EnableKernelPps(Stratum.Platform.Refclock.PpsRefclock pps, IClockDriver clock, NtpConfig config, ILogger logger)
+    {
+        if (clock is not LinuxClockDriver linux || !config.System.ClockDiscipline || !config.System.KernelDiscipline)
+        {
+            DaemonLog.ConfigWarning(logger, $"PPS({pps.Unit}): fudge flag3 (the kernel PPS discipline) is not used: this daemon does not discipline the system clock through the kernel (disable ntp, disable kernel or a virtual clock)");
+            return;
+        }
+
+        if (pps.BindKernel() is string error)
+        {
+            DaemonLog.ConfigWarning(logger, error + "; the pulses go through selection only");
+            return;
+        }
+
+        linux.KernelPps = true;
+        DaemonLog.Info(logger, $"PPS({pps.Unit}): kernel PPS discipline enabled (hardpps): the kernel takes phase and frequency from the pulses");
+    }
+
     // leapfile: the NIST/IERS leap-seconds.list, hash checked; an expired or unhashed file is used with a
     // warning, a corrupt one is reported and ignored (never fatal), as ntpd does.
     /// <summary>Opens the driver of every reference clock association (SHM: attaches the segment; NMEA: opens
@@ -335,9 +355,9 @@ internal static class NtpdDaemon
                     configured?.Flag2 ?? false, out error),
                 _ => Stratum.Platform.Refclock.SharedMemoryRefclock.Open(unit, configured?.Flag1 ?? false, out error),
             };
-            if (type == RefClockConfig.PpsDriverType && configured?.Flag3 == true)
+            if (type == RefClockConfig.PpsDriverType && configured?.Flag3 == true && driver is Stratum.Platform.Refclock.PpsRefclock pps)
             {
-                DaemonLog.ConfigWarning(logger, $"PPS({unit}): fudge flag3 (the kernel PPS discipline) is not implemented; the pulses go through selection");
+                EnableKernelPps(pps, clock, config, logger);
             }
 
             if (driver is not null)

@@ -96,7 +96,8 @@ public sealed class ClockActionApplier
                 if (result.Outcome == ClockWriteOutcome.Applied && !KernelEnabled)
                 {
                     KernelEnabled = true;
-                    message = new ClockActionReport(false, FormattableString.Invariant($"kernel time sync enabled {KernelStatusWord:x4}"));
+                    int status = _clock is LinuxClockDriver linux ? linux.KernelStatusWord : KernelStatusWord;
+                    message = new ClockActionReport(false, FormattableString.Invariant($"kernel time sync enabled {status:x4}"));
                 }
 
                 break;

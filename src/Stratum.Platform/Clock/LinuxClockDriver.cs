@@ -2,7 +2,9 @@
 // use ADJ_SETOFFSET (atomic, no read-modify-write race), slews use adjtime(3), the kernel PLL takes
 // offsets with ADJ_OFFSET in nanosecond mode (STA_PLL | STA_NANO, "kernel time sync enabled") and
 // STA_FREQHOLD: the kernel slews each offset out but leaves the frequency, which the daemon's own loop
-// filter estimates and sets with ADJ_FREQUENCY, alone.
+// filter estimates and sets with ADJ_FREQUENCY, alone. With the kernel PPS discipline (a PPS driver's
+// `fudge flag3 1`, KernelPps) the status word is STA_PLL | STA_PPSTIME | STA_PPSFREQ | STA_NANO instead:
+// the kernel's hardpps takes phase and frequency from the pulses, as under ntpd.
 // Without CAP_SYS_TIME every write returns PermissionDenied, which callers report. The kernel calls
 // go through IAdjTimex so tests check each request against a recording fake.
 using Stratum.Core.Wire;
@@ -42,6 +44,15 @@ public sealed class LinuxClockDriver : IClockDriver
 
     /// <summary>True once the kernel PLL has been switched on by <see cref="ApplyKernelPllOffset"/>.</summary>
     public bool KernelPllEnabled { get; private set; }
+
+    /// <summary>A PPS device is bound to the kernel (PPS_KC_HARDPPS): the PLL is switched on with STA_PPSTIME and
+    /// STA_PPSFREQ, without STA_FREQHOLD, so the kernel disciplines phase and frequency from the pulses.</summary>
+    public bool KernelPps { get; set; }
+
+    /// <summary>The status word the kernel discipline is switched on with.</summary>
+    public int KernelStatusWord => KernelPps
+        ? TimexBits.STA_PLL | TimexBits.STA_PPSTIME | TimexBits.STA_PPSFREQ | TimexBits.STA_NANO
+        : TimexBits.STA_PLL | TimexBits.STA_FREQHOLD | TimexBits.STA_NANO;
 
     public long ReadRealtimeNanoseconds() => ClockGetTime.Realtime();
 
@@ -172,7 +183,7 @@ public sealed class LinuxClockDriver : IClockDriver
         if (!KernelPllEnabled)
         {
             timex.Modes |= TimexBits.ADJ_STATUS;
-            timex.Status = TimexBits.STA_PLL | TimexBits.STA_FREQHOLD | TimexBits.STA_NANO;
+            timex.Status = KernelStatusWord;
         }
 
         ClockWriteResult result = Result(_kernel.ClockAdjTime(ref timex));

@@ -60,6 +60,7 @@ internal static class Libc
     public const int EPERM = 1;
     public const int EADDRINUSE = 98;
     public const int EACCES = 13;
+    public const int EBADF = 9;
     public const int ENOSYS = 38;
 
     public const int CLOCK_REALTIME = 0;

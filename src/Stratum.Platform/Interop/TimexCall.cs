@@ -77,5 +77,7 @@ internal static class TimexBits
     public const int STA_UNSYNC = 0x0040;
     public const int STA_FLL = 0x0008;
     public const int STA_FREQHOLD = 0x0080;
+    public const int STA_PPSFREQ = 0x0002;
+    public const int STA_PPSTIME = 0x0004;
     public const int STA_NANO = 0x2000;
 }

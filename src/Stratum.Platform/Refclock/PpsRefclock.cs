@@ -6,9 +6,11 @@
 // negated (a pulse stamped at 12:00:00.000120 says the clock is 120 µs ahead). The pulse says which
 // instant but not which second, so the sample only means something while the clock is within half a
 // second of the truth; selection therefore uses it only beside a prefer peer that gives the seconds
-// (ClockSelector's PPS rule, ntpd's). Readings reduce to one sample per poll as for every driver. The
-// kernel PPS discipline of `flag3` is not implemented. PpsDevice is the seam: the daemon's reads the
-// device with the PPS ioctls, tests give one of their own. Nothing here changes the clock.
+// (ClockSelector's PPS rule, ntpd's). Readings reduce to one sample per poll as for every driver. With
+// `fudge flag3 1` the device is also bound to the kernel's hardpps (RFC 2783 time_pps_kcbind, PPS_KC_BIND):
+// the kernel then disciplines the clock from the pulses itself, as ntpd's driver asks it to (the clock
+// driver sets STA_PPSTIME and STA_PPSFREQ). IPpsDevice is the seam: the daemon's reads the device with the
+// PPS ioctls, tests give one of their own. Nothing in this file changes the clock.
 using Stratum.Core.Wire;
 using Stratum.Platform.Interop;
 
@@ -20,6 +22,9 @@ public interface IPpsDevice : IDisposable
     /// <summary>The latest pulse of the chosen edge: its sequence number and CLOCK_REALTIME stamp (Unix ns); false when
     /// the device cannot be read.</summary>
     bool TryFetch(bool clearEdge, out uint sequence, out long unixNanoseconds);
+
+    /// <summary>Binds the chosen edge to the kernel's PPS discipline (PPS_KC_BIND, PPS_KC_HARDPPS); 0 or the errno.</summary>
+    int BindKernel(bool clearEdge);
 }
 
 /// <summary>One PPS unit: a reading per new pulse, a sample per poll.</summary>
@@ -93,6 +98,18 @@ public sealed class PpsRefclock : IReferenceClockDriver
         return -distance / 1e9;
     }
 
+    /// <summary>`fudge flag3 1`: hands the pulses to the kernel's hardpps; null, or why it could not (no
+    /// CAP_SYS_TIME, or a kernel without NTP_PPS).</summary>
+    public string? BindKernel()
+    {
+        int errno = _device.BindKernel(_clearEdge);
+        KernelBound = errno == 0;
+        return errno == 0 ? null : $"PPS({Unit}): cannot bind to the kernel PPS discipline: {Libc.ErrorText(errno)}";
+    }
+
+    /// <summary>True once the device is bound to the kernel's PPS discipline.</summary>
+    public bool KernelBound { get; private set; }
+
     public void Dispose() => _device.Dispose();
 }
 
@@ -104,6 +121,9 @@ internal sealed unsafe class LinuxPpsDevice : IPpsDevice
     private const ulong PpsSetParams = 0x400870A2;
     private const ulong PpsGetCap = 0x800870A3;
     private const ulong PpsFetch = 0xC00870A4;
+    private const ulong PpsKernelBind = 0x400870A5;
+    private const int TimestampFormatTimespec = 0x1000;
+    private const int KernelConsumerHardPps = 0;
     private const int CaptureAssert = 0x01;
     private const int CaptureClear = 0x02;
 
@@ -174,6 +194,16 @@ internal sealed unsafe class LinuxPpsDevice : IPpsDevice
         byte* time = data + (clearEdge ? ClearTimeOffset : AssertTimeOffset);
         unixNanoseconds = (*(long*)time * 1_000_000_000L) + *(int*)(time + 8);
         return true;
+    }
+
+    public int BindKernel(bool clearEdge)
+    {
+        // struct pps_bind_args: tsformat, edge, consumer.
+        int* arguments = stackalloc int[3];
+        arguments[0] = TimestampFormatTimespec;
+        arguments[1] = clearEdge ? CaptureClear : CaptureAssert;
+        arguments[2] = KernelConsumerHardPps;
+        return _fd < 0 ? Libc.EBADF : IoctlCalls.Ioctl(_fd, PpsKernelBind, arguments) == 0 ? 0 : Libc.LastError;
     }
 
     public void Dispose()

@@ -54,6 +54,17 @@ public class LinuxClockDriverTests
     }
 
     [Fact]
+    public void KernelPps_PllSwitchedOnWithPpsTimeAndFrequency_WithoutFrequencyHold()
+    {
+        var kernel = new RecordingAdjTimex();
+        var driver = new LinuxClockDriver(kernel) { KernelPps = true };
+        driver.ApplyKernelPllOffset(0.000123, 2);
+        Timex first = kernel.Requests.Find(static r => r.Modes != 0);
+        Assert.Equal(TimexBits.STA_PLL | TimexBits.STA_PPSTIME | TimexBits.STA_PPSFREQ | TimexBits.STA_NANO, first.Status);
+        Assert.Equal(0x2007, driver.KernelStatusWord);
+    }
+
+    [Fact]
     public void KernelPll_FirstCallEnablesPllInNanoMode_LaterCallsOnlyOffset()
     {
         var kernel = new RecordingAdjTimex();

@@ -1,6 +1,7 @@
 // The PPS driver (type 22) over a simulated PPS device: a pulse's reading is minus its distance to the
 // nearest whole second; only a pulse with a new sequence number counts; the clear edge is used with
-// flag2; no pulses, no sample and leap 3; a missing device is refused with the reason.
+// flag2; no pulses, no sample and leap 3; a missing device is refused with the reason; flag3 binds the
+// chosen edge to the kernel's PPS discipline, and a refusal is reported with its reason.
 using Stratum.Core.Wire;
 using Stratum.Platform.Refclock;
 
@@ -25,9 +26,40 @@ public class PpsRefclockTests
             return true;
         }
 
+        public int BindError { get; set; }
+
+        public bool? BoundClearEdge { get; private set; }
+
+        public int BindKernel(bool clearEdge)
+        {
+            BoundClearEdge = BindError == 0 ? clearEdge : null;
+            return BindError;
+        }
+
         public void Dispose()
         {
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Flag3_BindsTheChosenEdgeToTheKernel(bool clearEdge)
+    {
+        var device = new SimulatedPps();
+        using var driver = new PpsRefclock(0, device, clearEdge);
+        Assert.Null(driver.BindKernel());
+        Assert.True(driver.KernelBound);
+        Assert.Equal(clearEdge, device.BoundClearEdge);
+    }
+
+    [Fact]
+    public void Flag3_Refused_SaysWhy()
+    {
+        var device = new SimulatedPps { BindError = 1 };
+        using var driver = new PpsRefclock(2, device, clearEdge: false);
+        Assert.Equal("PPS(2): cannot bind to the kernel PPS discipline: Operation not permitted", driver.BindKernel());
+        Assert.False(driver.KernelBound);
     }
 
     private const long Second = 1_000_000_000;
