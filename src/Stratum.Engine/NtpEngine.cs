@@ -265,8 +265,10 @@ public sealed class NtpEngine
             return Deliver(peerId, datagram, actions);
         }
 
-        if (mode == (int)NtpMode.Broadcast)
+        if (mode == (int)NtpMode.Broadcast && _cast.Settings.BroadcastClient)
         {
+            // A broadcast client hears broadcasts on the wildcard socket too; otherwise mode 5 is one the server
+            // does not answer, counted as such.
             return OnBroadcast(datagram, actions);
         }
 
