@@ -57,10 +57,11 @@ internal static class InactiveConfiguration
         }
 
         TinkerOptions tinker = config.Tinker;
-        if (tinker.AllanIntercept is not null || tinker.DispersionRate is not null || tinker.Frequency is not null
-            || tinker.HuffPuffWindow is not null || tinker.StepBackThreshold is not null || tinker.StepForwardThreshold is not null || tinker.Tick is not null)
+        if (tinker.AllanIntercept is not null || tinker.DispersionRate is not null || tinker.HuffPuffWindow is not null || tinker.Tick is not null)
         {
-            warnings.Add("tinker allan/dispersion/freq/huffpuff/stepback/stepfwd/tick: not used (step, stepout and panic are)");
+            warnings.Add("tinker allan/dispersion/huffpuff/tick: not used by this clock discipline (its loop filter weighs each sample by its "
+                + "measured noise instead of an Allan intercept, ages dispersion at the rate it measures, bounds congested samples by their "
+                + "extra delay, and sets the kernel tick itself); step, stepback, stepfwd, stepout, panic and freq are used");
         }
 
         SystemOptions defaults = SystemOptions.Default;

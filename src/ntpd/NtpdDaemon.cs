@@ -91,7 +91,12 @@ internal static class NtpdDaemon
         (sbyte precision, double step) = PrecisionProbe.Measure(clock);
         DaemonLog.Precision(logger, (step * 1e6).ToString("0.000", CultureInfo.InvariantCulture), precision);
 
-        double? driftFrequency = ReadDriftFile(settings, logger);
+        // `tinker freq PPM` gives the initial frequency and takes the drift file's place (ntpd's LOOP_FREQ).
+        double? driftFrequency = config.Tinker.Frequency ?? ReadDriftFile(settings, logger);
+        if (config.Tinker.Frequency is double tinkered)
+        {
+            DaemonLog.Info(logger, string.Create(CultureInfo.InvariantCulture, $"initial drift set to {tinkered * 1e6:F6} by tinker freq"));
+        }
         var engine = new NtpEngine(Translate(config, settings, driftFrequency) with { Keys = LoadKeys(config, logger) }, precision, new CryptoRandomSource());
         engine.Control.Identity = HostIdentity.Current();
         ControlSetup.Apply(config, engine.Control.Host);
@@ -611,6 +616,8 @@ internal static class NtpdDaemon
             PanicThreshold = tinker.PanicThreshold ?? defaults.PanicThreshold,
             AllowFirstPanicStep = settings?.AllowBigFirstStep ?? false,
             SlewOnly = settings?.SlewOnly ?? false,
+            StepBackThreshold = tinker.StepBackThreshold,
+            StepForwardThreshold = tinker.StepForwardThreshold,
         };
     }
 

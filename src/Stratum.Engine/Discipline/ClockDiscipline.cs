@@ -151,7 +151,7 @@ public sealed class ClockDiscipline
         }
 
         _firstOffsetSeen = true;
-        double stepThreshold = _parameters.EffectiveStepThreshold;
+        double stepThreshold = _parameters.StepThresholdFor(offset);
         if (stepThreshold > 0 && magnitude > stepThreshold)
         {
             switch (State)

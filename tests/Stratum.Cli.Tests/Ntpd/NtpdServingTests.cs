@@ -106,6 +106,24 @@ public sealed class NtpdServingTests : IDisposable
     }
 
     [Fact]
+    public void Ntpd_TinkerFreq_GivesTheInitialFrequency_InsteadOfTheDriftFile()
+    {
+        int port = InProcessNtpd.FreePort();
+        string config = Path.Combine(_directory, "ntp.conf");
+        string drift = Path.Combine(_directory, "ntp.drift");
+        File.WriteAllText(drift, "7.000\n");
+        File.WriteAllText(config, $"server 127.127.1.0\ndisable ntp\ninterface ignore wildcard\ninterface listen 127.0.0.1\ndriftfile {drift}\ntinker freq -12.5\n");
+        using (var daemon = InProcessNtpd.Start(config, port))
+        {
+            daemon.Stop();
+            string log = daemon.Stderr.ToString();
+            Assert.Contains("initial drift set to -12.500000 by tinker freq", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("initial drift restored", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("tinker", log.Replace("by tinker freq", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Ntpd_MalformedStream_IsDroppedAndCountedWhileClientIsServed()
     {
         int port = InProcessNtpd.FreePort();

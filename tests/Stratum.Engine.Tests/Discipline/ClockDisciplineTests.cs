@@ -190,6 +190,25 @@ public class ClockDisciplineTests
         Assert.Equal(DisciplineResult.Slew, discipline.Update(10, 1, 1, 1e-3).Result);
     }
 
+    [Theory]
+    [InlineData(-0.5, DisciplineResult.Slew)] // clock 0.5 s ahead: a backward step, under stepback 1
+    [InlineData(0.5, DisciplineResult.Step)] // clock 0.5 s behind: a forward step, over stepfwd 0.2
+    [InlineData(-1.5, DisciplineResult.Step)]
+    public void Discipline_StepbackAndStepfwd_SetTheThresholdPerDirection(double offset, DisciplineResult expected)
+    {
+        var discipline = new ClockDiscipline(new DisciplineParameters(StepThreshold: 0.128) { StepBackThreshold = 1, StepForwardThreshold = 0.2 });
+        Assert.Equal(expected, discipline.Update(offset, 1, 1, 1e-3).Result);
+    }
+
+    [Fact]
+    public void Discipline_StepbackZero_NeverStepsBack_ButStillStepsForward()
+    {
+        Assert.Equal(DisciplineResult.Slew,
+            new ClockDiscipline(new DisciplineParameters { StepBackThreshold = 0 }).Update(-10, 1, 1, 1e-3).Result);
+        Assert.Equal(DisciplineResult.Step,
+            new ClockDiscipline(new DisciplineParameters { StepBackThreshold = 0 }).Update(10, 1, 1, 1e-3).Result);
+    }
+
     [Fact]
     public void Discipline_SampleFromBeforeStep_Ignored()
     {
