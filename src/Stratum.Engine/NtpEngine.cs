@@ -351,7 +351,8 @@ public sealed class NtpEngine
         double pendingSlew = 0;
         double pendingSlewUncertainty = 0;
         datagram.PendingSlew?.ReadPendingSlew(out pendingSlew, out pendingSlewUncertainty);
-        Sources.OnBroadcast(id.Value, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, pendingSlew, pendingSlewUncertainty);
+        ReplyVerdict verdict = Sources.OnBroadcast(id.Value, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, pendingSlew, pendingSlewUncertainty);
+        UnpeerEarly(id.Value, verdict, actions);
         if (Sources.SystemPeer is not null)
         {
             _systemPeer = null;
@@ -427,9 +428,30 @@ public sealed class NtpEngine
         double pendingSlew = 0;
         double pendingSlewUncertainty = 0;
         datagram.PendingSlew?.ReadPendingSlew(out pendingSlew, out pendingSlewUncertainty);
-        OnReply(associationId, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, pendingSlew, pendingSlewUncertainty);
+        ReplyVerdict verdict = OnReply(associationId, datagram.Data, datagram.ReceiveTime, datagram.Now, actions, pendingSlew, pendingSlewUncertainty);
+        UnpeerEarly(associationId, verdict, actions);
         actions.NextDeadline = Deadline(datagram.Now);
         return DatagramResult.ForAssociation;
+    }
+
+    // ntpd's unpeer_digest_early and unpeer_crypto_nak_early: an ephemeral association (one a packet mobilized)
+    // whose server fails authentication is demobilized at once rather than left to time out.
+    private void UnpeerEarly(int associationId, ReplyVerdict verdict, EngineActions actions)
+    {
+        if (verdict != ReplyVerdict.AuthenticationFailed || Sources.Find(associationId) is not { Association.Settings.IsEphemeral: true } source)
+        {
+            return;
+        }
+
+        bool cryptoNak = source.Association.LastAuthenticationFailureWasCryptoNak;
+        if (cryptoNak ? _cast.Settings.UnpeerCryptoNakEarly : _cast.Settings.UnpeerDigestEarly)
+        {
+            string name = source.Association.Settings.DisplayName;
+            if (DemobilizeAssociation(associationId, actions))
+            {
+                actions.Notice(NoticeKind.Info, $"{name}: ephemeral association {associationId} demobilized: {(cryptoNak ? "crypto-NAK" : "bad digest")}");
+            }
+        }
     }
 
     /// <summary>A host name lookup asked for by a Resolve action finished: <paramref name="addresses"/> in

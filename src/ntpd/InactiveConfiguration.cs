@@ -69,10 +69,12 @@ internal static class InactiveConfiguration
             {
                 ClockDiscipline = defaults.ClockDiscipline, KernelDiscipline = defaults.KernelDiscipline, Mode7 = defaults.Mode7,
                 Monitoring = defaults.Monitoring, Statistics = defaults.Statistics, Authentication = defaults.Authentication,
-                BroadcastClient = defaults.BroadcastClient,
+                BroadcastClient = defaults.BroadcastClient, Pps = defaults.Pps, UnpeerDigestEarly = defaults.UnpeerDigestEarly,
+                UnpeerCryptoNakEarly = defaults.UnpeerCryptoNakEarly, UnpeerCryptoEarly = defaults.UnpeerCryptoEarly,
+                PeerClearDigestEarly = defaults.PeerClearDigestEarly,
             } != defaults)
         {
-            warnings.Add("enable/disable: only 'auth', 'bclient', 'ntp', 'kernel', 'mode7', 'monitor' and 'stats' are acted on yet");
+            warnings.Add("enable/disable calibrate: not implemented (the reference clocks' time1 is not calibrated automatically)");
         }
 
         return warnings;

@@ -360,7 +360,8 @@ internal static class NtpdDaemon
                     configured?.Flag2 ?? false, out error),
                 _ => Stratum.Platform.Refclock.SharedMemoryRefclock.Open(unit, configured?.Flag1 ?? false, out error),
             };
-            if (type == RefClockConfig.PpsDriverType && configured?.Flag3 == true && driver is Stratum.Platform.Refclock.PpsRefclock pps)
+            // `fudge … flag3 1` on the unit, or `enable pps` for every PPS unit (ntpd's pps_enable).
+            if (type == RefClockConfig.PpsDriverType && (configured?.Flag3 == true || config.System.Pps) && driver is Stratum.Platform.Refclock.PpsRefclock pps)
             {
                 EnableKernelPps(pps, clock, config, logger);
             }
@@ -534,6 +535,8 @@ internal static class NtpdDaemon
         BackstepPolls = config.Tos.BroadcastPollBackoffStep ?? 0,
         MinClock = config.Tos.MinClock ?? TosOptions.DefaultMinClock,
         MaxClock = config.Tos.MaxClock ?? TosOptions.DefaultMaxClock,
+        UnpeerDigestEarly = config.System.UnpeerDigestEarly,
+        UnpeerCryptoNakEarly = config.System.UnpeerCryptoNakEarly,
     };
 
     /// <summary>The Engine's view of the config and command line.</summary>

@@ -29,6 +29,13 @@ public sealed record CastSettings
     /// <summary>`tos minclock`: a manycast solicitor stops soliciting once this many of its servers are reachable.</summary>
     public int MinClock { get; init; } = 3;
 
+    /// <summary>`enable unpeer_digest_early` (default): an ephemeral association whose server's packet fails its digest
+    /// is demobilized at once, not left to time out.</summary>
+    public bool UnpeerDigestEarly { get; init; } = true;
+
+    /// <summary>`enable unpeer_crypto_nak_early` (default): likewise for a crypto-NAK (the server cannot check our MAC).</summary>
+    public bool UnpeerCryptoNakEarly { get; init; } = true;
+
     /// <summary>`tos maxclock`: the most associations a manycast solicitor mobilizes.</summary>
     public int MaxClock { get; init; } = EngineConfiguration.DefaultMaxClock;
 }

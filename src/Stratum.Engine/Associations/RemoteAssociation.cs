@@ -332,6 +332,10 @@ public sealed class RemoteAssociation
 
     public long MacsVerified { get; private set; }
 
+    /// <summary>Whether the last packet that failed authentication was a crypto-NAK (a 4-byte MAC: the server could
+    /// not authenticate our request) rather than a bad or missing digest.</summary>
+    public bool LastAuthenticationFailureWasCryptoNak { get; private set; }
+
     /// <summary>True once a reply's MAC verified with <see cref="Key"/> (ntpq's "auth" status bit).</summary>
     public bool IsAuthentic { get; private set; }
 
@@ -419,6 +423,7 @@ public sealed class RemoteAssociation
             // crypto-NAK or a bad MAC changes nothing, not even what a symmetric peer echoes, and leaves
             // the request outstanding, as if no packet had come.
             IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
+            LastAuthenticationFailureWasCryptoNak = !IsAuthentic && packet.HasMac && packet.Mac.IsCryptoNak;
             if (!IsAuthentic)
             {
                 PacketTests = FlashTest.Authentication;
@@ -571,6 +576,7 @@ public sealed class RemoteAssociation
         if (Settings.KeyId is not null)
         {
             IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
+            LastAuthenticationFailureWasCryptoNak = !IsAuthentic && packet.HasMac && packet.Mac.IsCryptoNak;
             if (!IsAuthentic)
             {
                 PacketTests = FlashTest.Authentication;

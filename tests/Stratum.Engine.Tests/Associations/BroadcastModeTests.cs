@@ -231,6 +231,24 @@ public sealed class BroadcastModeTests
         Assert.Equal(ServerAhead - 20 - OneWay + 0.001, association.LastSample!.Value.Offset, 6);
     }
 
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 1)]
+    public void BadDigest_FromAnEphemeralAssociationsServer_DemobilizesItUnlessUnpeerDigestEarlyIsOff(bool unpeerDigestEarly, int left)
+    {
+        NtpEngine engine = Client(new CastSettings { BroadcastClient = true, BroadcastDelay = 0.002, UnpeerDigestEarly = unpeerDigestEarly });
+        engine.Start(_clock.Now, _actions);
+        SendBroadcast(engine);
+        Assert.Single(engine.Sources.Sources);
+
+        // Key 1 with the wrong secret: the digest fails.
+        var forged = new SymmetricKey(1, KeyType.Sha1, Convert.FromHexString("00000000000000000000000000000000000000ff"), []);
+        _clock.Advance(16);
+        byte[] packet = Broadcast(ServerTime(), forged);
+        engine.OnDatagram(DatagramContext.ForServer(ClientAddress.From(s_server, 123), _clock.Now.Real, _clock.Mono, packet), _reply, _actions);
+        Assert.Equal(left, engine.Sources.Sources.Count);
+    }
+
     [Fact]
     public void SilentBroadcastServer_ItsAssociationIsDemobilized()
     {
