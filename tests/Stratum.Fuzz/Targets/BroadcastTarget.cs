@@ -38,8 +38,8 @@
 //   the solicitor's socket (an ephemeral client association), at most one per datagram; with `enable
 //   auth`, from the `nopeer` source, or for a solicitor with `key 1`, only by a packet whose MAC
 //   verifies with key 1; with `enable auth` every broadcast client association has key 1;
-// - a datagram that reaches an association gets exactly one verdict there (one drop counter moves or
-//   an exchange is recorded); any other datagram changes no association's counters; a datagram on the
+// - a datagram that reaches an association gets exactly one verdict there (one drop counter moves, an
+//   exchange is recorded, or the ephemeral association is demobilized for failing authentication); any other datagram changes no association's counters; a datagram on the
 //   server socket other than mode 5 goes nowhere near the broadcast client associations;
 // - on a group socket only a mode 3 request is answered (with mode 4), and only while the system is
 //   synchronized; anything else there is dropped;
@@ -359,6 +359,16 @@ internal static class BroadcastTarget
                 }
             }
 
+            // An ephemeral association whose server failed authentication is demobilized at once (unpeer_digest_early,
+            // unpeer_crypto_nak_early): that is its verdict.
+            int demobilized = 0;
+            foreach (int id in before.Keys)
+            {
+                demobilized += _engine.Sources.Sources.Any(source => source.Id == id) ? 0 : 1;
+            }
+
+            FuzzInvariantException.Check(demobilized <= 1, $"one datagram demobilized {demobilized} associations");
+            verdicts += demobilized;
             FuzzInvariantException.Check(mobilized.Count <= 1, $"one datagram mobilized {mobilized.Count} associations");
             if (mobilized.Count == 1)
             {
