@@ -22,11 +22,13 @@ internal sealed class EngineHarness : IDatagramSender, ILogSink, IStatisticsSink
     private readonly List<(int Token, string Name)> _lookups = [];
     private readonly byte[] _reply = new byte[NtpPacket.MaxLength];
 
-    public EngineHarness(NtpEngine engine, EngineTestClock clock)
+    /// <param name="acceptSlews">The test clock driver reports slews (and so the kernel PLL) as applied, though
+    /// the clock never moves: for tests of what the host reports when the kernel discipline comes on.</param>
+    public EngineHarness(NtpEngine engine, EngineTestClock clock, bool acceptSlews = false)
     {
         Engine = engine;
         Clock = clock;
-        _executor = new EngineActionExecutor(engine, new TestClockDriver(clock), this, this, useKernel: true)
+        _executor = new EngineActionExecutor(engine, new TestClockDriver(clock, acceptSlews), this, this, useKernel: true)
         {
             Statistics = this,
             Resolver = this,
@@ -179,8 +181,9 @@ internal sealed class EngineHarness : IDatagramSender, ILogSink, IStatisticsSink
         return true;
     }
 
-    /// <summary>The test clock as a clock driver that reads it and ignores every write.</summary>
-    private sealed class TestClockDriver(EngineTestClock clock) : IClockDriver
+    /// <summary>The test clock as a clock driver that reads it and ignores every write (slews reported as applied
+    /// when <paramref name="acceptSlews"/>).</summary>
+    private sealed class TestClockDriver(EngineTestClock clock, bool acceptSlews) : IClockDriver
     {
         public string Name => "test";
 
@@ -194,7 +197,7 @@ internal sealed class EngineHarness : IDatagramSender, ILogSink, IStatisticsSink
 
         public ClockWriteResult Step(double offsetSeconds) => ClockWriteResult.Ignored;
 
-        public ClockWriteResult Slew(double offsetSeconds) => ClockWriteResult.Ignored;
+        public ClockWriteResult Slew(double offsetSeconds) => acceptSlews ? ClockWriteResult.Applied : ClockWriteResult.Ignored;
 
         public ClockWriteResult SetFrequency(double frequency) => ClockWriteResult.Ignored;
 

@@ -57,6 +57,7 @@ public sealed class SourceManager
     private double _lastDisciplinedSampleTime = double.NegativeInfinity;
     private bool _disciplineStarted;
     private LeapIndicator _armedLeap = LeapIndicator.NoWarning;
+    private NtpTimestamp _armedUntil;
     private bool _frequencyErrorReported;
     private readonly IRandomSource _random;
     private int _nextId = 1;
@@ -777,12 +778,20 @@ public sealed class SourceManager
         LeapIndicator kernelLeap = LeapSchedule.KernelLeap(announced, now.Real);
         actions.Clock(new ClockAction(ClockActionKind.SetLeapStatus, (rootDelay / 2) + rootDispersion, 0, kernelLeap));
         bool changed = _armedLeap != kernelLeap;
+        bool happened = changed && kernelLeap == LeapIndicator.NoWarning && now.Real >= _armedUntil;
         _armedLeap = kernelLeap;
+        if (kernelLeap != LeapIndicator.NoWarning)
+        {
+            _armedUntil = LeapSchedule.EndOfUtcDay(now.Real);
+        }
+
         if (changed)
         {
-            // ntpd's leap_armed and leap_disarmed: the kernel was given a leap second, or had it taken back.
-            ReportSystemEvent(kernelLeap != LeapIndicator.NoWarning ? Control.ProtocolEvents.LeapArmed : Control.ProtocolEvents.LeapDisarmed,
-                null, actions, withSystemPeer: true);
+            // ntpd's leap_armed and leap_disarmed: the kernel was given a leap second, or had it taken back; leap_event:
+            // the day it was armed for has ended, so the kernel has inserted (or deleted) it.
+            byte code = kernelLeap != LeapIndicator.NoWarning ? Control.ProtocolEvents.LeapArmed
+                : happened ? Control.ProtocolEvents.LeapEvent : Control.ProtocolEvents.LeapDisarmed;
+            ReportSystemEvent(code, null, actions, withSystemPeer: true);
         }
 
         if (changed && kernelLeap != LeapIndicator.NoWarning)

@@ -23,7 +23,9 @@ public static class ProtocolEvents
     public const byte NoSystemPeer = 8;
     public const byte LeapArmed = 9;
     public const byte LeapDisarmed = 10;
+    public const byte LeapEvent = 11;
     public const byte ClockStep = 12;
+    public const byte Kernel = 13;
 
     public const byte Mobilize = 1;
     public const byte Demobilize = 2;

@@ -58,6 +58,19 @@ public static class LeapSchedule
         public static readonly DateTime Epoch = new(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     }
 
+    /// <summary>The UTC midnight that ends the day of <paramref name="now"/> (where a leap second armed that day falls).</summary>
+    public static NtpTimestamp EndOfUtcDay(NtpTimestamp now)
+    {
+        long unixSeconds = Math.DivRem(now.ToUnixNanoseconds(), 1_000_000_000L, out long remainder);
+        if (remainder < 0)
+        {
+            unixSeconds--;
+        }
+
+        long dayEnd = ((unixSeconds / 86400L) + 1) * 86400L;
+        return NtpTimestamp.FromUnixNanoseconds(dayEnd * 1_000_000_000L);
+    }
+
     /// <summary>True when the UTC day of <paramref name="now"/> is the last of its month.</summary>
     public static bool IsLastDayOfMonth(NtpTimestamp now)
     {

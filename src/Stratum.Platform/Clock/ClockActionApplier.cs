@@ -97,7 +97,7 @@ public sealed class ClockActionApplier
                 {
                     KernelEnabled = true;
                     int status = _clock is LinuxClockDriver linux ? linux.KernelStatusWord : KernelStatusWord;
-                    message = new ClockActionReport(false, FormattableString.Invariant($"kernel time sync enabled {status:x4}"));
+                    message = new ClockActionReport(false, FormattableString.Invariant($"kernel time sync enabled {status:x4}")) { KernelEnabled = true };
                 }
 
                 break;
@@ -126,4 +126,8 @@ public sealed class ClockActionApplier
 }
 
 /// <summary>A line for the log from <see cref="ClockActionApplier.Apply"/>; <paramref name="Failed"/> marks an error.</summary>
-public readonly record struct ClockActionReport(bool Failed, string Text);
+public readonly record struct ClockActionReport(bool Failed, string Text)
+{
+    /// <summary>The kernel discipline was just switched on (ntpd's `kern` protocol event).</summary>
+    public bool KernelEnabled { get; init; }
+}

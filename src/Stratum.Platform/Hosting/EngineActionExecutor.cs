@@ -104,6 +104,10 @@ public sealed class EngineActionExecutor : IPendingSlewSource
             if (ClockActions.Apply(action) is { } report)
             {
                 _log.ClockReport(report);
+                if (report.KernelEnabled)
+                {
+                    RecordKernelEvent();
+                }
             }
         }
 
@@ -119,6 +123,14 @@ public sealed class EngineActionExecutor : IPendingSlewSource
                 _engine.OnResolveRefused(lookup.Token);
             }
         }
+    }
+
+    // ntpd's `kern` system event when the kernel discipline comes on, in protostats like the Engine's own events.
+    private void RecordKernelEvent()
+    {
+        var kernel = new EngineActions();
+        _engine.Sources.ReportSystemEvent(Stratum.Engine.Control.ProtocolEvents.Kernel, "kernel time sync enabled", kernel, withSystemPeer: true);
+        Statistics?.Record(kernel, _clock.ReadRealtimeNanoseconds(), _localAddressOf);
     }
 
     /// <summary>The phase the clock will still move by, with its uncertainty: the driver's slews and the applier's.</summary>

@@ -83,6 +83,20 @@ public class ProtocolEventTests
     }
 
     [Fact]
+    public void KernelDisciplineComesOn_ReportsKernOnce()
+    {
+        var engine = new NtpEngine(new EngineConfiguration([], [], true, RemoteAssociations: [Server("192.0.2.1")]), -24, new SeededRandom(1));
+        var harness = new EngineHarness(engine, _clock, acceptSlews: true);
+        harness.Answer = (_, _, request) => (Answer(request, 0.0002), 0.00021);
+        harness.Start();
+        harness.RunUntil(_clock.Mono + (long)(2400 * 1e9));
+
+        ProtoStatsRecord kernel = Assert.Single(harness.ProtoStats, r => r.Code == 0x0d);
+        Assert.Equal("0.0.0.0", kernel.Address);
+        Assert.Equal("kern kernel time sync enabled", kernel.Text);
+    }
+
+    [Fact]
     public void SourceFallsSilent_ReportsUnreachableAndNoSysPeer()
     {
         EngineHarness harness = Create("192.0.2.1");

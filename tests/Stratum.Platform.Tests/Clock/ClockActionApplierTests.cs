@@ -20,7 +20,7 @@ public class ClockActionApplierTests
 
         ClockActionReport? report = applier.Apply(Slew(0.000250));
 
-        Assert.Equal(new ClockActionReport(false, "kernel time sync enabled 2081"), report);
+        Assert.Equal(new ClockActionReport(false, "kernel time sync enabled 2081") { KernelEnabled = true }, report);
         Assert.True(applier.KernelEnabled);
         // The word logged is the status the kernel was given: STA_PLL | STA_FREQHOLD | STA_NANO.
         Timex enable = kernel.Requests.Find(static r => (r.Modes & TimexBits.ADJ_STATUS) != 0);

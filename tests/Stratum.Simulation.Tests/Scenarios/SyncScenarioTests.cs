@@ -149,6 +149,8 @@ public class SyncScenarioTests(ITestOutputHelper output)
         output.WriteLine($"worst |client - server| from 1 h: {worst * 1e6:0.0} µs; notices: {string.Join("; ", run.Client.Notices.Select(n => n.Text))}");
         Assert.Contains(run.Client.Notices, n => n.Text.Contains("leap second insertion armed", StringComparison.Ordinal));
         Assert.DoesNotContain(run.Client.Notices, n => n.Text.StartsWith("time reset", StringComparison.Ordinal));
+        // ntpd's leap_event: the first update after midnight finds the armed day over.
+        Assert.Equal(Stratum.Engine.Control.ProtocolEvents.LeapEvent, run.Client.Engine.Sources.SystemEvents.LastEvent);
         // Both clocks went back one second at midnight, together.
         Assert.True(run.Errors.TimeErrors[^1] < -0.99, $"client error {run.Errors.TimeErrors[^1]}");
         Assert.True(worst < 1e-3, $"client and server apart by {worst * 1e6:0} µs");
