@@ -33,6 +33,9 @@ public sealed record EngineConfiguration(
     /// <summary>ntpd's `tos maxclock` default.</summary>
     public const int DefaultMaxClock = 10;
 
+    /// <summary>`enable calibrate`: reference clocks' time1 follows the system peer (SourceManager.CalibrateRefclocks).</summary>
+    public bool CalibrateRefclocks { get; init; }
+
     /// <summary>Broadcast and manycast: what may mobilize associations and answer groups.</summary>
     public Associations.CastSettings Casting { get; init; } = Associations.CastSettings.Default;
 }

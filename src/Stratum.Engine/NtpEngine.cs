@@ -95,6 +95,7 @@ public sealed class NtpEngine
         {
             AssociationLocalEndpoints = Control.Host.AssociationSockets,
             BroadcastBackstepPolls = configuration.Casting.BackstepPolls,
+            CalibrateRefclocks = configuration.CalibrateRefclocks,
         };
         if (configuration.PendingNames is { Count: > 0 } names)
         {

@@ -64,19 +64,6 @@ internal static class InactiveConfiguration
                 + "extra delay, and sets the kernel tick itself); step, stepback, stepfwd, stepout, panic and freq are used");
         }
 
-        SystemOptions defaults = SystemOptions.Default;
-        if (config.System with
-            {
-                ClockDiscipline = defaults.ClockDiscipline, KernelDiscipline = defaults.KernelDiscipline, Mode7 = defaults.Mode7,
-                Monitoring = defaults.Monitoring, Statistics = defaults.Statistics, Authentication = defaults.Authentication,
-                BroadcastClient = defaults.BroadcastClient, Pps = defaults.Pps, UnpeerDigestEarly = defaults.UnpeerDigestEarly,
-                UnpeerCryptoNakEarly = defaults.UnpeerCryptoNakEarly, UnpeerCryptoEarly = defaults.UnpeerCryptoEarly,
-                PeerClearDigestEarly = defaults.PeerClearDigestEarly,
-            } != defaults)
-        {
-            warnings.Add("enable/disable calibrate: not implemented (the reference clocks' time1 is not calibrated automatically)");
-        }
-
         return warnings;
     }
 }

@@ -604,6 +604,7 @@ internal static class NtpdDaemon
             WriteSysStats = config.System.Statistics && config.IsStatisticsEnabled(StatisticsKind.SysStats),
             LeapSmearInterval = config.LeapSmearInterval ?? 0,
             Casting = CastingFrom(config),
+            CalibrateRefclocks = config.System.Calibrate,
         };
     }
 

@@ -191,6 +191,9 @@ public sealed class RemoteAssociation
 
     public long RefclockNoReply { get; private set; }
 
+    /// <summary>`enable calibrate`: what the calibration has added to a reference clock's `time1` so far, seconds.</summary>
+    public double Calibration { get; internal set; }
+
     /// <summary>True for a reference clock (no packets: the host delivers samples).</summary>
     public bool IsRefclock => Settings.Mode == AssociationMode.Refclock;
 
@@ -217,7 +220,7 @@ public sealed class RemoteAssociation
         Reach |= 1;
         PeerPoll = HostPoll;
         double epsilon = Math.ScaleB(1.0, precision);
-        sample = new ClockSample(measured + identity.Time1Seconds, epsilon, epsilon + jitter, now.MonoSeconds, leap, identity.Stratum,
+        sample = new ClockSample(measured + identity.Time1Seconds + Calibration, epsilon, epsilon + jitter, now.MonoSeconds, leap, identity.Stratum,
             0, 0, identity.ReferenceId, precision, HostPoll);
         LastSample = sample;
         ReferenceTime = now.Real;

@@ -503,7 +503,26 @@ public sealed class SourceManager
             Select(now, actions, source, filtered, pendingSlew);
         }
 
+        Calibrate(source);
         RecordPeer(source, filtered, actions);
+    }
+
+    /// <summary>`enable calibrate` (ntpd's calibration facility): each reference clock's time1 follows the system peer
+    /// when that is not itself a reference clock, so the clock shows the offset the selected source shows.</summary>
+    public bool CalibrateRefclocks { get; init; }
+
+    /// <summary>The share of the difference a calibration takes at each of the reference clock's samples.</summary>
+    private const double CalibrationGain = 0.25;
+
+    private void Calibrate(RemoteSource source)
+    {
+        if (!CalibrateRefclocks || !source.Association.IsRefclock || SystemPeer is not { } peer || peer.Association.IsRefclock
+            || peer.Filter.ValidCount == 0 || source.Filter.ValidCount == 0)
+        {
+            return;
+        }
+
+        source.Association.Calibration -= CalibrationGain * (source.Filter.Last.Offset - peer.Filter.Last.Offset);
     }
 
     // peerstats: the new sample with the status word ntpq shows for the association after selection.

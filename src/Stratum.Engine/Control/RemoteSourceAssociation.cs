@@ -142,7 +142,7 @@ internal sealed class RemoteSourceAssociation(RemoteSource source, bool isSystem
             case "poll": writer.AddInteger(name, association.RefclockPolls); return true;
             case "noreply": writer.AddInteger(name, association.RefclockNoReply); return true;
             case "badformat" or "baddata": writer.AddInteger(name, 0); return true;
-            case "fudgetime1": writer.AddMilliseconds(name, identity.Time1Seconds); return true;
+            case "fudgetime1": writer.AddMilliseconds(name, identity.Time1Seconds + association.Calibration); return true;
             case "fudgetime2": writer.AddMilliseconds(name, 0); return true;
             case "stratum": writer.AddInteger(name, identity.Stratum); return true;
             case "refid": writer.AddRaw(name, identity.ReferenceId.ToAscii()); return true;
