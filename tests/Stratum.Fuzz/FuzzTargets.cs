@@ -28,6 +28,7 @@ internal static class FuzzTargets
         ("reply", Targets.AssociationReplyTarget.Run),
         ("nmea", Targets.NmeaTarget.Run),
         ("broadcast", Targets.BroadcastTarget.Run),
+        ("nts", Targets.NtsTarget.Run),
     ];
 
     public static IEnumerable<string> Names

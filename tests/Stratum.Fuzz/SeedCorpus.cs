@@ -2,7 +2,7 @@
 // into DIR/<target>/ (tests/Stratum.Fuzz/corpus is what it wrote). Each seed is a valid request as a
 // client sends it (ntpq `rv`, `associations`, `cv`, `:config`, `mrulist`, `ifstats`, `reslist`; ntpdc
 // `sysinfo`, `listpeers`, `showpeer`, `kerninfo`; a client's mode 3 request, signed or not), a valid
-// server reply, or a broadcast and manycast exchange (mobilization, the volley, listening, too-soon and
+// server reply, NTS messages made with the nts target's fixed keys, or a broadcast and manycast exchange (mobilization, the volley, listening, too-soon and
 // backstep broadcasts, a manycast mobilization), framed the way each target reads its input (option
 // octets and records; see the header of each target). Continuation seeds name real entries of the
 // EngineFixture's MRU list, and association numbers are the fixture's (1 local clock, 2 SHM,
@@ -67,6 +67,53 @@ internal static class SeedCorpus
         {
             yield return ("broadcast", name, input);
         }
+
+        foreach ((string name, byte[] input) in NtsSeeds())
+        {
+            yield return ("nts", name, input);
+        }
+    }
+
+    // nts: an NTS-KE request and response as chrony sends them, and an NTS request and response made with the
+    // target's fixed keys (so AFL starts inside the AEAD), and a cookie sealed with its master key.
+    private static IEnumerable<(string, byte[])> NtsSeeds()
+    {
+        var buffer = new byte[2048];
+        int length = Stratum.Core.Nts.NtsKeMessages.WriteRequest(
+            new Stratum.Core.Nts.NtsKeRequest([Stratum.Core.Nts.NtsKeMessages.NtpV4], [Stratum.Core.Nts.NtsKeMessages.AesSivCmac256]) { Port = 123 }, buffer);
+        yield return ("ke-request", [0, .. buffer.AsSpan(0, length)]);
+
+        var keys = new Stratum.Core.Nts.NtsSessionKeys(Stratum.Core.Nts.NtsKeMessages.AesSivCmac256, NtsTarget.ClientToServer, NtsTarget.ServerToClient);
+        using var master = new Stratum.Core.Nts.NtsCookieKey(NtsTarget.MasterKeyId, NtsTarget.MasterKey);
+        byte[][] cookies = [master.Seal(keys), master.Seal(keys)];
+        length = Stratum.Core.Nts.NtsKeMessages.WriteResponse(new Stratum.Core.Nts.NtsKeResponse(Stratum.Core.Nts.NtsKeMessages.AesSivCmac256, cookies)
+        {
+            Server = "192.0.2.1",
+        }, buffer);
+        yield return ("ke-response", [1, .. buffer.AsSpan(0, length)]);
+
+        byte[] nonce = [.. Enumerable.Range(0, 16).Select(i => (byte)i)];
+        byte[] uniqueId = [.. Enumerable.Range(0, 32).Select(i => (byte)(i + 100))];
+        var packet = new byte[1024];
+        packet[0] = 0x23;
+        using (var c2s = new Stratum.Core.Nts.AesSiv(NtsTarget.ClientToServer))
+        {
+            length = Stratum.Core.Nts.NtsExtensionFields.WriteRequest(packet, uniqueId, cookies[0], 1, c2s, nonce);
+        }
+
+        yield return ("ntp-request", [2, .. packet.AsSpan(0, length)]);
+
+        var fields = new byte[512];
+        int fieldsLength = Stratum.Core.Nts.NtsExtensionFields.WriteCookieFields(cookies, fields);
+        packet.AsSpan().Clear();
+        packet[0] = 0x24;
+        using (var s2c = new Stratum.Core.Nts.AesSiv(NtsTarget.ServerToClient))
+        {
+            length = Stratum.Core.Nts.NtsExtensionFields.WriteResponse(packet, uniqueId, fields.AsSpan(0, fieldsLength), s2c, nonce);
+        }
+
+        yield return ("ntp-response", [3, .. packet.AsSpan(0, length)]);
+        yield return ("cookie", [4, .. cookies[1]]);
     }
 
     // mode6-responder: options[0] = MacChoice | client << 4 | 0x80 (echo a nonce); options[1] bit 0: AES controlkey.
