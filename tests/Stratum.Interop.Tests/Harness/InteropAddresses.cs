@@ -37,4 +37,7 @@ public static class InteropAddresses
     /// <summary>Interleaved symmetric mode: our ntpd and a chronyd of its own as `peer … xleave` of each other.</summary>
     public static readonly IPAddress OurInterleavedPeer = IPAddress.Parse("127.0.0.37");
     public static readonly IPAddress ChronydInterleavedPeer = IPAddress.Parse("127.0.0.36");
+
+    /// <summary>NTS: a chronyd of its own serving NTS-KE (port 4460) and NTS-protected NTP (port 123).</summary>
+    public static readonly IPAddress ChronydNts = IPAddress.Parse("127.0.0.35");
 }
