@@ -4,7 +4,9 @@
 // checked with X509Chain against our CA) must get AEAD 15 and eight cookies; an NTP request with a cookie,
 // sealed with the exported C2S key, must get an answer that opens with the S2C key, echoes our transmit
 // timestamp and carries a new cookie: the exported keys are the ones chronyd derived. A CA chronyd's
-// certificate does not chain to is refused before any record is sent.
+// certificate does not chain to is refused before any record is sent. The other way round, chronyd as an
+// NTS client (`server … nts`, `ntstrustedcerts` our CA) gets its cookies from our key exchange server:
+// chronyc authdata shows NTS with AEAD 15 and our 104-byte cookies.
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -34,18 +36,20 @@ public sealed class OurNtsClientTests : IDisposable
     }
 
     // A server certificate for 127.0.0.35 signed by the CA; the key and certificate written as PEM.
-    private (string Certificate, string Key) CreateServerCertificate(X509Certificate2 ca)
+    private (string Certificate, string Key) CreateServerCertificate(X509Certificate2 ca) => CreateServerCertificate(ca, InteropAddresses.ChronydNts);
+
+    private (string Certificate, string Key) CreateServerCertificate(X509Certificate2 ca, IPAddress address)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=Stratum NTS interop server", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(InteropAddresses.ChronydNts);
+        names.AddIpAddress(address);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using X509Certificate2 certificate = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), [1, 2, 3, 4]);
-        string certificatePath = Path.Combine(_directory, "server.crt");
-        string keyPath = Path.Combine(_directory, "server.key");
+        string certificatePath = Path.Combine(_directory, $"server-{address}.crt");
+        string keyPath = Path.Combine(_directory, $"server-{address}.key");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n");
         File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
         return (certificatePath, keyPath);
@@ -152,6 +156,48 @@ public sealed class OurNtsClientTests : IDisposable
         var plaintext = new byte[answer.Length];
         Assert.Equal(NtsPacketFailure.None, NtsExtensionFields.TryOpen(answer, fields, s2c, plaintext, out int plaintextLength));
         Assert.NotEmpty(NtsExtensionFields.ReadCookieFields(plaintext.AsSpan(0, plaintextLength)));
+    }
+
+    [Fact]
+    public async Task ChronydClient_GetsCookiesFromOurKeyExchangeServer()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using X509Certificate2 ca = CreateCa("Stratum NTS interop CA");
+        (string certificate, string key) = CreateServerCertificate(ca, InteropAddresses.OurNtsKeServer);
+        NtsKeCredentials credentials = NtsKeCredentials.Load(certificate, key, out string? error) ?? throw new InvalidOperationException(error);
+        using NtsCookieKey cookieKey = NtsCookieKey.Create(1);
+        using var server = new NtsKeServer(new IPEndPoint(InteropAddresses.OurNtsKeServer, NtsKeClient.DefaultPort), credentials, () => cookieKey,
+            TimeSpan.FromSeconds(5));
+        string caFile = Path.Combine(_directory, "ca.crt");
+        await File.WriteAllTextAsync(caFile, ca.ExportCertificatePem() + "\n", cancellationToken);
+        string socket = Path.Combine(_directory, "chronyd-client.sock");
+        string config = Path.Combine(_directory, "chrony-client.conf");
+        await File.WriteAllTextAsync(config, string.Join('\n',
+            $"server {InteropAddresses.OurNtsKeServer} iburst nts",
+            $"ntstrustedcerts {caFile}",
+            "nosystemcert",
+            "port 0",
+            $"bindcmdaddress {socket}",
+            $"pidfile {Path.Combine(_directory, "chronyd-client.pid")}") + "\n", cancellationToken);
+        await using ManagedProcess chronyd = ManagedProcess.Start(InteropEnvironment.Chronyd(), ["-x", "-d", "-u", "root", "-f", config], DaemonLauncher.DaemonHardTimeout, _directory);
+        ProcessResult? data = null;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(1000, cancellationToken);
+            data = await ManagedProcess.RunAsync(InteropEnvironment.Chronyc(), ["-h", socket, "-n", "authdata"], TimeSpan.FromSeconds(5), cancellationToken);
+            if (server.Exchanges > 0 && data.StandardOutput.Contains(" 104", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        string context = $"{data?.Describe()}\nserver: {server.Exchanges} exchanges, {server.Failures} failures, last failure {server.LastFailure}\nchronyd:\n{chronyd.StandardError}";
+        Assert.True(server.Exchanges >= 1, context);
+        // chronyc authdata: "Name/IP address  Mode KeyID Type KLen Last Atmp  NAK Cook CLen": NTS, AEAD 15 (256-bit keys), our 104-byte cookies.
+        string row = data!.StandardOutput.Split('\n').First(line => line.StartsWith(InteropAddresses.OurNtsKeServer.ToString(), StringComparison.Ordinal));
+        string[] columns = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(columns[1] == "NTS" && columns[3] == "15" && columns[4] == "256" && columns[^1] == "104", context);
     }
 
     [Fact]

@@ -40,4 +40,7 @@ public static class InteropAddresses
 
     /// <summary>NTS: a chronyd of its own serving NTS-KE (port 4460) and NTS-protected NTP (port 123).</summary>
     public static readonly IPAddress ChronydNts = IPAddress.Parse("127.0.0.35");
+
+    /// <summary>NTS: our NTS-KE server (in the test process) for a chronyd client.</summary>
+    public static readonly IPAddress OurNtsKeServer = IPAddress.Parse("127.0.0.34");
 }
