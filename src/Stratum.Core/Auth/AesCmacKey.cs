@@ -15,9 +15,6 @@ public sealed class AesCmacKey : IDisposable
 {
     private const int BlockSize = 16;
 
-    /// <summary>R_128 of RFC 4493 §2.3: the low byte of the constant XORed in when a doubling carries out.</summary>
-    private const byte Rb = 0x87;
-
     private readonly Lock _gate = new();
     private readonly Aes _aes;
     private readonly ICryptoTransform _encryptor;
@@ -44,9 +41,9 @@ public sealed class AesCmacKey : IDisposable
         // Subkeys (§2.3): L = AES-128(K, 0^128); K1 = L doubled in GF(2^128); K2 = K1 doubled.
         Array.Clear(_input);
         _encryptor.TransformBlock(_input, 0, BlockSize, _subkey1, 0);
-        Double(_subkey1);
+        Block128.Double(_subkey1);
         _subkey1.CopyTo(_subkey2, 0);
-        Double(_subkey2);
+        Block128.Double(_subkey2);
     }
 
     /// <summary>
@@ -79,7 +76,7 @@ public sealed class AesCmacKey : IDisposable
             Array.Clear(_output);
             for (int offset = 0; offset < lastOffset; offset += BlockSize)
             {
-                Xor(_output, message.Slice(offset, BlockSize), _input);
+                Block128.Xor(_output, message.Slice(offset, BlockSize), _input);
                 _encryptor.TransformBlock(_input, 0, BlockSize, _output, 0);
             }
 
@@ -93,8 +90,8 @@ public sealed class AesCmacKey : IDisposable
                 block[last.Length] = 0x80;
             }
 
-            Xor(block, lastComplete ? _subkey1 : _subkey2, block);
-            Xor(block, _output, _input);
+            Block128.Xor(block, lastComplete ? _subkey1 : _subkey2, block);
+            Block128.Xor(block, _output, _input);
             _encryptor.TransformBlock(_input, 0, BlockSize, _output, 0);
             _output.CopyTo(mac);
 
@@ -132,31 +129,6 @@ public sealed class AesCmacKey : IDisposable
             CryptographicOperations.ZeroMemory(_subkey2);
             _encryptor.Dispose();
             _aes.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Multiplies a 128-bit big-endian value by x in GF(2^128) in place (RFC 4493 §2.3): a left shift
-    /// by one bit, XORing R_128 into the low byte when the most significant bit shifted out. The
-    /// conditional XOR is a mask, not a branch, so the time does not depend on the key-derived bit.
-    /// </summary>
-    private static void Double(Span<byte> value)
-    {
-        int carry = value[0] >> 7;
-        for (int i = 0; i < BlockSize - 1; i++)
-        {
-            value[i] = (byte)((value[i] << 1) | (value[i + 1] >> 7));
-        }
-
-        value[BlockSize - 1] = (byte)((value[BlockSize - 1] << 1) ^ (Rb & -carry));
-    }
-
-    /// <summary><paramref name="destination"/> = <paramref name="left"/> XOR <paramref name="right"/>, one block.</summary>
-    private static void Xor(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
-    {
-        for (int i = 0; i < BlockSize; i++)
-        {
-            destination[i] = (byte)(left[i] ^ right[i]);
         }
     }
 }

@@ -8,6 +8,7 @@
 // objects and buffers are made once per key, so sealing and opening allocate nothing; one lock
 // serializes a key's work. Written from the RFC; the tests check its appendix A vectors.
 using System.Security.Cryptography;
+using Stratum.Core.Auth;
 
 namespace Stratum.Core.Nts;
 
@@ -63,9 +64,6 @@ public sealed class AesSiv : IDisposable
 
     private const int BlockSize = 16;
 
-    /// <summary>R_128 (RFC 4493 §2.3, RFC 5297 §2.3 "dbl"): XORed into the low byte when a doubling carries out.</summary>
-    private const byte Rb = 0x87;
-
     private readonly Lock _gate = new();
     private readonly Aes _macAes;
     private readonly Aes _ctrAes;
@@ -94,9 +92,9 @@ public sealed class AesSiv : IDisposable
         // CMAC subkeys (RFC 4493 §2.3): L = AES(K1, 0); K1' = dbl(L); K2' = dbl(K1').
         Array.Clear(_in);
         _mac.TransformBlock(_in, 0, BlockSize, _subkey1, 0);
-        Double(_subkey1);
+        Block128.Double(_subkey1);
         _subkey1.CopyTo(_subkey2, 0);
-        Double(_subkey2);
+        Block128.Double(_subkey2);
     }
 
     /// <summary>The sealed length of a plaintext: the tag, then as many bytes as the plaintext.</summary>
@@ -186,26 +184,26 @@ public sealed class AesSiv : IDisposable
         Cmac(d, ReadOnlySpan<byte>.Empty, d);
         for (int i = 0; i < associated.Count; i++)
         {
-            Double(d);
+            Block128.Double(d);
             Cmac(associated[i], ReadOnlySpan<byte>.Empty, mac);
-            Xor(d, mac, d);
+            Block128.Xor(d, mac, d);
         }
 
         if (plaintext.Length >= BlockSize)
         {
             // P xorend D: D is XORed into the last 16 bytes; CMAC over the head of P, then that block.
             Span<byte> tail = stackalloc byte[BlockSize];
-            Xor(plaintext[^BlockSize..], d, tail);
+            Block128.Xor(plaintext[^BlockSize..], d, tail);
             Cmac(plaintext[..^BlockSize], tail, v);
         }
         else
         {
-            Double(d);
+            Block128.Double(d);
             Span<byte> padded = stackalloc byte[BlockSize];
             padded.Clear();
             plaintext.CopyTo(padded);
             padded[plaintext.Length] = 0x80;
-            Xor(d, padded, padded);
+            Block128.Xor(d, padded, padded);
             Cmac(padded, ReadOnlySpan<byte>.Empty, v);
         }
     }
@@ -222,7 +220,7 @@ public sealed class AesSiv : IDisposable
         for (int offset = 0; offset < lastOffset; offset += BlockSize)
         {
             Gather(head, tail, offset, BlockSize, block);
-            Xor(_out, block, _in);
+            Block128.Xor(_out, block, _in);
             _mac.TransformBlock(_in, 0, BlockSize, _out, 0);
         }
 
@@ -235,8 +233,8 @@ public sealed class AesSiv : IDisposable
             block[lastLength] = 0x80;
         }
 
-        Xor(block, complete ? _subkey1 : _subkey2, block);
-        Xor(block, _out, _in);
+        Block128.Xor(block, complete ? _subkey1 : _subkey2, block);
+        Block128.Xor(block, _out, _in);
         _mac.TransformBlock(_in, 0, BlockSize, _out, 0);
         _out.AsSpan().CopyTo(mac);
         CryptographicOperations.ZeroMemory(block);
@@ -273,26 +271,6 @@ public sealed class AesSiv : IDisposable
             for (int i = BlockSize - 1; i >= 0 && ++counter[i] == 0; i--)
             {
             }
-        }
-    }
-
-    // Multiplication by x in GF(2^128) (dbl): a left shift, R_128 XORed in when the top bit falls out; a mask, not a branch.
-    private static void Double(Span<byte> value)
-    {
-        int carry = value[0] >> 7;
-        for (int i = 0; i < BlockSize - 1; i++)
-        {
-            value[i] = (byte)((value[i] << 1) | (value[i + 1] >> 7));
-        }
-
-        value[BlockSize - 1] = (byte)((value[BlockSize - 1] << 1) ^ (Rb & -carry));
-    }
-
-    private static void Xor(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
-    {
-        for (int i = 0; i < BlockSize; i++)
-        {
-            destination[i] = (byte)(left[i] ^ right[i]);
         }
     }
 }

@@ -80,48 +80,27 @@ public static class NtsKeMessages
     {
         request = null;
         unknownType = 0;
-        var protocols = new List<ushort>();
-        var aeads = new List<ushort>();
-        string? server = null;
-        ushort? port = null;
-        int nextProtocolRecords = 0;
-        NtsKeFailure failure = Walk(data, out int endOffset, (in NtsKeRecord record, ref ushort unknown) =>
-        {
-            switch ((NtsKeRecordType)record.Type)
-            {
-                case NtsKeRecordType.NextProtocol:
-                    nextProtocolRecords += record.IsCritical ? 1 : 100;
-                    return ReadNumbers(record, protocols);
-                case NtsKeRecordType.AeadAlgorithm:
-                    return ReadNumbers(record, aeads);
-                case NtsKeRecordType.Server:
-                    return ReadServer(record, out server);
-                case NtsKeRecordType.Port:
-                    bool ok = record.TryGetNumber(out ushort value);
-                    port = value;
-                    return ok ? NtsKeFailure.None : NtsKeFailure.Malformed;
-                case NtsKeRecordType.Error or NtsKeRecordType.Warning or NtsKeRecordType.NewCookie:
-                    return NtsKeFailure.Malformed;
-                default:
-                    return Unknown(record, ref unknown);
-            }
-        }, ref unknownType);
+        var fields = new CommonFields();
+        NtsKeFailure failure = Walk(data, (in NtsKeRecord record, ref ushort unknown) =>
+            fields.TryRead(record) ?? ((NtsKeRecordType)record.Type is NtsKeRecordType.Error or NtsKeRecordType.Warning or NtsKeRecordType.NewCookie
+                ? NtsKeFailure.Malformed
+                : Unknown(record, ref unknown)), ref unknownType);
         if (failure != NtsKeFailure.None)
         {
             return failure;
         }
 
-        if (nextProtocolRecords != 1)
+        if (fields.NextProtocolRecords != 1)
         {
             return NtsKeFailure.BadNextProtocol;
         }
 
-        if (aeads.Count == 0)
+        if (fields.Aeads.Count == 0)
         {
             return NtsKeFailure.NoAead;
         }
 
-        request = new NtsKeRequest(protocols, aeads) { Server = server, Port = port };
+        request = new NtsKeRequest(fields.Protocols, fields.Aeads) { Server = fields.Server, Port = fields.Port };
         return NtsKeFailure.None;
     }
 
@@ -132,30 +111,20 @@ public static class NtsKeMessages
         ArgumentNullException.ThrowIfNull(offeredAeads);
         response = null;
         code = 0;
-        var protocols = new List<ushort>();
-        var aeads = new List<ushort>();
+        var fields = new CommonFields();
         var cookies = new List<byte[]>();
-        string? server = null;
-        ushort? port = null;
-        int nextProtocolRecords = 0;
-        NtsKeFailure failure = Walk(data, out _, (in NtsKeRecord record, ref ushort detail) =>
+        NtsKeFailure failure = Walk(data, (in NtsKeRecord record, ref ushort detail) =>
         {
+            if (fields.TryRead(record) is NtsKeFailure common)
+            {
+                return common;
+            }
+
             switch ((NtsKeRecordType)record.Type)
             {
-                case NtsKeRecordType.NextProtocol:
-                    nextProtocolRecords += record.IsCritical ? 1 : 100;
-                    return ReadNumbers(record, protocols);
-                case NtsKeRecordType.AeadAlgorithm:
-                    return ReadNumbers(record, aeads);
                 case NtsKeRecordType.NewCookie:
                     cookies.Add(record.Body.ToArray());
                     return NtsKeFailure.None;
-                case NtsKeRecordType.Server:
-                    return ReadServer(record, out server);
-                case NtsKeRecordType.Port:
-                    bool ok = record.TryGetNumber(out ushort value);
-                    port = value;
-                    return ok ? NtsKeFailure.None : NtsKeFailure.Malformed;
                 case NtsKeRecordType.Error:
                     record.TryGetNumber(out detail);
                     return NtsKeFailure.ServerError;
@@ -171,17 +140,17 @@ public static class NtsKeMessages
             return failure;
         }
 
-        if (nextProtocolRecords != 1)
+        if (fields.NextProtocolRecords != 1)
         {
             return NtsKeFailure.BadNextProtocol;
         }
 
-        if (protocols.Count != 1 || protocols[0] != NtpV4)
+        if (fields.Protocols.Count != 1 || fields.Protocols[0] != NtpV4)
         {
             return NtsKeFailure.NotNtpV4;
         }
 
-        if (aeads.Count != 1 || !offeredAeads.Contains(aeads[0]))
+        if (fields.Aeads.Count != 1 || !offeredAeads.Contains(fields.Aeads[0]))
         {
             return NtsKeFailure.AeadNotOffered;
         }
@@ -191,7 +160,7 @@ public static class NtsKeMessages
             return NtsKeFailure.NoCookies;
         }
 
-        response = new NtsKeResponse(aeads[0], cookies) { Server = server, Port = port };
+        response = new NtsKeResponse(fields.Aeads[0], cookies) { Server = fields.Server, Port = fields.Port };
         return NtsKeFailure.None;
     }
 
@@ -229,10 +198,46 @@ public static class NtsKeMessages
 
     private delegate NtsKeFailure RecordVisitor(in NtsKeRecord record, ref ushort detail);
 
-    // Every record up to a critical End of Message, which must be the last bytes.
-    private static NtsKeFailure Walk(ReadOnlySpan<byte> data, out int endOffset, RecordVisitor visit, ref ushort detail)
+    // The records both messages may carry: Next Protocol (counted: one critical one is required), AEAD, Server, Port.
+    private sealed class CommonFields
     {
-        endOffset = 0;
+        public List<ushort> Protocols { get; } = [];
+
+        public List<ushort> Aeads { get; } = [];
+
+        public string? Server { get; private set; }
+
+        public ushort? Port { get; private set; }
+
+        public int NextProtocolRecords { get; private set; }
+
+        // The record's verdict when it is one of these, else null.
+        public NtsKeFailure? TryRead(in NtsKeRecord record)
+        {
+            switch ((NtsKeRecordType)record.Type)
+            {
+                case NtsKeRecordType.NextProtocol:
+                    NextProtocolRecords += record.IsCritical ? 1 : 100;
+                    return ReadNumbers(record, Protocols);
+                case NtsKeRecordType.AeadAlgorithm:
+                    return ReadNumbers(record, Aeads);
+                case NtsKeRecordType.Server:
+                    NtsKeFailure failure = ReadServer(record, out string? server);
+                    Server = server;
+                    return failure;
+                case NtsKeRecordType.Port:
+                    bool ok = record.TryGetNumber(out ushort value);
+                    Port = value;
+                    return ok ? NtsKeFailure.None : NtsKeFailure.Malformed;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    // Every record up to a critical End of Message, which must be the last bytes.
+    private static NtsKeFailure Walk(ReadOnlySpan<byte> data, RecordVisitor visit, ref ushort detail)
+    {
         if (data.Length > MaxMessageLength)
         {
             return NtsKeFailure.Malformed;
@@ -244,7 +249,6 @@ public static class NtsKeMessages
             offset += length;
             if (record.Is(NtsKeRecordType.EndOfMessage))
             {
-                endOffset = offset;
                 return record.IsCritical && record.Body.IsEmpty && offset == data.Length ? NtsKeFailure.None : NtsKeFailure.Malformed;
             }
 

@@ -420,20 +420,9 @@ public sealed class RemoteAssociation
             return ReplyVerdict.Duplicate;
         }
 
-        if (Settings.KeyId is not null)
+        if (!PassesKeyCheck(packet))
         {
-            // RFC 5905 §7.3: with a key configured, only a packet signed by it counts (ntpd's TEST5); a
-            // crypto-NAK or a bad MAC changes nothing, not even what a symmetric peer echoes, and leaves
-            // the request outstanding, as if no packet had come.
-            IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
-            LastAuthenticationFailureWasCryptoNak = !IsAuthentic && packet.HasMac && packet.Mac.IsCryptoNak;
-            if (!IsAuthentic)
-            {
-                PacketTests = FlashTest.Authentication;
-                return ReplyVerdict.AuthenticationFailed;
-            }
-
-            MacsVerified++;
+            return ReplyVerdict.AuthenticationFailed;
         }
 
         bool interleaved = _awaitingReply && !IsSymmetric && !_namedArrival.IsZero && header.OriginTime == _namedArrival;
@@ -576,17 +565,9 @@ public sealed class RemoteAssociation
             return ReplyVerdict.Duplicate;
         }
 
-        if (Settings.KeyId is not null)
+        if (!PassesKeyCheck(packet))
         {
-            IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
-            LastAuthenticationFailureWasCryptoNak = !IsAuthentic && packet.HasMac && packet.Mac.IsCryptoNak;
-            if (!IsAuthentic)
-            {
-                PacketTests = FlashTest.Authentication;
-                return ReplyVerdict.AuthenticationFailed;
-            }
-
-            MacsVerified++;
+            return ReplyVerdict.AuthenticationFailed;
         }
 
         _lastReplyTransmit = header.TransmitTime;
@@ -643,6 +624,28 @@ public sealed class RemoteAssociation
         _lastSentInterleaved = interleave;
         _answeredLast = false;
         return interleave;
+    }
+
+    // RFC 5905 §7.3: with a key configured, only a packet signed by it counts (ntpd's TEST5); a crypto-NAK or a bad
+    // MAC changes nothing, not even what a symmetric peer echoes, and leaves the request outstanding, as if no packet
+    // had come. Without a key every packet passes.
+    private bool PassesKeyCheck(in NtpPacket packet)
+    {
+        if (Settings.KeyId is null)
+        {
+            return true;
+        }
+
+        IsAuthentic = Key is not null && Stratum.Core.Auth.PacketMac.Verify(Key, packet);
+        LastAuthenticationFailureWasCryptoNak = !IsAuthentic && packet.HasMac && packet.Mac.IsCryptoNak;
+        if (!IsAuthentic)
+        {
+            PacketTests = FlashTest.Authentication;
+            return false;
+        }
+
+        MacsVerified++;
+        return true;
     }
 
     /// <summary>Whether a symmetric peer's packet may set what our next packet echoes.</summary>
