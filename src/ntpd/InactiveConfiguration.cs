@@ -64,6 +64,11 @@ internal static class InactiveConfiguration
                 + "extra delay, and sets the kernel tick itself); step, stepback, stepfwd, stepout, panic and freq are used");
         }
 
+        if (config.Nts.Enabled || config.Associations.Any(static a => a.Nts))
+        {
+            warnings.Add("nts: not used by the daemon yet: 'nts enable' starts no key exchange server and 'server … nts' associations run without NTS");
+        }
+
         return warnings;
     }
 }

@@ -130,8 +130,14 @@ internal static class NtpdCli
                 stderr.WriteLine($"{configName}: warning: {text}");
             }
 
-            int errors = config.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-            int warnings = config.Diagnostics.Count - errors + inactive.Count;
+            IReadOnlyList<string> ntsErrors = config.HasErrors ? [] : NtsCheck.Errors(config.Config, configName);
+            foreach (string text in ntsErrors)
+            {
+                stderr.WriteLine(text);
+            }
+
+            int errors = config.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error) + ntsErrors.Count;
+            int warnings = config.Diagnostics.Count(d => d.Severity != DiagnosticSeverity.Error) + inactive.Count;
             stdout.WriteLine(errors == 0
                 ? $"{configName}: configuration OK ({warnings} warning{(warnings == 1 ? "" : "s")})"
                 : $"{configName}: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");

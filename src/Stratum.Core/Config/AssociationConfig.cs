@@ -50,6 +50,18 @@ public sealed record AssociationConfig(
     /// (ntpd's default 127 for multicast; a broadcast stays on its link whatever it says).</summary>
     public byte? Ttl { get; init; }
 
+    /// <summary><c>nts</c>: Network Time Security (RFC 8915) for this server: a key exchange, then NTS-protected packets.</summary>
+    public bool Nts { get; init; }
+
+    /// <summary><c>ca FILE|DIR</c>: the CA certificates the key exchange trusts for this server, or null for the system's.</summary>
+    public string? NtsCa { get; init; }
+
+    /// <summary><c>noval</c>: the key exchange accepts any certificate (testing only).</summary>
+    public bool NtsNoValidation { get; init; }
+
+    /// <summary><c>aead NAME</c>: the only AEAD to offer (RFC 5116 number), or null for all.</summary>
+    public ushort? NtsAead { get; init; }
+
     /// <summary>The multicast time-to-live when <c>ttl</c> is not given.</summary>
     public const byte DefaultMulticastTtl = 127;
 }

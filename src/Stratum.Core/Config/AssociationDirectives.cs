@@ -72,6 +72,15 @@ internal static class AssociationDirectives
             }
         }
 
+        if (options.Nts && kind is not (AssociationKind.Server or AssociationKind.Pool))
+        {
+            line.Warning(line.Directive, $"option 'nts' only applies to 'server' and 'pool' lines and is ignored on {DiagnosticText.Quote(line.Name)}");
+        }
+        else if (!options.Nts && options.NtsOptionToken is ConfigToken ntsOption)
+        {
+            line.Warning(ntsOption, $"option {DiagnosticText.Quote(ntsOption.Text)} only applies with 'nts' and is ignored");
+        }
+
         if (options.Ttl is not null && !cast)
         {
             line.Warning(options.TtlToken, $"option 'ttl' only applies to 'broadcast' and 'manycastclient' lines and is ignored on {DiagnosticText.Quote(line.Name)}");
@@ -95,6 +104,10 @@ internal static class AssociationDirectives
         {
             Xleave = options.Xleave,
             Ttl = cast ? (byte?)options.Ttl : null,
+            Nts = options.Nts && kind is AssociationKind.Server or AssociationKind.Pool,
+            NtsCa = options.NtsCa,
+            NtsNoValidation = options.NtsNoValidation,
+            NtsAead = options.NtsAead,
         });
     }
 

@@ -35,6 +35,17 @@ internal sealed class AssociationOptions
 
     public int? Ttl { get; private set; }
 
+    public bool Nts { get; private set; }
+
+    public string? NtsCa { get; private set; }
+
+    public bool NtsNoValidation { get; private set; }
+
+    public ushort? NtsAead { get; private set; }
+
+    /// <summary>Where an NTS-only option (ca, noval, aead) was written, for a warning without `nts`.</summary>
+    public ConfigToken? NtsOptionToken { get; private set; }
+
     /// <summary>Every option word as written, in order (for warnings about options a line's kind ignores).</summary>
     public List<ConfigToken> Written { get; } = [];
 
@@ -135,6 +146,36 @@ internal sealed class AssociationOptions
                 break;
             case "xleave":
                 Xleave = IsClientOptionUsable(line, option, isRefClock);
+                break;
+            case "nts":
+                Nts = IsClientOptionUsable(line, option, isRefClock);
+                break;
+            case "noval":
+                NtsNoValidation = true;
+                NtsOptionToken ??= option;
+                break;
+            case "ca":
+                if (line.TryTakeArgument("a file or directory", out ConfigToken ca))
+                {
+                    NtsCa = ca.Text;
+                    NtsOptionToken ??= option;
+                }
+
+                break;
+            case "aead":
+                if (line.TryTakeArgument("an AEAD name", out ConfigToken name))
+                {
+                    if (NtsAeadNames.TryParse(name.Text, out ushort aead))
+                    {
+                        NtsAead = aead;
+                        NtsOptionToken ??= option;
+                    }
+                    else
+                    {
+                        line.Error(name, $"unknown NTS AEAD {DiagnosticText.Quote(name.Text)} (AES_SIV_CMAC_256, AES_SIV_CMAC_384 or AES_SIV_CMAC_512)");
+                    }
+                }
+
                 break;
             case "preempt" or "xmtnonce":
                 line.Warning(option, UnsupportedFeature.NotImplemented("option", option.Text));

@@ -60,6 +60,8 @@ internal sealed class ConfigBuilder
 
     public double? BroadcastDelay { get; set; }
 
+    public NtsOptions Nts { get; set; } = NtsOptions.Default;
+
     /// <summary>The last tos word that set minsane, minclock or maxclock.</summary>
     public SourcePosition? TosClockCountPosition { get; set; }
 
@@ -195,6 +197,7 @@ internal sealed class ConfigBuilder
             MulticastClientGroups = MulticastClientGroups.AsReadOnly(),
             ManycastServerGroups = ManycastServerGroups.AsReadOnly(),
             BroadcastDelay = BroadcastDelay,
+            Nts = Nts,
         };
     }
 

@@ -28,6 +28,7 @@ internal static class DirectiveTable
             ["multicastclient"] = CastDirectives.MulticastClient,
             ["manycastserver"] = CastDirectives.ManycastServer,
             ["broadcastdelay"] = CastDirectives.BroadcastDelay,
+            ["nts"] = NtsDirective.Parse,
             ["fudge"] = FudgeDirective.Parse,
             ["restrict"] = RestrictDirective.Parse,
             ["interface"] = InterfaceDirective.Parse,

@@ -25,6 +25,9 @@ public sealed record NtpConfig
     /// volley; null measures it.</summary>
     public double? BroadcastDelay { get; init; }
 
+    /// <summary>nts: Network Time Security as a server (NTPsec's directive).</summary>
+    public NtsOptions Nts { get; init; } = NtsOptions.Default;
+
     /// <summary>Reference clocks (server 127.127.T.U) with their fudge values, in file order.</summary>
     public IReadOnlyList<RefClockConfig> RefClocks { get; init; } = [];
 

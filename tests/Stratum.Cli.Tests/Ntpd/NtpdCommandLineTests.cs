@@ -95,6 +95,52 @@ public sealed class NtpdCommandLineTests : IDisposable
         Assert.Equal($"{path}: 1 error, 0 warnings\n", stdout);
     }
 
+    // An ECDSA certificate and its key as PEM files; with <paramref name="otherKey"/> the key file holds another key.
+    private (string Certificate, string Key) NtsCredentials(bool otherKey = false, int validDays = 10)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ntp.test", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(validDays));
+        using var written = otherKey ? System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256) : null;
+        return (Write("cert.pem", certificate.ExportCertificatePem() + "\n"), Write("key.pem", (written ?? key).ExportPkcs8PrivateKeyPem() + "\n"));
+    }
+
+    [Fact]
+    public void Check_NtsCredentials_MatchingKeyAndCertificate_Pass()
+    {
+        (string certificate, string key) = NtsCredentials();
+        string path = Write("nts.conf", $"nts enable\nnts key {key}\nnts cert {certificate}\n");
+        (int exit, string stdout, string stderr) = Run("--check", "-c", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("nts: not used by the daemon yet", stderr, StringComparison.Ordinal);
+        Assert.Equal($"{path}: configuration OK (1 warning)\n", stdout);
+    }
+
+    [Fact]
+    public void Check_NtsKeyOfAnotherCertificate_IsAnErrorAtTheKeyLine()
+    {
+        (string certificate, string key) = NtsCredentials(otherKey: true);
+        string path = Write("nts.conf", $"nts enable\nnts key {key}\nnts cert {certificate}\n");
+        (int exit, string stdout, string stderr) = Run("--check", "-c", path);
+        Assert.Equal(1, exit);
+        Assert.Contains($"{path}:2: error: nts key {key} does not go with nts cert {certificate}", stderr, StringComparison.Ordinal);
+        Assert.Equal($"{path}: 1 error, 1 warning\n", stdout);
+    }
+
+    [Fact]
+    public void Check_NtsMissingFilesOrSettings_AreErrors()
+    {
+        string path = Write("nts.conf", $"nts enable\nnts key {_directory}/none.pem\nnts cert {_directory}/none.crt\n");
+        (int exit, _, string stderr) = Run("--check", "-c", path);
+        Assert.Equal(1, exit);
+        Assert.Contains($"{path}:3: error: NTS credentials: ", stderr, StringComparison.Ordinal);
+
+        string bare = Write("bare.conf", "nts enable\n");
+        (exit, _, stderr) = Run("--check", "-c", bare);
+        Assert.Equal(1, exit);
+        Assert.Contains($"{bare}: error: nts enable needs 'nts key FILE' and 'nts cert FILE'", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_BadConfig_RefusesToStart()
     {
