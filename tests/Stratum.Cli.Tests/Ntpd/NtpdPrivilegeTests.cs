@@ -31,7 +31,8 @@ public sealed class NtpdPrivilegeTests : IDisposable
             Assert.Equal("0000000000000000", status["CapPrm"]);
             Assert.Equal("0000000000000000", status["CapInh"]);
             Assert.Equal("1", status["NoNewPrivs"]);
-            string text = File.ReadAllText(log);
+            // The log line is written after the drop; the daemon may already serve before it reaches the file.
+            string text = LogOnceItHas(log, "running as nobody");
             Assert.Contains("running as nobody (uid 65534, gid 65534); capabilities kept: none", text, StringComparison.Ordinal);
             Assert.Contains("drift file directory /nonexistent-stratum-dir is not writable by nobody", text, StringComparison.Ordinal);
         }
@@ -51,7 +52,7 @@ public sealed class NtpdPrivilegeTests : IDisposable
         {
             Assert.Equal(jail, new FileInfo($"/proc/{daemon.Id}/root").LinkTarget);
             Assert.Equal("65534\t65534\t65534\t65534", Status(daemon.Id)["Uid"]);
-            Assert.Contains($"chroot to {jail}", File.ReadAllText(log), StringComparison.Ordinal);
+            Assert.Contains($"chroot to {jail}", LogOnceItHas(log, "chroot to"), StringComparison.Ordinal);
         }
         finally
         {
@@ -83,6 +84,20 @@ public sealed class NtpdPrivilegeTests : IDisposable
             interface listen {s_address}
             """);
         return ntpd;
+    }
+
+    // The log file's text once it contains <paramref name="expected"/> (at most 5 s), else as it is then.
+    private static string LogOnceItHas(string log, string expected)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string text = File.Exists(log) ? File.ReadAllText(log) : string.Empty;
+        while (!text.Contains(expected, StringComparison.Ordinal) && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(50);
+            text = File.Exists(log) ? File.ReadAllText(log) : string.Empty;
+        }
+
+        return text;
     }
 
     private static Process Run(string ntpd, string config, string log, params string[] extra)
