@@ -69,8 +69,7 @@ public sealed class AesSiv : IDisposable
     private readonly Aes _ctrAes;
     private readonly ICryptoTransform _mac;
     private readonly ICryptoTransform _ctr;
-    private readonly byte[] _subkey1 = new byte[BlockSize];
-    private readonly byte[] _subkey2 = new byte[BlockSize];
+    private readonly CmacCore _cmac;
     private readonly byte[] _in = new byte[BlockSize];
     private readonly byte[] _out = new byte[BlockSize];
     private bool _disposed;
@@ -88,13 +87,7 @@ public sealed class AesSiv : IDisposable
         _ctrAes = CreateEcb(key[half..]);
         _mac = _macAes.CreateEncryptor();
         _ctr = _ctrAes.CreateEncryptor();
-
-        // CMAC subkeys (RFC 4493 §2.3): L = AES(K1, 0); K1' = dbl(L); K2' = dbl(K1').
-        Array.Clear(_in);
-        _mac.TransformBlock(_in, 0, BlockSize, _subkey1, 0);
-        Block128.Double(_subkey1);
-        _subkey1.CopyTo(_subkey2, 0);
-        Block128.Double(_subkey2);
+        _cmac = new CmacCore(_mac);
     }
 
     /// <summary>The sealed length of a plaintext: the tag, then as many bytes as the plaintext.</summary>
@@ -155,8 +148,7 @@ public sealed class AesSiv : IDisposable
             }
 
             _disposed = true;
-            CryptographicOperations.ZeroMemory(_subkey1);
-            CryptographicOperations.ZeroMemory(_subkey2);
+            _cmac.Wipe();
             _mac.Dispose();
             _ctr.Dispose();
             _macAes.Dispose();
@@ -208,47 +200,8 @@ public sealed class AesSiv : IDisposable
         }
     }
 
-    // AES-CMAC (RFC 4493 §2.4) of head ‖ tail, where tail (0 or 16 bytes) completes the message: S2V's
-    // "xorend" form without copying the plaintext.
-    private void Cmac(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, Span<byte> mac)
-    {
-        int length = head.Length + tail.Length;
-        int blocks = Math.Max(1, (length + BlockSize - 1) / BlockSize);
-        int lastOffset = (blocks - 1) * BlockSize;
-        Array.Clear(_out);
-        Span<byte> block = stackalloc byte[BlockSize];
-        for (int offset = 0; offset < lastOffset; offset += BlockSize)
-        {
-            Gather(head, tail, offset, BlockSize, block);
-            Block128.Xor(_out, block, _in);
-            _mac.TransformBlock(_in, 0, BlockSize, _out, 0);
-        }
-
-        int lastLength = length - lastOffset;
-        block.Clear();
-        Gather(head, tail, lastOffset, lastLength, block);
-        bool complete = lastLength == BlockSize;
-        if (!complete)
-        {
-            block[lastLength] = 0x80;
-        }
-
-        Block128.Xor(block, complete ? _subkey1 : _subkey2, block);
-        Block128.Xor(block, _out, _in);
-        _mac.TransformBlock(_in, 0, BlockSize, _out, 0);
-        _out.AsSpan().CopyTo(mac);
-        CryptographicOperations.ZeroMemory(block);
-    }
-
-    // Bytes [offset, offset + count) of head ‖ tail into block.
-    private static void Gather(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, int offset, int count, Span<byte> block)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            int at = offset + i;
-            block[i] = at < head.Length ? head[at] : tail[at - head.Length];
-        }
-    }
+    // AES-CMAC of head ‖ tail with the S2V key (CmacCore).
+    private void Cmac(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, Span<byte> mac) => _cmac.Compute(head, tail, mac);
 
     // RFC 5297 §2.5/2.6: CTR from Q = V with bits 63 and 31 (counted from the right, from 0) cleared; the counter
     // is the whole 128-bit block, incremented big-endian.
